@@ -1,0 +1,84 @@
+/// The book's MultiClassNetwork at inference: sigmoid hidden layer, softmax
+/// output. A value type, so a serving copy never sees a half-updated model.
+public struct MultiClassNetwork: Sendable, Equatable {
+    public var weights: NetworkWeights
+
+    /// Rows per sgemm call when predicting; bounds the scratch memory.
+    static let chunkRows = 1024
+
+    public init(weights: NetworkWeights) {
+        self.weights = weights
+    }
+
+    public var inputs: Int { weights.inputs }
+    public var classes: Int { weights.classes }
+
+    /// Class probabilities, `rows.count × classes`, row-major.
+    public func probabilities(_ rows: FeatureRows) -> [Float] {
+        precondition(rows.width == weights.inputs, "rows have \(rows.width) features, the network takes \(weights.inputs)")
+        var out = [Float](repeating: 0, count: rows.count * weights.classes)
+        forEachChunk(rows) { start, n, probabilities in
+            out.withUnsafeMutableBufferPointer { o in
+                (o.baseAddress! + start * weights.classes).update(from: probabilities, count: n * weights.classes)
+            }
+        }
+        return out
+    }
+
+    /// The predicted class of each row (argmax).
+    public func predict(_ rows: FeatureRows) -> [Int] {
+        let p = probabilities(rows)
+        let k = weights.classes
+        return p.withUnsafeBufferPointer { buffer in
+            (0..<rows.count).map { ForwardKernels.argmax(buffer.baseAddress! + $0 * k, count: k) }
+        }
+    }
+
+    /// Mean cross-entropy plus the l1/l2 penalty per sample (the seed's
+    /// `update_val_loss`) and accuracy (the seed's `score`).
+    public func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float = 0, l2: Float = 0) -> (loss: Double, accuracy: Double) {
+        precondition(labels.count == rows.count, "one label per row")
+        guard rows.count > 0 else { return (0, 0) }
+        var crossEntropy = 0.0
+        var correct = 0
+        let k = weights.classes
+        labels.withUnsafeBufferPointer { y in
+            forEachChunk(rows) { start, n, probabilities in
+                for r in 0..<n {
+                    let row = probabilities + r * k
+                    let label = Int(y[start + r])
+                    crossEntropy += ForwardKernels.crossEntropy(row[label])
+                    if ForwardKernels.argmax(row, count: k) == label { correct += 1 }
+                }
+            }
+        }
+        let loss = (crossEntropy + Penalty(l1: l1, l2: l2).loss(weights)) / Double(rows.count)
+        return (loss, Double(correct) / Double(rows.count))
+    }
+
+    /// Runs the forward pass chunk by chunk, handing each chunk's probabilities
+    /// to `body(firstRow, rowCount, probabilities)`.
+    func forEachChunk(_ rows: FeatureRows, _ body: (Int, Int, UnsafePointer<Float>) -> Void) {
+        let n = weights.inputs, h = weights.units, k = weights.classes
+        let chunk = min(Self.chunkRows, max(rows.count, 1))
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: chunk * n)
+        let a1 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * h)
+        let z2 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * k)
+        defer { x.deallocate(); a1.deallocate(); z2.deallocate() }
+        weights.w1.withUnsafeBufferPointer { w1 in
+        weights.b1.withUnsafeBufferPointer { b1 in
+        weights.w2.withUnsafeBufferPointer { w2 in
+        weights.b2.withUnsafeBufferPointer { b2 in
+            var start = 0
+            while start < rows.count {
+                let m = min(chunk, rows.count - start)
+                rows.copyRows(from: start, count: m, into: x)
+                ForwardKernels.hidden(x: x, rows: m, inputs: n, units: h, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a1)
+                ForwardKernels.logits(a1: a1, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: z2)
+                for r in 0..<m { ForwardKernels.softmaxRow(z2 + r * k, bias: b2.baseAddress!, classes: k) }
+                body(start, m, z2)
+                start += m
+            }
+        }}}}
+    }
+}

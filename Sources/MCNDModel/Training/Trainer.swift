@@ -1,0 +1,95 @@
+import Glibc
+
+/// Minibatch SGD for the MultiClassNetwork with the seed's exact arithmetic
+/// (plus the per-class b2 gradient and the max-subtracted softmax). Every large
+/// product is one sgemm; gradients of W1 and W2 are never materialized: sgemm
+/// adds `-lr·Xᵀ·δ` straight into the weights.
+public struct Trainer: Sendable {
+    public var options: TrainingOptions
+
+    public init(options: TrainingOptions) {
+        self.options = options
+    }
+
+    /// Trains on `rows`/`labels` (class indices) for `options.epochs` epochs,
+    /// starting from `start` (warm start) or from fresh weights, and calls
+    /// `onEpoch` after every epoch; throwing from it ends the run.
+    public func train(
+        rows: FeatureRows, labels: [Int32], classes: Int,
+        validation: (rows: FeatureRows, labels: [Int32])? = nil,
+        start: NetworkWeights? = nil,
+        order: BatchOrder = .shuffled,
+        onEpoch: (EpochReport) throws -> Void = { _ in }
+    ) throws -> TrainingResult {
+        precondition(options.problems.isEmpty, options.problems.joined(separator: "; "))
+        precondition(labels.count == rows.count && rows.count > 0, "one label per row, at least one row")
+        precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classes }, "labels must be in 0..<classes")
+        BLAS.setThreadCount(options.threads)
+
+        var generator = SeededGenerator(seed: options.seed)
+        var weights = start ?? NetworkWeights.initialized(
+            inputs: rows.width, units: options.units, classes: classes,
+            scheme: options.initialization, generator: &generator)
+        precondition(weights.inputs == rows.width && weights.classes == classes, "start weights do not fit the data")
+
+        let penalty = Penalty(l1: options.l1, l2: options.l2)
+        let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize)
+        var reports: [EpochReport] = []
+        var best: (loss: Double, epoch: Int, weights: NetworkWeights)?
+        var stoppedEarly = false, diverged = false
+
+        for epoch in 1...options.epochs {
+            let began = Monotonic.seconds()
+            let lr = options.learningRate * powf(options.learningRateDecay, Float(epoch - 1))
+            let permutation: [Int]
+            switch order {
+            case .shuffled: permutation = generator.permutation(rows.count)
+            case .given(let orders): permutation = orders[(epoch - 1) % orders.count]
+            }
+            var crossEntropy = 0.0
+            permutation.withUnsafeBufferPointer { perm in
+                var first = 0
+                while first < rows.count {
+                    let m = min(options.batchSize, rows.count - first)
+                    let batch = UnsafeBufferPointer(rebasing: perm[first ..< first + m])
+                    crossEntropy += space.step(rows: rows, labels: labels, batch: batch, learningRate: lr, penalty: penalty)
+                    first += m
+                }
+            }
+            weights = space.weights()
+            let loss = (crossEntropy + penalty.loss(weights)) / Double(rows.count)
+            var report = EpochReport(epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0)
+            if let validation, validation.rows.count > 0 {
+                let result = MultiClassNetwork(weights: weights).evaluate(validation.rows, labels: validation.labels, l1: options.l1, l2: options.l2)
+                report.validationLoss = result.loss
+                report.validationAccuracy = result.accuracy
+            }
+            report.seconds = Monotonic.seconds() - began
+            reports.append(report)
+            try onEpoch(report)
+
+            guard loss.isFinite else { diverged = true; break }
+            if options.earlyStoppingPatience > 0, let validationLoss = report.validationLoss {
+                if best == nil || validationLoss < best!.loss {
+                    best = (validationLoss, epoch, weights)
+                } else if epoch - best!.epoch >= options.earlyStoppingPatience {
+                    stoppedEarly = true
+                    break
+                }
+            }
+        }
+        if stoppedEarly, let best {
+            return TrainingResult(weights: best.weights, reports: reports, keptEpoch: best.epoch, stoppedEarly: true, diverged: false)
+        }
+        return TrainingResult(weights: weights, reports: reports, keptEpoch: reports.count, stoppedEarly: false, diverged: diverged)
+    }
+}
+
+/// A monotonic clock in seconds, for epoch timing.
+enum Monotonic {
+    static func seconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,59 @@
+/// Hyperparameters of a training run. The defaults reach ≈0.89–0.90
+/// validation accuracy on Fashion-MNIST in 40 epochs with the book's
+/// architecture; `book` reproduces the book's run (≈0.815).
+public struct TrainingOptions: Sendable, Codable, Equatable {
+    /// Hidden units (the book: 100; the seed's class default: 10).
+    public var units: Int = 100
+    /// Minibatch rows (the book: 256).
+    public var batchSize: Int = 64
+    /// SGD step (the book: 0.1).
+    public var learningRate: Float = 0.5
+    /// L1 penalty on W1 and W2.
+    public var l1: Float = 0
+    /// L2 penalty on W1 and W2.
+    public var l2: Float = 0
+    /// Epochs of a full run.
+    public var epochs: Int = 40
+    /// How fresh weights are drawn (the book: `normal`).
+    public var initialization: WeightInitialization = .xavier
+    /// The learning rate of epoch e (1-based) is `learningRate · decay^(e-1)`; 1 = constant.
+    public var learningRateDecay: Float = 1
+    /// Stop after this many epochs without a lower validation loss and keep the
+    /// best epoch's weights; 0 = never stop early.
+    public var earlyStoppingPatience: Int = 0
+    /// Seed of weight initialization and batch shuffling.
+    public var seed: UInt64 = 42
+    /// OpenBLAS threads; results are bit-identical for a fixed count.
+    public var threads: Int = 2
+
+    public init() {}
+
+    public init(
+        units: Int = 100, batchSize: Int = 64, learningRate: Float = 0.5, l1: Float = 0, l2: Float = 0,
+        epochs: Int = 40, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 1,
+        earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2
+    ) {
+        self.units = units; self.batchSize = batchSize; self.learningRate = learningRate
+        self.l1 = l1; self.l2 = l2; self.epochs = epochs; self.initialization = initialization
+        self.learningRateDecay = learningRateDecay; self.earlyStoppingPatience = earlyStoppingPatience
+        self.seed = seed; self.threads = threads
+    }
+
+    /// The book's configuration: `MultiClassNetwork(units=100, batch_size=256)`,
+    /// lr 0.1, N(0,1) weights, 40 epochs.
+    public static let book = TrainingOptions(units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal)
+
+    /// Problems that make the options unusable, in words a user can act on.
+    public var problems: [String] {
+        var out: [String] = []
+        if units < 1 { out.append("units must be at least 1 (got \(units))") }
+        if batchSize < 1 { out.append("batch_size must be at least 1 (got \(batchSize))") }
+        if !(learningRate > 0) || !learningRate.isFinite { out.append("learning_rate must be a positive number (got \(learningRate))") }
+        if !(l1 >= 0) || !(l2 >= 0) { out.append("l1 and l2 must be zero or positive (got \(l1), \(l2))") }
+        if epochs < 1 { out.append("epochs must be at least 1 (got \(epochs))") }
+        if !(learningRateDecay > 0 && learningRateDecay <= 1) { out.append("learning_rate_decay must be in (0, 1] (got \(learningRateDecay))") }
+        if earlyStoppingPatience < 0 { out.append("early_stopping_patience must be 0 (off) or more (got \(earlyStoppingPatience))") }
+        if threads < 1 { out.append("threads must be at least 1 (got \(threads))") }
+        return out
+    }
+}

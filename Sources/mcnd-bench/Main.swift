@@ -1,0 +1,17 @@
+import Glibc
+
+/// `mcnd-bench <suite> [options]`: prints mcnd's own figures; the scripts in
+/// scripts/ run the Python peers beside it in the same invocation.
+@main
+enum Main {
+    static func main() throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        switch arguments.first {
+        case "train": try TrainingBenchmark.run(Array(arguments.dropFirst()))
+        case "imaging": try ImagingBenchmark.run(Array(arguments.dropFirst()))
+        default:
+            print("usage: mcnd-bench train|imaging [options]")
+            exit(2)
+        }
+    }
+}
