@@ -28,7 +28,7 @@ let package = Package(
         // Benchmarks that print mcnd's figures; peers run from scripts/.
         .executableTarget(name: "mcnd-bench", dependencies: ["MCNDModel", "MCNDImaging"]),
 
-        .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"]),
+        .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
     ]
 )

