@@ -9,6 +9,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift file.
@@ -21,8 +25,18 @@ let package = Package(
         // PNG decoding, normalization and encoding.
         .target(name: "MCNDImaging", dependencies: ["CLibPNG", "MCNDModel"]),
 
-        .executableTarget(name: "mcnd", dependencies: [
+        // Inbox → state → training → outbox: the pipeline `--once`, the daemon and the tests share.
+        .target(name: "MCNDPipeline", dependencies: [
             "MCNDModel", "MCNDImaging",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Configuration", package: "swift-configuration"),
+        ]),
+
+        .executableTarget(name: "mcnd", dependencies: [
+            "MCNDModel", "MCNDImaging", "MCNDPipeline",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks that print mcnd's figures; peers run from scripts/.
@@ -30,5 +44,6 @@ let package = Package(
 
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
+        .testTarget(name: "MCNDPipelineTests", dependencies: ["MCNDPipeline", "MCNDImaging", "MCNDModel"]),
     ]
 )

@@ -1,3 +1,142 @@
+import Glibc
+import MCNDModel
+
+/// `mcnd-bench train [--epochs N] [--threads T] [--batch B] [--data DIR]`:
+/// times the book's workload — Fashion-MNIST, 48,000 training rows of 784
+/// pixels/255, 100 sigmoid units, 10 classes, N(0,1) weights, lr 0.1,
+/// minibatch 256 — epoch by epoch, each epoch including the validation pass
+/// over the other 12,000 rows, and prints median/min/max seconds per epoch,
+/// then one JSON line with the same figures for scripts (`scripts/bench-train`
+/// runs the numpy and PyTorch peers beside it on the same rows).
+///
+/// The split is the first 48,000 rows of the training file for training and
+/// the last 12,000 for validation, so every peer can cut exactly the same rows
+/// without a shared shuffle; timing does not depend on which rows they are.
 enum TrainingBenchmark {
-    static func run(_ arguments: [String]) throws { print("not built yet") }
+    struct Settings {
+        var epochs = 5
+        var threads = 2
+        var batchSize = 256
+        var directory = FashionMNIST.directory
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case usage(String)
+        case data(String)
+
+        var description: String {
+            switch self {
+            case .usage(let reason):
+                "\(reason)\nusage: mcnd-bench train [--epochs N] [--threads T] [--batch B] [--data DIR]"
+            case .data(let reason): reason
+            }
+        }
+    }
+
+    static let trainRows = 48_000
+    static let validationRows = 12_000
+
+    static func run(_ arguments: [String]) throws {
+        let settings: Settings
+        do { settings = try parse(arguments) } catch let failure as Failure {
+            printError("mcnd-bench train: \(failure)")
+            exit(2)
+        }
+        do { try benchmark(settings) } catch {
+            printError("mcnd-bench train: \(error)")
+            exit(1)
+        }
+    }
+
+    static func parse(_ arguments: [String]) throws -> Settings {
+        var settings = Settings()
+        var rest = arguments[...]
+        func positive(_ flag: String) throws -> Int {
+            guard let text = rest.popFirst() else { throw Failure.usage("\(flag) needs a value") }
+            guard let value = Int(text), value > 0 else { throw Failure.usage("\(flag) must be a positive integer (got \(text))") }
+            return value
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--epochs": settings.epochs = try positive(flag)
+            case "--threads": settings.threads = try positive(flag)
+            case "--batch": settings.batchSize = try positive(flag)
+            case "--data":
+                guard let directory = rest.popFirst() else { throw Failure.usage("--data needs a directory") }
+                settings.directory = directory
+            case "-h", "--help": throw Failure.usage("times the book's training workload")
+            default: throw Failure.usage("unknown option \(flag)")
+            }
+        }
+        return settings
+    }
+
+    static func benchmark(_ settings: Settings) throws {
+        let loadStart = now()
+        let images = try IDXFile.read(path: "\(settings.directory)/train-images-idx3-ubyte.gz")
+        let labelFile = try IDXFile.read(path: "\(settings.directory)/train-labels-idx1-ubyte.gz")
+        guard images.dimensions.count == 3, labelFile.dimensions.count == 1,
+              images.dimensions[0] == labelFile.dimensions[0],
+              images.dimensions[0] >= trainRows + validationRows
+        else {
+            throw Failure.data("expected ≥ \(trainRows + validationRows) images with labels, got images \(images.dimensions), labels \(labelFile.dimensions)")
+        }
+        let width = images.dimensions[1] * images.dimensions[2]
+        let labels = labelFile.bytes.map { Int32($0) }
+        let classes = Int(labels.max()!) + 1
+        let train = FeatureRows(pixels: Array(images.bytes[0 ..< trainRows * width]), width: width)
+        let validation = FeatureRows(
+            pixels: Array(images.bytes[trainRows * width ..< (trainRows + validationRows) * width]), width: width)
+        let trainLabels = Array(labels[0 ..< trainRows])
+        let validationLabels = Array(labels[trainRows ..< trainRows + validationRows])
+        let loadSeconds = now() - loadStart
+
+        let options = TrainingOptions(
+            units: 100, batchSize: settings.batchSize, learningRate: 0.1, epochs: settings.epochs,
+            initialization: .normal, seed: 42, threads: settings.threads)
+        print("mcnd: \(trainRows)×\(width) train, \(validationRows) validation, units 100, batch \(settings.batchSize), "
+            + "lr 0.1, N(0,1) init, \(settings.threads) BLAS thread(s), \(settings.epochs) epochs (data loaded in \(fixed(loadSeconds, 2)) s)")
+        let result = try Trainer(options: options).train(
+            rows: train, labels: trainLabels, classes: classes,
+            validation: (validation, validationLabels)) { report in
+                print("mcnd epoch \(report.epoch): \(fixed(report.seconds, 4)) s  loss \(fixed(report.loss, 4))  "
+                    + "val_loss \(fixed(report.validationLoss ?? .nan, 4))  val_accuracy \(fixed(report.validationAccuracy ?? .nan, 4))")
+                fflush(nil)   // stream each epoch line through a pipe as it happens
+            }
+
+        let seconds = result.reports.map(\.seconds).sorted()
+        let median = seconds.count % 2 == 1
+            ? seconds[seconds.count / 2]
+            : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
+        let accuracy = result.reports.last?.validationAccuracy ?? .nan
+        print("mcnd: median \(fixed(median, 4)) s/epoch, min \(fixed(seconds.first!, 4)), max \(fixed(seconds.last!, 4)) "
+            + "over \(seconds.count) epochs; final val_accuracy \(fixed(accuracy, 4))")
+        let perEpoch = result.reports.map { fixed($0.seconds, 6) }.joined(separator: ",")
+        print(#"{"bench":"train","impl":"mcnd","epochs":\#(seconds.count),"threads":\#(settings.threads),"#
+            + #""batch":\#(settings.batchSize),"train_rows":\#(trainRows),"validation_rows":\#(validationRows),"#
+            + #""median_s":\#(fixed(median, 6)),"min_s":\#(fixed(seconds.first!, 6)),"max_s":\#(fixed(seconds.last!, 6)),"#
+            + #""epoch_s":[\#(perEpoch)],"val_accuracy":\#(fixed(accuracy, 6)),"load_s":\#(fixed(loadSeconds, 3))}"#)
+    }
+
+    static func printError(_ message: String) {
+        var line = message + "\n"
+        line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    /// `value` with `digits` decimals (no Foundation formatting needed).
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        guard value.isFinite else { return "null" }
+        var scale = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((abs(value) * Double(scale)).rounded())
+        var fraction = String(scaled % scale)
+        while fraction.count < digits { fraction = "0" + fraction }
+        return (value < 0 && scaled > 0 ? "-" : "") + (digits > 0 ? "\(scaled / scale).\(fraction)" : "\(scaled)")
+    }
 }

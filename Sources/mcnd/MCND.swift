@@ -1,10 +1,62 @@
+import Foundation
 import ArgumentParser
+import Logging
+import MCNDPipeline
 
 /// The `mcnd` command: a thin layer over the library modules.
 @main
-struct MCND: ParsableCommand {
+struct MCND: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcnd",
         abstract: "Turns a folder into an image classifier.",
-        subcommands: [ImportIDXCommand.self])
+        discussion: """
+            Without a subcommand, mcnd watches ROOT/inbox as a daemon until SIGTERM; \
+            with --once it handles what is in the inbox and exits.
+            """,
+        subcommands: [InitCommand.self, StatusCommand.self, TrainCommand.self, PredictCommand.self, ImportIDXCommand.self])
+
+    @OptionGroup var options: RootOptions
+
+    @Flag(help: "Ingest everything complete in the inbox, train if due, predict everything pending, exit.")
+    var once = false
+
+    func run() async throws {
+        let configuration: MCNDConfiguration
+        do { configuration = try await options.configuration() } catch { throw fail(error) }
+        let logger = Logger(label: "mcnd")
+        if once {
+            do {
+                let pipeline = try Pipeline(root: options.resolvedRoot, configuration: configuration, logger: logger)
+                let summary = try pipeline.once()
+                print(OnceReport(summary).text)
+            } catch {
+                throw fail(error)
+            }
+        } else {
+            throw fail(PipelineError.badConfiguration("the daemon is not part of this build yet; use --once"))
+        }
+    }
+}
+
+/// The one-paragraph account `--once`, `train` print.
+struct OnceReport {
+    let summary: Pipeline.OnceSummary
+    init(_ summary: Pipeline.OnceSummary) { self.summary = summary }
+
+    var text: String {
+        let i = summary.ingest, t = summary.training, p = summary.predict
+        var parts = ["examples +\(i.examples)"]
+        if i.duplicates > 0 { parts.append("duplicates \(i.duplicates)") }
+        if i.conflicts > 0 { parts.append("conflicts \(i.conflicts)") }
+        parts.append("rejected \(i.rejected + p.rejected)")
+        switch t.outcome {
+        case .notDue: parts.append("training: \(t.reason ?? "not due")")
+        case .promoted: parts.append("training: run \(t.run!) (\(t.mode!)) promoted model \(t.modelVersion!)" + (t.validationAccuracy.map { String(format: ", val_accuracy %.4f", $0) } ?? ""))
+        case .keptServing, .diverged: parts.append("training: run \(t.run!) (\(t.mode!)) \(t.outcome.rawValue): \(t.reason ?? "")")
+        }
+        parts.append("predicted \(p.predicted)")
+        if p.waiting > 0 { parts.append("waiting \(p.waiting)") }
+        if summary.unsettled > 0 { parts.append("not settled yet \(summary.unsettled)") }
+        return parts.joined(separator: "; ")
+    }
 }

@@ -1,0 +1,130 @@
+import Configuration
+import MCNDImaging
+import MCNDModel
+import SystemPackage
+
+/// Reads MCNDConfiguration from, in order of precedence: `--set key=value`
+/// flags, `MCND_*` environment variables, the YAML file, the defaults.
+public enum ConfigurationLoader {
+    public static func load(
+        file: String?, environment: [String: String], overrides: [String]
+    ) async throws(PipelineError) -> MCNDConfiguration {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        for item in overrides {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw .badConfiguration("--set takes key=value, got \(item)")
+            }
+            let key = String(item[..<eq]), value = String(item[item.index(after: eq)...])
+            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(.string(value), isSecret: false)
+        }
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: values),
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "mcnd"),
+        ]
+        if let file {
+            do {
+                providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+            } catch {
+                throw .badConfiguration("cannot read \(file): \(error)")
+            }
+        }
+        return try read(ConfigReader(providers: providers))
+    }
+
+    static func read(_ c: ConfigReader) throws(PipelineError) -> MCNDConfiguration {
+        var out = MCNDConfiguration()
+        var problems: [String] = []
+        func number(_ key: String, _ fallback: Double) -> Double {
+            guard let s = c.string(forKey: ConfigKey(key.split(separator: ".").map(String.init))) else {
+                return c.double(forKey: ConfigKey(key.split(separator: ".").map(String.init))).map { $0 } ?? fallback
+            }
+            guard let v = Double(s.trimmingSpaces()) else { problems.append("\(key) must be a number (got \(s))"); return fallback }
+            return v
+        }
+        func integer(_ key: String, _ fallback: Int) -> Int {
+            let v = number(key, Double(fallback))
+            guard v == v.rounded(), abs(v) < 1e15 else { problems.append("\(key) must be a whole number (got \(v))"); return fallback }
+            return Int(v)
+        }
+        func text(_ key: String, _ fallback: String) -> String {
+            c.string(forKey: ConfigKey(key.split(separator: ".").map(String.init)))?.trimmingSpaces() ?? fallback
+        }
+        func flag(_ key: String, _ fallback: Bool) -> Bool {
+            switch text(key, fallback ? "true" : "false").lowercased() {
+            case "true", "yes", "1", "on": return true
+            case "false", "no", "0", "off": return false
+            case let other: problems.append("\(key) must be true or false (got \(other))"); return fallback
+            }
+        }
+        func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) -> E where E.RawValue == String {
+            let s = text(key, fallback.rawValue)
+            guard let v = E(rawValue: s) else {
+                problems.append("\(key) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")) (got \(s))")
+                return fallback
+            }
+            return v
+        }
+
+        out.consumed = choice("consumed", out.consumed)
+        out.settleSeconds = number("settle_seconds", out.settleSeconds)
+        out.predictBatch = integer("predict_batch", out.predictBatch)
+        out.ingestBatch = integer("ingest_batch", out.ingestBatch)
+
+        var input = out.input
+        input.width = integer("input.width", input.width)
+        input.height = integer("input.height", input.height)
+        input.channels = choice("input.channels", input.channels)
+        input.aspect = choice("input.aspect", input.aspect)
+        input.invert = flag("input.invert", input.invert)
+        let background = text("input.background", input.background.description)
+        if let color = NormalizationSpec.Color(parsing: background) { input.background = color } else {
+            problems.append("input.background must be a colour like black, white or #RRGGBB (got \(background))")
+        }
+        out.input = input
+        out.limits.maxInputBytes = integer("limits.max_bytes", out.limits.maxInputBytes)
+        out.limits.maxPixels = integer("limits.max_pixels", out.limits.maxPixels)
+
+        var t = out.training
+        t.units = integer("train.units", t.units)
+        t.batchSize = integer("train.batch_size", t.batchSize)
+        t.learningRate = Float(number("train.learning_rate", Double(t.learningRate)))
+        t.learningRateDecay = Float(number("train.learning_rate_decay", Double(t.learningRateDecay)))
+        t.l1 = Float(number("train.l1", Double(t.l1)))
+        t.l2 = Float(number("train.l2", Double(t.l2)))
+        t.epochs = integer("train.epochs", t.epochs)
+        t.initialization = choice("train.init", t.initialization)
+        t.earlyStoppingPatience = integer("train.early_stopping_patience", t.earlyStoppingPatience)
+        t.seed = UInt64(max(0, integer("train.seed", Int(t.seed))))
+        t.threads = integer("train.threads", t.threads)
+        out.training = t
+        problems += t.problems.map { "train." + $0 }
+
+        var s = out.schedule
+        s.validationFraction = number("train.validation_fraction", s.validationFraction)
+        s.incrementalEpochs = integer("train.incremental_epochs", s.incrementalEpochs)
+        s.fullEvery = integer("train.full_every", s.fullEvery)
+        s.minIntervalSeconds = number("train.min_interval_seconds", s.minIntervalSeconds)
+        s.quietSeconds = number("train.quiet_seconds", s.quietSeconds)
+        s.promoteTolerance = number("train.promote_tolerance", s.promoteTolerance)
+        s.minLabels = integer("train.min_labels", s.minLabels)
+        out.schedule = s
+        if !(0...0.9).contains(s.validationFraction) { problems.append("train.validation_fraction must be in [0, 0.9]") }
+        if s.incrementalEpochs < 1 { problems.append("train.incremental_epochs must be at least 1") }
+
+        out.watch.mode = choice("watch.mode", out.watch.mode)
+        out.watch.pollSeconds = number("watch.poll_seconds", out.watch.pollSeconds)
+        out.watch.rescanSeconds = number("watch.rescan_seconds", out.watch.rescanSeconds)
+
+        if input.width < 1 || input.height < 1 || input.width * input.height > 4096 * 4096 { problems.append("input.width/height must be 1…4096") }
+        if out.predictBatch < 1 || out.ingestBatch < 1 { problems.append("predict_batch and ingest_batch must be at least 1") }
+        if out.settleSeconds < 0 { problems.append("settle_seconds must not be negative") }
+        guard problems.isEmpty else { throw .badConfiguration(problems.joined(separator: "; ")) }
+        return out
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,55 @@
+/// The commented mcnd.yaml `mcnd init` writes: every key with its default.
+public enum ConfigurationTemplate {
+    public static let yaml = """
+    # mcnd configuration. Every key is optional; the values shown are the defaults.
+    # Precedence: --set key=value flags, then MCND_* environment variables
+    # (train.batch_size -> MCND_TRAIN_BATCH_SIZE), then this file, then the defaults.
+
+    # What happens to consumed inputs: archive (moved to archive/) or delete.
+    consumed: archive
+    # A file found by a scan counts once unchanged for this many seconds.
+    settle_seconds: 2
+    # Images per prediction batch (one matrix product, one fsync).
+    predict_batch: 512
+    # Files per state transaction when ingesting.
+    ingest_batch: 256
+
+    input:
+      width: 28
+      height: 28
+      channels: gray        # gray (Rec.601 luma) | rgb
+      aspect: stretch       # stretch | fit (letterbox) | crop (centre)
+      background: black     # alpha is composited over this: black | white | #rrggbb | 0-255
+      invert: false         # true for dark-on-light images
+
+    limits:
+      max_bytes: 67108864   # larger files are rejected as too_large
+      max_pixels: 50000000  # checked from the PNG header, before decoding
+
+    train:
+      units: 100            # hidden sigmoid units
+      batch_size: 64
+      learning_rate: 1.0
+      learning_rate_decay: 0.95   # lr of epoch e = learning_rate * decay^(e-1)
+      l1: 0
+      l2: 0
+      epochs: 40            # epochs of a full run
+      init: xavier          # xavier | normal (the book's N(0,1))
+      early_stopping_patience: 0  # 0 = off; else stop after N epochs without a lower val_loss
+      seed: 42
+      threads: 2            # OpenBLAS threads
+      validation_fraction: 0.2
+      incremental_epochs: 5
+      full_every: 0         # every Nth run is a full retrain; 0 = only when needed
+      min_interval_seconds: 600   # daemon: least time between two runs
+      quiet_seconds: 5            # daemon: the inbox must be quiet this long before a run
+      promote_tolerance: 0.02     # keep the serving model if the new one is worse by more
+      min_labels: 2
+
+    watch:
+      mode: auto            # auto | inotify | poll (auto polls on NFS/CIFS)
+      poll_seconds: 2
+      rescan_seconds: 60
+
+    """
+}

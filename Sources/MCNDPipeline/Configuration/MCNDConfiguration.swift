@@ -1,0 +1,73 @@
+import MCNDImaging
+import MCNDModel
+
+/// Everything an operator can set. Keys (as in mcnd.yaml, `MCND_…` variables
+/// and `--set key=value`) and defaults are listed in the README; the defaults
+/// here are the documented ones.
+public struct MCNDConfiguration: Sendable, Equatable {
+    /// `archive` moves consumed inputs to archive/; `delete` removes them once their outcome is durable. Key `consumed`.
+    public var consumed: Consumed = .archive
+    /// A file found by a scan counts once it has not changed for this long. Key `settle_seconds`.
+    public var settleSeconds: Double = 2
+    /// Images predicted per sgemm call and per outbox fsync. Key `predict_batch`.
+    public var predictBatch: Int = 512
+    /// Files handled per state transaction during ingest. Key `ingest_batch`.
+    public var ingestBatch: Int = 256
+
+    /// How images become network inputs. Keys `input.*`.
+    public var input = NormalizationSpec.standard
+    /// Decode caps. Keys `limits.max_bytes`, `limits.max_pixels`.
+    public var limits = DecodeLimits.standard
+
+    /// Hyperparameters of full runs. Keys `train.*`.
+    public var training = TrainingOptions()
+    public var schedule = TrainingSchedule()
+
+    /// The daemon's watching. Keys `watch.*`.
+    public var watch = WatchSettings()
+
+    public enum Consumed: String, Sendable, CaseIterable { case archive, delete }
+
+    public init() {}
+
+    /// The book's run: `MultiClassNetwork(units=100, batch_size=256)`, lr 0.1, N(0,1), 40 epochs.
+    public static var book: MCNDConfiguration {
+        var c = MCNDConfiguration()
+        c.training = .book
+        return c
+    }
+}
+
+/// When and how training runs. Keys `train.*` beside the hyperparameters.
+public struct TrainingSchedule: Sendable, Equatable {
+    /// Share of examples held out for validation, chosen by content hash. Key `train.validation_fraction`.
+    public var validationFraction: Double = 0.2
+    /// Epochs of an incremental run (warm start from the serving model). Key `train.incremental_epochs`.
+    public var incrementalEpochs: Int = 5
+    /// Every Nth run is a full retrain; 0 = only when needed. Key `train.full_every`.
+    public var fullEvery: Int = 0
+    /// Least time between two runs (daemon). Key `train.min_interval_seconds`.
+    public var minIntervalSeconds: Double = 600
+    /// The inbox must be quiet this long before a run starts (daemon). Key `train.quiet_seconds`.
+    public var quietSeconds: Double = 5
+    /// A new model is promoted unless its validation accuracy is lower than the
+    /// serving model's (on the same validation rows) by more than this. Key `train.promote_tolerance`.
+    public var promoteTolerance: Double = 0.02
+    /// Labels needed before the first run. Key `train.min_labels`.
+    public var minLabels: Int = 2
+
+    public init() {}
+}
+
+/// How the daemon notices new files. Keys `watch.*`.
+public struct WatchSettings: Sendable, Equatable {
+    public enum Mode: String, Sendable, CaseIterable { case auto, inotify, poll }
+    /// `auto` uses inotify except on network filesystems (NFS, CIFS, …), where it polls. Key `watch.mode`.
+    public var mode: Mode = .auto
+    /// Poll interval in `poll` mode. Key `watch.poll_seconds`.
+    public var pollSeconds: Double = 2
+    /// A full rescan this often even with inotify, as a safety net. Key `watch.rescan_seconds`.
+    public var rescanSeconds: Double = 60
+
+    public init() {}
+}

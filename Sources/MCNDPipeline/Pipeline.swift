@@ -1,0 +1,96 @@
+import Glibc
+import Logging
+import MCNDModel
+
+/// The pipeline over one root: inbox → state → training → outbox. `mcnd --once`,
+/// the daemon and the tests all drive it through these methods. Holding a
+/// Pipeline holds the root's lock.
+public final class Pipeline {
+    public let layout: RootLayout
+    let lock: RootLock
+    let context: PipelineContext
+
+    public struct OnceSummary: Sendable, Equatable {
+        public var ingest = IngestSummary()
+        public var training = TrainingSummary()
+        public var predict = PredictSummary()
+        /// Files seen but not settled yet (left for the next pass).
+        public var unsettled = 0
+    }
+
+    /// Opens `root`: creates missing folders, takes the lock (or fails with
+    /// `.rootBusy` touching nothing), opens the state and completes whatever a
+    /// crash left half done.
+    public init(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) {
+        layout = RootLayout(root: root)
+        guard RawPath(layout.root).exists else {
+            throw .io(path: layout.root, operation: "open root", errno: 2)
+        }
+        try RawPath(layout.state).makeDirectories()
+        lock = try RootLock(layout: layout)
+        try layout.create()
+        let store = try StateStore(layout: layout)
+        context = try PipelineContext(layout: layout, configuration: configuration, store: store, logger: logger)
+        try context.writer.recover()
+        try store.closeInterruptedRuns()
+    }
+
+    public var configuration: MCNDConfiguration {
+        get { context.configuration }
+        set { context.configuration = newValue }
+    }
+
+    /// The model answering predictions.
+    public var servingModel: ModelFile? { context.serving }
+    public var store: StateStore { context.store }
+
+    /// Ingest everything complete, train if due (or as asked), predict everything pending.
+    public func once(train request: TrainRequest = .ifDue) throws(PipelineError) -> OnceSummary {
+        var summary = OnceSummary()
+        let scan = self.scan()
+        summary.unsettled = scan.unsettled
+        summary.ingest = try ingest(scan.entries)
+        summary.training = try train(request)
+        summary.predict = try predict(scan.entries)
+        return summary
+    }
+
+    public enum TrainRequest: Sendable { case ifDue, always, full, never }
+
+    public func scan() -> InboxScanner.Scan {
+        let scan = InboxScanner(inbox: layout.inbox, settleSeconds: context.configuration.settleSeconds).scan()
+        for (path, code) in scan.unreadable {
+            context.logger.error("cannot list \(path): \(String(cString: strerror(code)))")
+        }
+        return scan
+    }
+
+    public func ingest(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
+        try IngestStage(context: context).run(entries)
+    }
+
+    public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
+        switch request {
+        case .never: return TrainingSummary(reason: "training not requested")
+        case .ifDue: return try TrainingStage(context: context).run(.ifDue)
+        case .always: return try TrainingStage(context: context).run(.always)
+        case .full: return try TrainingStage(context: context).run(.full)
+        }
+    }
+
+    public func predict(_ entries: [InboxEntry]) throws(PipelineError) -> PredictSummary {
+        try PredictStage(context: context).run(entries)
+    }
+
+    /// Appends an event line (`started`, `stopped`, …).
+    public func emit(_ event: String, _ fill: (inout JSONLine) -> Void = { _ in }) {
+        context.emit(event, fill)
+    }
+
+    /// Reopens the outbox files (after logrotate moved them).
+    public func reopenOutbox() throws(PipelineError) {
+        try context.predictions.reopen()
+        try context.losses.reopen()
+        try context.events.reopen()
+    }
+}

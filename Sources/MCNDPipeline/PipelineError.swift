@@ -1,0 +1,34 @@
+import Glibc
+
+/// What can stop the pipeline, in terms an operator can act on.
+public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another mcnd process holds the root's lock.
+    case rootBusy(root: String, pid: Int32?)
+    /// A system call on `path` failed (disk full, permissions, …).
+    case io(path: String, operation: String, errno: Int32)
+    /// The configuration has a bad value.
+    case badConfiguration(String)
+    /// The state database cannot be used; `mcnd rebuild` recreates it from archive/labeled/.
+    case corruptState(path: String, reason: String)
+    /// The root's layout is wrong (e.g. the outbox inside the inbox).
+    case badLayout(String)
+    /// A model is needed and there is none.
+    case noModel
+
+    public var description: String {
+        switch self {
+        case .rootBusy(let root, let pid):
+            return "another mcnd (pid \(pid.map(String.init) ?? "unknown")) holds \(root)"
+        case .io(let path, let operation, let code):
+            return "\(operation) \(path): \(String(cString: strerror(code)))"
+        case .badConfiguration(let why):
+            return "bad configuration: \(why)"
+        case .corruptState(let path, let reason):
+            return "the state database \(path) cannot be used (\(reason)); move it aside and run `mcnd rebuild` to recreate it from archive/labeled/"
+        case .badLayout(let why):
+            return "bad root layout: \(why)"
+        case .noModel:
+            return "there is no trained model yet: add labeled examples (inbox/<label>/*.png) and train"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Glibc
+import MCNDImaging
+import MCNDModel
+
+/// What an ingest pass did.
+public struct IngestSummary: Sendable, Equatable {
+    public var examples = 0
+    public var duplicates = 0
+    public var conflicts = 0
+    public var rejected = 0
+    /// Left in place for a later pass (changing, unreadable).
+    public var deferred = 0
+}
+
+/// Labeled files become examples (or duplicates, or conflicts); unusable files
+/// anywhere are rejected. Prediction requests are left to PredictStage.
+struct IngestStage {
+    let context: PipelineContext
+
+    func run(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
+        var summary = IngestSummary()
+        let c = context.configuration
+        let normalizer = ImageNormalizer(spec: c.input, limits: c.limits)
+        let work = entries.filter { $0.isLabeled || $0.problem != nil }
+        var start = 0
+        while start < work.count {
+            let chunk = work[start ..< min(start + c.ingestBatch, work.count)]
+            start += chunk.count
+            var examples: [NewExample] = []
+            var outcomes: [PlannedOutcome] = []
+            var planned: Set<RawPath> = []
+            var batchLabels: [String: String] = [:]
+            for entry in chunk {
+                if let problem = entry.problem {
+                    outcomes.append(context.rejection(entry, sha256: nil, reason: problem.reason, detail: problem.detail, planned: &planned))
+                    summary.rejected += 1
+                    continue
+                }
+                guard let label = entry.label else { continue }
+                let bytes: [UInt8]
+                switch read(entry) {
+                case .success(let b): bytes = b
+                case .failure(let outcome):
+                    if let outcome = outcome.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
+                        outcomes.append(outcome); summary.rejected += 1
+                    } else {
+                        summary.deferred += 1
+                    }
+                    continue
+                }
+                let sha = PipelineContext.sha256(bytes)
+                let source = RawPath("inbox") + entry.relative
+                var existing = batchLabels[sha]
+                if existing == nil { existing = try context.store.existingLabel(sha256: sha) }
+                if existing == label {
+                    let destination = archiveDestination(entry, planned: &planned)
+                    outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .duplicate, destination: destination))
+                    summary.duplicates += 1
+                } else if let existing {
+                    let destination = context.uniqueDestination("rejected", entry.relative, planned: &planned)
+                    var line = JSONLine()
+                    line.add("event", "conflict")
+                    line.add("time", Timestamp.now())
+                    PipelineContext.addFile(entry.relative, to: &line)
+                    line.add("sha256", sha)
+                    line.add("label", label)
+                    line.add("existing_label", existing)
+                    line.add("moved_to", destination.display)
+                    outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .conflict, outbox: "events.jsonl",
+                                                   line: line.line, destination: destination))
+                    summary.conflicts += 1
+                } else {
+                    do {
+                        let pixels = try normalizer.normalize(png: bytes)
+                        examples.append(NewExample(sha256: sha, label: label, pixels: pixels, width: c.input.width,
+                                                   height: c.input.height, channels: c.input.channels.count,
+                                                   originalName: entry.relative.display))
+                        batchLabels[sha] = label
+                        let destination = archiveDestination(entry, planned: &planned)
+                        outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .example, destination: destination))
+                        summary.examples += 1
+                    } catch {
+                        outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail, planned: &planned))
+                        summary.rejected += 1
+                    }
+                }
+            }
+            try context.writer.complete(examples: examples, outcomes: outcomes, validationFraction: c.schedule.validationFraction)
+        }
+        return summary
+    }
+
+    private func archiveDestination(_ entry: InboxEntry, planned: inout Set<RawPath>) -> RawPath? {
+        context.configuration.consumed == .delete ? nil : context.uniqueDestination("archive/labeled", entry.relative, planned: &planned)
+    }
+
+    /// The file's bytes, or why not: a rejection, or nil to leave it for later.
+    func read(_ entry: InboxEntry) -> Result<[UInt8], ReadProblem> {
+        let path = RawPath(context.layout.inbox) + entry.relative
+        do {
+            return .success(try path.readRegularFile(limit: context.configuration.limits.maxInputBytes))
+        } catch {
+            switch error {
+            case .changing:
+                return .failure(ReadProblem(rejection: nil))
+            case .unreadable(let code):
+                context.logger.error("cannot read \(path.display): \(String(cString: strerror(code))); left in place")
+                return .failure(ReadProblem(rejection: nil))
+            case .notRegular(let what):
+                return .failure(ReadProblem(rejection: ("unsupported", what)))
+            case .tooLarge(let size):
+                return .failure(ReadProblem(rejection: ("too_large", "\(size) bytes, over limits.max_bytes (\(context.configuration.limits.maxInputBytes))")))
+            }
+        }
+    }
+}
+
+/// A read that did not give bytes: rejected with a reason, or (nil) deferred.
+struct ReadProblem: Error {
+    var rejection: (reason: String, detail: String)?
+    func map<T>(_ f: ((reason: String, detail: String)) -> T) -> T? { rejection.map(f) }
+}

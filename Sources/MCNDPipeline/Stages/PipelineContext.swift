@@ -1,0 +1,97 @@
+import Crypto
+import Logging
+import MCNDImaging
+import MCNDModel
+
+/// What every stage shares: the root, the configuration, the state, the
+/// outbox files and the model that answers predictions.
+final class PipelineContext {
+    let layout: RootLayout
+    var configuration: MCNDConfiguration
+    let store: StateStore
+    let predictions: OutboxFile
+    let losses: OutboxFile
+    let events: OutboxFile
+    let writer: OutcomeWriter
+    let logger: Logger
+    /// The serving model; replaced whole when a new one is promoted.
+    var serving: ModelFile?
+
+    init(layout: RootLayout, configuration: MCNDConfiguration, store: StateStore, logger: Logger) throws(PipelineError) {
+        self.layout = layout
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        predictions = try OutboxFile(path: layout.predictions)
+        losses = try OutboxFile(path: layout.losses)
+        events = try OutboxFile(path: layout.events)
+        writer = OutcomeWriter(layout: layout, store: store, outboxes: [
+            "predictions.jsonl": predictions, "events.jsonl": events,
+        ])
+        serving = try store.servingModel()
+    }
+
+    /// Appends an event not tied to an input (run and model events, notices).
+    func emit(_ event: String, _ fill: (inout JSONLine) -> Void = { _ in }) {
+        var line = JSONLine()
+        line.add("event", event)
+        line.add("time", Timestamp.now())
+        fill(&line)
+        do {
+            try events.append(line.line)
+            try events.sync()
+        } catch {
+            logger.error("cannot write events.jsonl: \(error)")
+        }
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        let digest = SHA256.hash(data: bytes)
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8](); out.reserveCapacity(64)
+        for b in digest { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A destination under `folder` (relative to the root) that neither exists
+    /// nor is planned already: `name.png`, then `name-1.png`, `name-2.png`, …
+    func uniqueDestination(_ folder: String, _ relative: RawPath, planned: inout Set<RawPath>) -> RawPath {
+        let base = RawPath(folder) + relative
+        var candidate = base
+        var n = 0
+        let root = RawPath(layout.root)
+        while planned.contains(candidate) || (root + candidate).exists {
+            n += 1
+            var name = base.lastComponent
+            let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > 0 ? $0 : nil } ?? name.endIndex
+            name.insert(contentsOf: Array("-\(n)".utf8), at: dot)
+            candidate = base.parent + RawPath(name)
+        }
+        planned.insert(candidate)
+        return candidate
+    }
+
+    /// The rejection of an input: an event line and a move to rejected/.
+    func rejection(_ entry: InboxEntry, sha256: String?, reason: String, detail: String, planned: inout Set<RawPath>) -> PlannedOutcome {
+        let destination = uniqueDestination("rejected", entry.relative, planned: &planned)
+        var line = JSONLine()
+        line.add("event", "rejected")
+        line.add("time", Timestamp.now())
+        Self.addFile(entry.relative, to: &line)
+        if let sha256 { line.add("sha256", sha256) }
+        line.add("reason", reason)
+        line.add("detail", detail)
+        line.add("moved_to", destination.display)
+        return PlannedOutcome(source: RawPath("inbox") + entry.relative, sha256: sha256, outcome: .rejected,
+                              outbox: "events.jsonl", line: line.line, destination: destination)
+    }
+
+    /// `file` as text; when the name is not valid UTF-8, also `file_bytes`
+    /// (hex of the raw bytes) so the name is kept without loss.
+    static func addFile(_ path: RawPath, to line: inout JSONLine) {
+        line.add("file", path.display)
+        if !path.isValidUTF8 {
+            line.add("file_bytes", path.bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import MCNDImaging
+import MCNDModel
+
+/// What a prediction pass did.
+public struct PredictSummary: Sendable, Equatable {
+    public var predicted = 0
+    public var rejected = 0
+    /// Waiting in the inbox for a model, or left for a later pass.
+    public var waiting = 0
+}
+
+/// Prediction requests (files at the top of inbox/) become prediction lines,
+/// a batch at a time: one sgemm per batch, one fsync per batch.
+struct PredictStage {
+    let context: PipelineContext
+
+    func run(_ entries: [InboxEntry]) throws(PipelineError) -> PredictSummary {
+        var summary = PredictSummary()
+        let requests = entries.filter { !$0.isLabeled && $0.problem == nil }
+        guard !requests.isEmpty else { return summary }
+        guard let model = context.serving else {
+            summary.waiting = requests.count
+            if try context.store.meta("waiting_for_model") == nil {
+                context.emit("waiting_for_model") { $0.add("pending", requests.count) }
+                try context.store.setMeta("waiting_for_model", Timestamp.now())
+            }
+            return summary
+        }
+        guard let spec = NormalizationSpec(model.input) else {
+            throw .corruptState(path: context.layout.database, reason: "the serving model's input spec is not usable")
+        }
+        let normalizer = ImageNormalizer(spec: spec, limits: context.configuration.limits)
+        let network = MultiClassNetwork(weights: model.weights)
+        let ingest = IngestStage(context: context)
+        let k = model.labels.count
+        var start = 0
+        while start < requests.count {
+            let chunk = requests[start ..< min(start + context.configuration.predictBatch, requests.count)]
+            start += chunk.count
+            var outcomes: [PlannedOutcome] = []
+            var planned: Set<RawPath> = []
+            var accepted: [(entry: InboxEntry, sha: String)] = []
+            var pixels: [UInt8] = []
+            pixels.reserveCapacity(chunk.count * spec.featureCount)
+            for entry in chunk {
+                let bytes: [UInt8]
+                switch ingest.read(entry) {
+                case .success(let b): bytes = b
+                case .failure(let problem):
+                    if let o = problem.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
+                        outcomes.append(o); summary.rejected += 1
+                    } else {
+                        summary.waiting += 1
+                    }
+                    continue
+                }
+                let sha = PipelineContext.sha256(bytes)
+                do {
+                    pixels += try normalizer.normalize(png: bytes)
+                    accepted.append((entry, sha))
+                } catch {
+                    outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail, planned: &planned))
+                    summary.rejected += 1
+                }
+            }
+            if !accepted.isEmpty {
+                let probabilities = network.probabilities(FeatureRows(pixels: pixels, width: spec.featureCount))
+                let time = Timestamp.now()
+                for (i, item) in accepted.enumerated() {
+                    let line = PredictionLine.make(file: item.entry.relative, sha256: item.sha,
+                                                   probabilities: probabilities[i * k ..< (i + 1) * k], model: model, time: time)
+                    let destination = context.configuration.consumed == .delete
+                        ? nil : context.uniqueDestination("archive/predicted", item.entry.relative, planned: &planned)
+                    outcomes.append(PlannedOutcome(source: RawPath("inbox") + item.entry.relative, sha256: item.sha, outcome: .predicted,
+                                                   outbox: "predictions.jsonl", line: line, destination: destination))
+                }
+                summary.predicted += accepted.count
+            }
+            try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+        }
+        return summary
+    }
+}

@@ -1,0 +1,164 @@
+import Glibc
+import MCNDImaging
+import MCNDModel
+
+/// What a training pass did.
+public struct TrainingSummary: Sendable, Equatable {
+    public enum Outcome: String, Sendable { case notDue = "not_due", promoted, keptServing = "kept_serving", diverged }
+    public var outcome: Outcome = .notDue
+    public var run: Int64?
+    public var mode: String?
+    public var modelVersion: Int?
+    public var validationAccuracy: Double?
+    /// Why not due, or why the new model was not promoted.
+    public var reason: String?
+}
+
+/// Trains when labeled examples arrived since the last run: a full run (no
+/// model, input shape changed, asked for, or every Nth run) or an incremental
+/// one from the serving model, growing its output layer for new labels.
+struct TrainingStage {
+    let context: PipelineContext
+
+    enum Request { case ifDue, always, full }
+
+    func run(_ request: Request) throws(PipelineError) -> TrainingSummary {
+        let c = context.configuration
+        let store = context.store
+        let newest = try store.newestExampleId()
+        let last = try store.lastRun()
+        if request == .ifDue, let last, last.lastExampleId >= newest, context.serving != nil {
+            return TrainingSummary(reason: "no new examples since run \(last.id)")
+        }
+        let data = try store.trainingData(width: c.input.width, height: c.input.height, channels: c.input.channels.count)
+        let present = Set(data.train.labels + data.validation.labels).count
+        guard data.train.count > 0, present >= c.schedule.minLabels else {
+            return TrainingSummary(reason: "\(data.train.count) training examples in \(present) labels; training needs examples of at least \(c.schedule.minLabels) labels")
+        }
+        let input = InputSpec(c.input)
+        let serving = context.serving
+        var full = request == .full || serving == nil || serving!.input != input || serving!.weights.units != c.training.units
+        if !full, c.schedule.fullEvery > 0, try store.runsSinceFull() + 1 >= c.schedule.fullEvery { full = true }
+
+        var options = c.training
+        var start: NetworkWeights?
+        var trainedEpochs = 0
+        if !full, let serving {
+            trainedEpochs = Int(serving.metrics["epochs_trained"] ?? 0)
+            options.epochs = c.schedule.incrementalEpochs
+            // Continue the learning-rate schedule where the serving model's lineage left it.
+            options.learningRate = c.training.learningRate * powf(c.training.learningRateDecay, Float(trainedEpochs))
+            options.seed = c.training.seed &+ UInt64(newest)
+            var generator = SeededGenerator(seed: options.seed)
+            start = serving.weights.growingOutput(by: data.labels.count - serving.weights.classes,
+                                                  scheme: c.training.initialization, generator: &generator)
+        }
+        let mode = full ? "full" : "incremental"
+        let run = try store.startRun(mode: mode, lastExampleId: data.lastExampleId,
+                                     trainSamples: data.train.count, validationSamples: data.validation.count)
+        context.emit("run_started") { line in
+            line.add("run", Int(run)); line.add("mode", mode); line.add("epochs", options.epochs)
+            line.add("train_samples", data.train.count); line.add("val_samples", data.validation.count)
+            line.add("labels", strings: data.labels)
+        }
+        context.logger.info("run \(run): \(mode), \(options.epochs) epochs, \(data.train.count) training and \(data.validation.count) validation examples")
+
+        let validation = data.validation.count > 0 ? (data.validation.rows, data.validation.labels) : nil
+        var reports: [EpochReport] = []
+        let result: TrainingResult
+        do {
+            result = try Trainer(options: options).train(
+                rows: data.train.rows, labels: data.train.labels, classes: data.labels.count,
+                validation: validation, start: start) { report in
+                    reports.append(report)
+                    try writeLossLine(run: run, mode: mode, report: report, data: data)
+                }
+        } catch let error as PipelineError {
+            try? store.finishRun(run, outcome: "failed", reason: error.description, model: nil, promote: false)
+            throw error
+        } catch {
+            try? store.finishRun(run, outcome: "failed", reason: "\(error)", model: nil, promote: false)
+            throw .badConfiguration("training failed: \(error)")
+        }
+        LossChart(run: Int(run), mode: mode, reports: reports).write(to: context.layout.lossChart, logger: context.logger)
+        return try conclude(run: run, mode: mode, result: result, data: data, input: input, options: options,
+                            trainedEpochs: trainedEpochs + result.reports.count)
+    }
+
+    private func writeLossLine(run: Int64, mode: String, report: EpochReport, data: TrainingData) throws(PipelineError) {
+        var line = JSONLine()
+        line.add("run", Int(run)); line.add("mode", mode)
+        line.add("epoch", report.epoch); line.add("epochs", report.epochs)
+        line.add("loss", report.loss); line.add("val_loss", report.validationLoss)
+        line.add("val_accuracy", report.validationAccuracy)
+        line.add("train_samples", data.train.count); line.add("val_samples", data.validation.count)
+        line.add("learning_rate", Double(report.learningRate))
+        line.add("seconds", (report.seconds * 1000).rounded() / 1000)
+        line.add("time", Timestamp.now())
+        try context.losses.append(line.line)
+        try context.losses.sync()
+        try context.store.recordEpoch(run: run, report)
+    }
+
+    private func conclude(run: Int64, mode: String, result: TrainingResult, data: TrainingData, input: InputSpec,
+                          options: TrainingOptions, trainedEpochs: Int) throws(PipelineError) -> TrainingSummary {
+        let final = result.reports[result.keptEpoch - 1]
+        var summary = TrainingSummary(run: run, mode: mode, validationAccuracy: final.validationAccuracy)
+        var reason: String?
+        if result.diverged || !result.weights.isFinite || !final.loss.isFinite {
+            summary.outcome = .diverged
+            reason = "the loss is not a finite number; lower train.learning_rate"
+        } else if let serving = context.serving, let newAccuracy = final.validationAccuracy, data.validation.count > 0,
+                  serving.input == input {
+            // Compare on today's validation rows; labels the old model lacks count as misses.
+            let old = MultiClassNetwork(weights: serving.weights)
+            let predicted = old.predict(data.validation.rows)
+            let oldAccuracy = Double(zip(predicted, data.validation.labels).filter { $0 == Int($1) }.count) / Double(data.validation.count)
+            if newAccuracy < oldAccuracy - context.configuration.schedule.promoteTolerance {
+                summary.outcome = .keptServing
+                reason = "validation accuracy \(newAccuracy) is below the serving model's \(oldAccuracy) by more than train.promote_tolerance"
+            }
+        }
+        summary.reason = reason
+        var model: ModelFile?
+        if summary.outcome != .diverged {
+            var metrics: [String: Double] = ["loss": final.loss, "epochs_trained": Double(trainedEpochs),
+                                             "train_samples": Double(data.train.count), "val_samples": Double(data.validation.count),
+                                             "epoch": Double(result.keptEpoch)]
+            if let v = final.validationLoss { metrics["val_loss"] = v }
+            if let v = final.validationAccuracy { metrics["val_accuracy"] = v }
+            model = ModelFile(version: try context.store.nextModelVersion(), labels: data.labels, input: input, options: options,
+                              metrics: metrics, created: Timestamp.now(), weights: result.weights)
+        }
+        let promote = summary.outcome == .notDue && model != nil
+        if promote { summary.outcome = .promoted }
+        try context.store.finishRun(run, outcome: summary.outcome.rawValue, reason: reason, model: model, promote: promote)
+        if promote, let model {
+            summary.modelVersion = model.version
+            let file = "\(context.layout.models)/model-\(model.version).npz"
+            do { try model.write(to: file) } catch {
+                // The promoted model is in the state database already; the .npz is a copy for numpy.
+                context.logger.error("cannot export \(file): \(error)")
+            }
+            context.serving = model
+            try context.store.setMeta("waiting_for_model", nil)
+            context.emit("model_promoted") { line in
+                line.add("run", Int(run)); line.add("model_version", model.version)
+                line.add("val_accuracy", final.validationAccuracy); line.add("labels", strings: model.labels)
+                line.add("file", "state/models/model-\(model.version).npz")
+            }
+        } else if let reason {
+            context.emit("model_not_promoted") { line in
+                line.add("run", Int(run)); line.add("reason", reason)
+            }
+        }
+        context.emit("run_finished") { line in
+            line.add("run", Int(run)); line.add("mode", mode); line.add("outcome", summary.outcome.rawValue)
+            line.add("epochs", result.reports.count); line.add("loss", final.loss)
+            line.add("val_loss", final.validationLoss); line.add("val_accuracy", final.validationAccuracy)
+            line.add("seconds", result.reports.reduce(0) { $0 + $1.seconds })
+            if let v = summary.modelVersion { line.add("model_version", v) }
+        }
+        return summary
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import MCNDModel
+
+/// A finished or running training run, as the runs table holds it.
+public struct RunRecord: Sendable {
+    public var id: Int64
+    public var mode: String
+    public var started: String
+    public var finished: String?
+    public var outcome: String?
+    public var lastExampleId: Int64
+    public var modelVersion: Int?
+}
+
+/// The examples usable at one input shape, split for training.
+public struct TrainingData: Sendable {
+    public var train: LabeledRows
+    public var validation: LabeledRows
+    public var labels: [String]
+    /// Examples with ids up to this one are included.
+    public var lastExampleId: Int64
+    /// Examples stored at another input shape (not used).
+    public var otherShape: Int
+}
+
+extension StateStore {
+    public func newestExampleId() throws(PipelineError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM examples") ?? 0 }
+    }
+
+    public func exampleCount() throws(PipelineError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples") ?? 0 }
+    }
+
+    /// The newest run that completed (promoted or not); interrupted runs do not count.
+    public func lastRun() throws(PipelineError) -> RunRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE finished IS NOT NULL AND outcome != 'interrupted' ORDER BY id DESC LIMIT 1").map(Self.run)
+        }
+    }
+
+    /// Runs finished since the last full one (for `train.full_every`).
+    public func runsSinceFull() throws(PipelineError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL
+                AND id > COALESCE((SELECT MAX(id) FROM runs WHERE mode = 'full' AND finished IS NOT NULL), 0)
+                """) ?? 0
+        }
+    }
+
+    static func run(_ row: Row) -> RunRecord {
+        RunRecord(id: row["id"], mode: row["mode"], started: row["started"], finished: row["finished"],
+                  outcome: row["outcome"], lastExampleId: row["last_example_id"], modelVersion: row["model_version"])
+    }
+
+    /// The model that answers predictions, if any.
+    public func servingModel() throws(PipelineError) -> ModelFile? {
+        let bytes: Data? = try read { db in try Data.fetchOne(db, sql: "SELECT file FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1") }
+        guard let bytes else { return nil }
+        do { return try ModelFile(decoding: [UInt8](bytes)) } catch {
+            throw .corruptState(path: path, reason: "the serving model cannot be read: \(error)")
+        }
+    }
+
+    public func nextModelVersion() throws(PipelineError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) + 1 FROM models") ?? 1 }
+    }
+
+    /// Every example stored at `width`×`height`×`channels`, as train and validation rows.
+    public func trainingData(width: Int, height: Int, channels: Int) throws(PipelineError) -> TrainingData {
+        try read { db in
+            let labels = try String.fetchAll(db, sql: "SELECT name FROM labels ORDER BY idx")
+            let features = width * height * channels
+            var train: [UInt8] = [], validation: [UInt8] = []
+            var trainLabels: [Int32] = [], validationLabels: [Int32] = []
+            var last: Int64 = 0
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, label_idx, split, pixels FROM examples
+                WHERE width = ? AND height = ? AND channels = ? ORDER BY id
+                """, arguments: [width, height, channels])
+            while let row = try rows.next() {
+                let pixels: Data = row["pixels"]
+                guard pixels.count == features else { continue }
+                last = max(last, row["id"])
+                if (row["split"] as String) == "validation" {
+                    validation.append(contentsOf: pixels); validationLabels.append(Int32(row["label_idx"] as Int))
+                } else {
+                    train.append(contentsOf: pixels); trainLabels.append(Int32(row["label_idx"] as Int))
+                }
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples") ?? 0
+            return TrainingData(
+                train: LabeledRows(rows: FeatureRows(pixels: train, width: features), labels: trainLabels),
+                validation: LabeledRows(rows: FeatureRows(pixels: validation, width: features), labels: validationLabels),
+                labels: labels, lastExampleId: last, otherShape: total - trainLabels.count - validationLabels.count)
+        }
+    }
+
+    public func startRun(mode: String, lastExampleId: Int64, trainSamples: Int, validationSamples: Int) throws(PipelineError) -> Int64 {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO runs (mode, started, last_example_id, train_samples, val_samples) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [mode, Timestamp.now(), lastExampleId, trainSamples, validationSamples])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func recordEpoch(run: Int64, _ report: EpochReport) throws(PipelineError) {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [run, report.epoch, report.loss.isFinite ? report.loss : nil,
+                                       report.validationLoss.flatMap { $0.isFinite ? $0 : nil }, report.validationAccuracy, report.seconds])
+        }
+    }
+
+    /// Ends a run; with `model`, stores it and, when `promote`, makes it the serving one.
+    public func finishRun(_ run: Int64, outcome: String, reason: String?, model: ModelFile?, promote: Bool) throws(PipelineError) {
+        try write { db in
+            var version: Int?
+            if let model {
+                version = model.version
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                func json<T: Encodable>(_ v: T) throws -> String { String(decoding: try encoder.encode(v), as: UTF8.self) }
+                if promote { try db.execute(sql: "UPDATE models SET serving = 0 WHERE serving = 1") }
+                try db.execute(sql: """
+                    INSERT INTO models (version, run_id, labels, input, hyperparameters, metrics, file, created, promoted, serving)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [model.version, run, try json(model.labels), try json(model.input), try json(model.options),
+                                     try json(model.metrics), Data(model.encoded()), model.created,
+                                     promote ? Timestamp.now() : nil, promote ? 1 : 0])
+            }
+            try db.execute(sql: "UPDATE runs SET finished = ?, outcome = ?, reason = ?, model_version = ? WHERE id = ?",
+                           arguments: [Timestamp.now(), outcome, reason, version, run])
+        }
+    }
+
+    /// Runs left unfinished by a crash are closed as `interrupted`.
+    public func closeInterruptedRuns() throws(PipelineError) {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET finished = ?, outcome = 'interrupted' WHERE finished IS NULL", arguments: [Timestamp.now()])
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MCNDPipeline
+
+/// `mcnd status [--json]`: the serving model, the dataset, pending files, the last run.
+/// Reads the state without taking the root's lock, so it works beside the daemon.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the model, the dataset and what is pending.")
+
+    @OptionGroup var options: RootOptions
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    struct Report: Codable {
+        var root: String
+        var status: StateStatus
+        var pending: Int
+        var pendingLabeled: Int
+    }
+
+    func run() async throws {
+        let layout = RootLayout(root: options.resolvedRoot)
+        let report: Report
+        do {
+            guard FileManager.default.fileExists(atPath: layout.database) else {
+                throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
+            }
+            let store = try StateStore(layout: layout)
+            let scan = InboxScanner(inbox: layout.inbox, settleSeconds: 0).scan()
+            report = Report(root: layout.root, status: try store.status(),
+                            pending: scan.entries.filter { !$0.isLabeled }.count,
+                            pendingLabeled: scan.entries.filter(\.isLabeled).count)
+        } catch {
+            throw fail(error)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        let s = report.status
+        if let m = s.model {
+            let accuracy = m.metrics["val_accuracy"].map { String(format: "%.4f", $0) } ?? "n/a"
+            print("model: version \(m.version) (\(m.created)), \(m.labels.count) labels, val_accuracy \(accuracy)")
+        } else {
+            print("model: none yet")
+        }
+        print("examples: \(s.examples)")
+        for (label, n) in s.examplesPerLabel.sorted(by: { $0.key < $1.key }) { print("  \(label): \(n)") }
+        print("pending: \(report.pending) to predict, \(report.pendingLabeled) labeled to ingest")
+        if let r = s.lastRun {
+            print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Logging
+import MCNDPipeline
+
+/// `mcnd train [--full]`: ingest, train now (whatever the schedule says), predict.
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Ingest the inbox and train now.")
+
+    @OptionGroup var options: RootOptions
+
+    @Flag(help: "Retrain from fresh weights instead of continuing from the serving model.")
+    var full = false
+
+    func run() async throws {
+        do {
+            let pipeline = try Pipeline(root: options.resolvedRoot, configuration: try await options.configuration(), logger: Logger(label: "mcnd"))
+            let summary = try pipeline.once(train: full ? .full : .always)
+            print(OnceReport(summary).text)
+        } catch {
+            throw fail(error)
+        }
+    }
+}

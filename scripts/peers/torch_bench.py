@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""PyTorch (CPU) with mcnd's model on mcnd's benchmark workload.
+
+Usage: torch_bench.py [--epochs N] [--threads T] [--batch B] [--data DIR]
+
+The same network as the book's MultiClassNetwork: Linear(784→100), sigmoid,
+Linear(100→10), softmax cross-entropy (mean over the minibatch, which is the
+seed's gradient scaled by 1/m), plain SGD lr 0.1, N(0,1) weights, zero biases,
+float32, rows reshuffled every epoch. The data are the ones `mcnd-bench train`
+uses (first 48,000 training images for training, last 12,000 for validation,
+pixels/255). Each epoch includes the validation pass (loss and accuracy over
+the 12,000 rows). Prints per-epoch lines, a summary and one JSON line with the
+same keys as mcnd-bench. Needs torch; scripts/bench-train runs it only when
+`import torch` works.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import time
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("--epochs", type=int, default=5)
+parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--batch", type=int, default=256)
+parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+args = parser.parse_args()
+
+for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[name] = str(args.threads)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    rank = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * d: 8 + 4 * d], "big") for d in range(rank)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def main():
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(42)
+    train_rows, validation_rows = 48_000, 12_000
+    start = time.perf_counter()
+    images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(args.data, "train-labels-idx1-ubyte.gz"))
+    x = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255)
+    y = torch.from_numpy(labels.astype(np.int64))
+    x_train, y_train = x[:train_rows], y[:train_rows]
+    x_val, y_val = x[train_rows:train_rows + validation_rows], y[train_rows:train_rows + validation_rows]
+    load_seconds = time.perf_counter() - start
+
+    model = torch.nn.Sequential(torch.nn.Linear(x.shape[1], 100), torch.nn.Sigmoid(), torch.nn.Linear(100, 10))
+    with torch.no_grad():
+        for layer in (model[0], model[2]):
+            layer.weight.normal_(0, 1)
+            layer.bias.zero_()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    loss_fn = torch.nn.CrossEntropyLoss(reduction="sum")
+    print(f"torch: {train_rows}×{x.shape[1]} train, {validation_rows} validation, units 100, batch {args.batch}, "
+          f"lr 0.1, float32, torch {torch.__version__}, {args.threads} thread(s), {args.epochs} epochs "
+          f"(data loaded in {load_seconds:.2f} s)", flush=True)
+
+    seconds, accuracy = [], float("nan")
+    for epoch in range(1, args.epochs + 1):
+        began = time.perf_counter()
+        model.train()
+        order = torch.randperm(train_rows)
+        total = 0.0
+        for first in range(0, train_rows, args.batch):
+            batch = order[first:first + args.batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x_train[batch]), y_train[batch])
+            (loss / len(batch)).backward()
+            optimizer.step()
+            total += loss.item()
+        model.eval()
+        with torch.no_grad():
+            logits = model(x_val)
+            val_loss = loss_fn(logits, y_val).item() / validation_rows
+            accuracy = (logits.argmax(1) == y_val).float().mean().item()
+        seconds.append(time.perf_counter() - began)
+        print(f"torch epoch {epoch}: {seconds[-1]:.4f} s  loss {total / train_rows:.4f}  "
+              f"val_loss {val_loss:.4f}  val_accuracy {accuracy:.4f}", flush=True)
+
+    median = float(np.median(seconds))
+    print(f"torch: median {median:.4f} s/epoch, min {min(seconds):.4f}, max {max(seconds):.4f} "
+          f"over {len(seconds)} epochs; final val_accuracy {accuracy:.4f}")
+    print(json.dumps({
+        "bench": "train", "impl": "torch", "epochs": len(seconds), "threads": args.threads,
+        "batch": args.batch, "train_rows": train_rows, "validation_rows": validation_rows,
+        "median_s": round(median, 6), "min_s": round(min(seconds), 6), "max_s": round(max(seconds), 6),
+        "epoch_s": [round(s, 6) for s in seconds], "val_accuracy": round(accuracy, 6),
+        "load_s": round(load_seconds, 3), "torch": torch.__version__,
+    }, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()
