@@ -45,5 +45,7 @@ let package = Package(
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
         .testTarget(name: "MCNDPipelineTests", dependencies: ["MCNDPipeline", "MCNDImaging", "MCNDModel"]),
+        // Runs the built `mcnd` binary on temporary roots, as a user would.
+        .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging"]),
     ]
 )
