@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift file.
@@ -34,8 +35,17 @@ let package = Package(
             .product(name: "Configuration", package: "swift-configuration"),
         ]),
 
+        // The daemon: inotify, the training schedule, signals, systemd notifications.
+        .target(name: "MCNDDaemon", dependencies: [
+            "MCNDPipeline",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+
         .executableTarget(name: "mcnd", dependencies: [
-            "MCNDModel", "MCNDImaging", "MCNDPipeline",
+            "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

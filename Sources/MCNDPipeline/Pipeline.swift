@@ -57,8 +57,8 @@ public final class Pipeline {
 
     public enum TrainRequest: Sendable { case ifDue, always, full, never }
 
-    public func scan() -> InboxScanner.Scan {
-        let scan = InboxScanner(inbox: layout.inbox, settleSeconds: context.configuration.settleSeconds).scan()
+    public func scan(complete: Set<RawPath> = []) -> InboxScanner.Scan {
+        let scan = InboxScanner(inbox: layout.inbox, settleSeconds: context.configuration.settleSeconds).scan(complete: complete)
         for (path, code) in scan.unreadable {
             context.logger.error("cannot list \(path): \(String(cString: strerror(code)))")
         }
@@ -70,12 +70,30 @@ public final class Pipeline {
     }
 
     public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
+        try trainingJob(request)?() ?? TrainingSummary(reason: "training not requested")
+    }
+
+    /// The training of `request` as a job that may run on another thread
+    /// while this pipeline keeps ingesting and predicting with the serving
+    /// model; the job swaps in the promoted model when it finishes.
+    public func trainingJob(_ request: TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false })
+        -> (@Sendable () throws(PipelineError) -> TrainingSummary)? {
+        let stage = TrainingStage(context: context, configuration: context.configuration)
         switch request {
-        case .never: return TrainingSummary(reason: "training not requested")
-        case .ifDue: return try TrainingStage(context: context).run(.ifDue)
-        case .always: return try TrainingStage(context: context).run(.always)
-        case .full: return try TrainingStage(context: context).run(.full)
+        case .never: return nil
+        case .ifDue: return { () throws(PipelineError) in try stage.run(.ifDue, shouldStop: shouldStop) }
+        case .always: return { () throws(PipelineError) in try stage.run(.always, shouldStop: shouldStop) }
+        case .full: return { () throws(PipelineError) in try stage.run(.full, shouldStop: shouldStop) }
         }
+    }
+
+    /// True when labeled examples arrived since the last completed run (or
+    /// there is no model yet and there are examples).
+    public func trainingIsDue() throws(PipelineError) -> Bool {
+        let newest = try context.store.newestExampleId()
+        guard newest > 0 else { return false }
+        guard let last = try context.store.lastRun(), context.serving != nil else { return true }
+        return last.lastExampleId < newest
     }
 
     public func predict(_ entries: [InboxEntry]) throws(PipelineError) -> PredictSummary {

@@ -1,7 +1,9 @@
 import Foundation
 import ArgumentParser
 import Logging
+import MCNDDaemon
 import MCNDPipeline
+import ServiceLifecycle
 
 /// The `mcnd` command: a thin layer over the library modules.
 @main
@@ -33,7 +35,18 @@ struct MCND: AsyncParsableCommand {
                 throw fail(error)
             }
         } else {
-            throw fail(PipelineError.badConfiguration("the daemon is not part of this build yet; use --once"))
+            let options = self.options
+            let environment = ProcessInfo.processInfo.environment
+            let daemon = DaemonService(root: options.resolvedRoot, environment: environment, logger: logger) {
+                try await options.configuration()
+            }
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: daemon)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+            do { try await group.run() } catch {
+                throw fail(error)
+            }
         }
     }
 }

@@ -64,7 +64,7 @@ public enum ImageRejection: Error, Sendable, Equatable, CustomStringConvertible 
         {
             return .truncated(detail)
         }
-        if has("unknown critical chunk", "unsupported", "not supported") {
+        if has("unknown critical chunk", "unhandled critical chunk", "unsupported", "not supported") {
             return .unsupported(detail)
         }
         return .corrupt(detail)

@@ -65,6 +65,7 @@ public enum PNGChunks {
 
     /// Walks the chunk headers (not their data) up to IEND and returns the
     /// byte ranges of the gAMA, sRGB and iCCP chunks before the first IDAT.
+    /// A stream without IEND is `truncated`.
     ///
     /// A chunk that declares more bytes than the input still holds is
     /// rejected here as `truncated`: libpng would first allocate the declared
@@ -74,6 +75,7 @@ public enum PNGChunks {
         var removed: [Range<Int>] = []
         var position = signature.count
         var beforeImageData = true
+        var ended = false
         while position + 8 <= bytes.count {
             let length = Int(bytes[position]) << 24 | Int(bytes[position + 1]) << 16
                 | Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
@@ -83,7 +85,7 @@ public enum PNGChunks {
                 throw .truncated(
                     "chunk '\(name)' at byte \(position) declares \(length) bytes, only \(max(0, bytes.count - position - 12)) remain")
             }
-            if type == (0x49, 0x45, 0x4E, 0x44) { break }  // IEND
+            if type == (0x49, 0x45, 0x4E, 0x44) { ended = true; break }  // IEND
             if type == (0x49, 0x44, 0x41, 0x54) { beforeImageData = false }  // IDAT
             if beforeImageData
                 && (type == (0x67, 0x41, 0x4D, 0x41) || type == (0x73, 0x52, 0x47, 0x42) || type == (0x69, 0x43, 0x43, 0x50))
@@ -92,6 +94,9 @@ public enum PNGChunks {
             }
             position += 12 + length
         }
+        // libpng decodes a stream whose image data is complete even when the
+        // end is missing; mcnd does not, as a cut-off copy is the usual cause.
+        guard ended else { throw .truncated("the data ends after byte \(bytes.count) without an IEND chunk") }
         return removed
     }
 

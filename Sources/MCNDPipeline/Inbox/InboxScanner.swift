@@ -21,14 +21,16 @@ public struct InboxScanner: Sendable {
         public var unreadable: [(path: String, errno: Int32)] = []
     }
 
-    public func scan(now: Double = Timestamp.seconds()) -> Scan {
+    /// `complete` lists files known to be whole (closed after writing or
+    /// renamed in, as inotify reports); they skip the settle time.
+    public func scan(now: Double = Timestamp.seconds(), complete: Set<RawPath> = []) -> Scan {
         var scan = Scan()
-        walk(RawPath([]), label: nil, depth: 0, now: now, into: &scan)
+        walk(RawPath([]), label: nil, depth: 0, now: now, complete: complete, into: &scan)
         scan.entries.sort { $0.relative.bytes.lexicographicallyPrecedes($1.relative.bytes) }
         return scan
     }
 
-    private func walk(_ relative: RawPath, label: String?, depth: Int, now: Double, into scan: inout Scan) {
+    private func walk(_ relative: RawPath, label: String?, depth: Int, now: Double, complete: Set<RawPath>, into scan: inout Scan) {
         let directory = relative.bytes.isEmpty ? inbox : inbox + relative
         guard let dir = directory.withCString({ opendir($0) }) else {
             scan.unreadable.append((directory.display, errno))
@@ -47,9 +49,9 @@ public struct InboxScanner: Sendable {
                 // Depth is bounded so a pathological tree cannot exhaust the stack.
                 guard depth < 64 else { continue }
                 if depth == 0 {
-                    walk(child, label: Self.labelName(name), depth: 1, now: now, into: &scan)
+                    walk(child, label: Self.labelName(name), depth: 1, now: now, complete: complete, into: &scan)
                 } else {
-                    walk(child, label: label, depth: depth + 1, now: now, into: &scan)
+                    walk(child, label: label, depth: depth + 1, now: now, complete: complete, into: &scan)
                 }
                 continue
             }
@@ -64,7 +66,7 @@ public struct InboxScanner: Sendable {
             } else {
                 let changed = max(Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
                                   Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9)
-                if now - changed < settleSeconds {
+                if now - changed < settleSeconds && !complete.contains(child) {
                     scan.unsettled += 1
                     continue
                 }

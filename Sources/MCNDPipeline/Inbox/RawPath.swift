@@ -23,7 +23,7 @@ public struct RawPath: Sendable, Hashable {
         return RawPath(Array(bytes[..<slash]))
     }
 
-    func withCString<T>(_ body: (UnsafePointer<CChar>) -> T) -> T {
+    public func withCString<T>(_ body: (UnsafePointer<CChar>) -> T) -> T {
         (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 

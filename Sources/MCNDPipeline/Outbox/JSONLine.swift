@@ -16,6 +16,7 @@ public struct JSONLine: Sendable {
 
     public mutating func add(_ k: String, _ value: String) { key(k); JSONLine.appendQuoted(value, to: &text) }
     public mutating func add(_ k: String, _ value: Int) { key(k); text += String(value) }
+    public mutating func add(_ k: String, _ value: Int?) { key(k); text += value.map(String.init) ?? "null" }
     public mutating func add(_ k: String, _ value: Bool) { key(k); text += value ? "true" : "false" }
     /// Non-finite numbers have no JSON form; they are written as null.
     public mutating func add(_ k: String, _ value: Double?) { key(k); text += JSONLine.number(value) }

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// One JSON-lines file in the outbox, opened `O_APPEND`. Every line goes out in
@@ -6,6 +7,12 @@ import Glibc
 public final class OutboxFile: @unchecked Sendable {
     public let path: String
     private var fd: Int32 = -1
+    /// Held by whoever appends, and by the journal from choosing a line's
+    /// offset until the line is written, so the offset stays true.
+    private let lock = NSRecursiveLock()
+
+    func lockForAppending() { lock.lock() }
+    func unlockForAppending() { lock.unlock() }
 
     public init(path: String) throws(PipelineError) {
         self.path = path
@@ -16,6 +23,7 @@ public final class OutboxFile: @unchecked Sendable {
 
     /// Opens the path anew (after logrotate moved the old file away).
     public func reopen() throws(PipelineError) {
+        lock.lock(); defer { lock.unlock() }
         let new = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard new >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         if fd >= 0 { close(fd) }
@@ -24,6 +32,7 @@ public final class OutboxFile: @unchecked Sendable {
 
     /// The current size: where the next line will start.
     public func size() throws(PipelineError) -> Int {
+        lock.lock(); defer { lock.unlock() }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .io(path: path, operation: "stat", errno: errno) }
         return Int(st.st_size)
@@ -31,6 +40,7 @@ public final class OutboxFile: @unchecked Sendable {
 
     /// Appends one complete line with one `write` call.
     public func append(_ line: String) throws(PipelineError) {
+        lock.lock(); defer { lock.unlock() }
         var line = line
         let result: Int = line.withUTF8 { buffer in
             while true {
@@ -49,11 +59,13 @@ public final class OutboxFile: @unchecked Sendable {
     }
 
     public func sync() throws(PipelineError) {
+        lock.lock(); defer { lock.unlock() }
         guard fsync(fd) == 0 else { throw .io(path: path, operation: "fsync", errno: errno) }
     }
 
     /// Cuts the file back to `length` bytes (journal recovery of a torn tail).
     public func truncate(to length: Int) throws(PipelineError) {
+        lock.lock(); defer { lock.unlock() }
         guard ftruncate(fd, off_t(length)) == 0 else { throw .io(path: path, operation: "truncate", errno: errno) }
     }
 

@@ -19,6 +19,9 @@ final class OutcomeWriter {
 
     func complete(examples: [NewExample], outcomes: [PlannedOutcome], validationFraction: Double) throws(PipelineError) {
         guard !outcomes.isEmpty || !examples.isEmpty else { return }
+        let files = outboxes.keys.sorted().map { outboxes[$0]! }
+        for f in files { f.lockForAppending() }
+        defer { for f in files.reversed() { f.unlockForAppending() } }
         var ends: [String: Int] = [:]
         var entries: [JournalEntry] = []
         for o in outcomes {

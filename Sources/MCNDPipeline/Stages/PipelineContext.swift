@@ -1,11 +1,15 @@
 import Crypto
+import Foundation
 import Logging
 import MCNDImaging
 import MCNDModel
 
 /// What every stage shares: the root, the configuration, the state, the
-/// outbox files and the model that answers predictions.
-final class PipelineContext {
+/// outbox files and the model that answers predictions. Shared with the
+/// daemon's training thread: the outbox files and the state lock themselves,
+/// `serving` is behind a lock, and `configuration` is only changed by the
+/// owner between passes (a training run works on its own copy).
+final class PipelineContext: @unchecked Sendable {
     let layout: RootLayout
     var configuration: MCNDConfiguration
     let store: StateStore
@@ -14,8 +18,13 @@ final class PipelineContext {
     let events: OutboxFile
     let writer: OutcomeWriter
     let logger: Logger
-    /// The serving model; replaced whole when a new one is promoted.
-    var serving: ModelFile?
+    private let servingLock = NSLock()
+    private var _serving: ModelFile?
+    /// The serving model; replaced whole (atomically) when a new one is promoted.
+    var serving: ModelFile? {
+        get { servingLock.lock(); defer { servingLock.unlock() }; return _serving }
+        set { servingLock.lock(); _serving = newValue; servingLock.unlock() }
+    }
 
     init(layout: RootLayout, configuration: MCNDConfiguration, store: StateStore, logger: Logger) throws(PipelineError) {
         self.layout = layout
@@ -28,7 +37,7 @@ final class PipelineContext {
         writer = OutcomeWriter(layout: layout, store: store, outboxes: [
             "predictions.jsonl": predictions, "events.jsonl": events,
         ])
-        serving = try store.servingModel()
+        _serving = try store.servingModel()
     }
 
     /// Appends an event not tied to an input (run and model events, notices).

@@ -17,13 +17,18 @@ public struct TrainingSummary: Sendable, Equatable {
 /// Trains when labeled examples arrived since the last run: a full run (no
 /// model, input shape changed, asked for, or every Nth run) or an incremental
 /// one from the serving model, growing its output layer for new labels.
-struct TrainingStage {
+struct TrainingStage: Sendable {
     let context: PipelineContext
+    /// A copy: a reload during a run does not change the run.
+    let configuration: MCNDConfiguration
 
     enum Request { case ifDue, always, full }
 
-    func run(_ request: Request) throws(PipelineError) -> TrainingSummary {
-        let c = context.configuration
+    /// Thrown from the epoch callback when `shouldStop` says so (daemon shutdown).
+    struct Interrupted: Error {}
+
+    func run(_ request: Request, shouldStop: @Sendable () -> Bool = { false }) throws(PipelineError) -> TrainingSummary {
+        let c = configuration
         let store = context.store
         let newest = try store.newestExampleId()
         let last = try store.lastRun()
@@ -72,7 +77,14 @@ struct TrainingStage {
                 validation: validation, start: start) { report in
                     reports.append(report)
                     try writeLossLine(run: run, mode: mode, report: report, data: data)
+                    if shouldStop() { throw Interrupted() }
                 }
+        } catch is Interrupted {
+            try store.finishRun(run, outcome: "interrupted", reason: "mcnd was stopped during the run", model: nil, promote: false)
+            context.emit("run_finished") { line in
+                line.add("run", Int(run)); line.add("mode", mode); line.add("outcome", "interrupted")
+            }
+            return TrainingSummary(outcome: .notDue, run: run, mode: mode, reason: "interrupted")
         } catch let error as PipelineError {
             try? store.finishRun(run, outcome: "failed", reason: error.description, model: nil, promote: false)
             throw error
@@ -114,7 +126,7 @@ struct TrainingStage {
             let old = MultiClassNetwork(weights: serving.weights)
             let predicted = old.predict(data.validation.rows)
             let oldAccuracy = Double(zip(predicted, data.validation.labels).filter { $0 == Int($1) }.count) / Double(data.validation.count)
-            if newAccuracy < oldAccuracy - context.configuration.schedule.promoteTolerance {
+            if newAccuracy < oldAccuracy - configuration.schedule.promoteTolerance {
                 summary.outcome = .keptServing
                 reason = "validation accuracy \(newAccuracy) is below the serving model's \(oldAccuracy) by more than train.promote_tolerance"
             }

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import MCNDPipeline
+
+/// The daemon's state between events: what to scan, when to train, what to
+/// tell systemd. Runs on one task; training runs on its own thread.
+struct DaemonLoop {
+    let pipeline: Pipeline
+    let notifier: SystemdNotifier
+    let logger: Logger
+    let sink: AsyncStream<DaemonEvent>.Continuation
+    let stop: StopFlag
+    let polling: Bool
+    let watchdog: Double?
+
+    var scheduler: TrainingScheduler
+    private(set) var training = false
+    private var complete: Set<RawPath> = []
+    private var lastScan = 0.0
+    private var lastFullScan = 0.0
+    private var lastPing = 0.0
+    /// Files seen but not yet handled (unsettled, deferred): scan again soon.
+    private var leftovers = false
+    private var waitingForModel = false
+    private var lastStatus = ""
+
+    init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
+         stop: StopFlag, polling: Bool, watchdog: Double?) {
+        self.pipeline = pipeline; self.notifier = notifier; self.logger = logger; self.sink = sink
+        self.stop = stop; self.polling = polling; self.watchdog = watchdog
+        scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule)
+    }
+
+    mutating func handle(_ event: DaemonEvent) throws {
+        let now = Timestamp.seconds()
+        var rescan = false
+        switch event {
+        case .changes(let changes):
+            scheduler.lastActivity = now
+            for change in changes {
+                switch change {
+                case .complete(let path): complete.insert(path)
+                case .rescan: rescan = true
+                }
+            }
+        case .tick:
+            let watch = pipeline.configuration.watch
+            if polling && now - lastScan >= watch.pollSeconds { rescan = true }
+            if now - lastFullScan >= watch.rescanSeconds { rescan = true }
+            if leftovers && now - lastScan >= 0.5 { rescan = true }
+            if let watchdog, now - lastPing >= watchdog / 2 {
+                notifier.notify("WATCHDOG=1")
+                lastPing = now
+            }
+        case .trainingFinished(let result):
+            training = false
+            scheduler.lastRunEnded = now
+            switch result {
+            case .success(let summary):
+                logger.info("training finished: \(summary.outcome.rawValue)\(summary.reason.map { " (\($0))" } ?? "")")
+            case .failure(let error):
+                logger.error("training failed: \(error)")
+                pipeline.emit("error") { $0.add("detail", "training failed: \(error)") }
+            }
+            // Requests that waited for a model can be answered now.
+            if waitingForModel { rescan = true }
+        case .reload, .shutdown:
+            break
+        }
+        if rescan || !complete.isEmpty { try process(rescan: rescan) }
+        startTrainingIfDue(now: now)
+        updateStatus()
+    }
+
+    /// One pass: scan, ingest, predict. Disk-full and permission errors are
+    /// logged and retried on a later tick rather than ending the daemon.
+    mutating func process(rescan: Bool) throws {
+        let now = Timestamp.seconds()
+        let known = complete
+        complete = []
+        lastScan = now
+        if rescan { lastFullScan = now }
+        do {
+            let scan = pipeline.scan(complete: known)
+            let ingest = try pipeline.ingest(scan.entries)
+            let predict = try pipeline.predict(scan.entries)
+            if ingest.examples > 0 { scheduler.lastActivity = now }
+            waitingForModel = predict.waiting > 0 && pipeline.servingModel == nil
+            leftovers = scan.unsettled > 0 || ingest.deferred > 0 || (predict.waiting > 0 && !waitingForModel)
+        } catch {
+            if case .corruptState = error { throw error }
+            logger.error("\(error); retrying")
+            pipeline.emit("error") { $0.add("detail", error.description) }
+            leftovers = true
+            complete.formUnion(known)
+        }
+    }
+
+    mutating func startTrainingIfDue(now: Double) {
+        scheduler.schedule = pipeline.configuration.schedule
+        let due = (try? pipeline.trainingIsDue()) ?? false
+        guard scheduler.shouldStart(now: now, due: due, running: training),
+              let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return }
+        training = true
+        let sink = self.sink
+        let thread = Thread {
+            let result: Result<TrainingSummary, PipelineError>
+            do throws(PipelineError) { result = .success(try job()) } catch { result = .failure(error) }
+            sink.yield(.trainingFinished(result))
+        }
+        thread.name = "mcnd-training"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    mutating func updateStatus(force: Bool = false) {
+        guard notifier.isActive else { return }
+        let model = pipeline.servingModel.map { "model \($0.version)" } ?? "no model yet"
+        let examples = (try? pipeline.store.exampleCount()) ?? 0
+        let status = "\(model), \(examples) examples, \(training ? "training" : "idle")\(waitingForModel ? ", waiting for a model" : "")"
+        guard force || status != lastStatus else { return }
+        lastStatus = status
+        notifier.notify("STATUS=\(status)")
+    }
+}

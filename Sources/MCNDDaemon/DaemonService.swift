@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import MCNDPipeline
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// `mcnd` without `--once`: the pipeline driven by inotify (or polling), with
+/// training on its own thread so predictions keep flowing, systemd
+/// notifications, SIGHUP reload and graceful shutdown.
+public struct DaemonService: Service {
+    let root: String
+    let loadConfiguration: @Sendable () async throws -> MCNDConfiguration
+    let logger: Logger
+    let environment: [String: String]
+
+    public init(root: String, environment: [String: String], logger: Logger,
+                loadConfiguration: @escaping @Sendable () async throws -> MCNDConfiguration) {
+        self.root = root
+        self.environment = environment
+        self.logger = logger
+        self.loadConfiguration = loadConfiguration
+    }
+
+    public func run() async throws {
+        let pipeline = try Pipeline(root: root, configuration: try await loadConfiguration(), logger: logger)
+        let notifier = SystemdNotifier(environment: environment)
+        let (events, sink) = AsyncStream<DaemonEvent>.makeStream()
+        let stop = StopFlag()
+        let watch = try startWatching(pipeline, sink: sink, stop: stop)
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                sink.yield(.tick)
+            }
+        }
+        let hangups = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) { sink.yield(.reload) }
+        }
+        defer { ticker.cancel(); hangups.cancel(); stop.set() }
+
+        var loop = DaemonLoop(pipeline: pipeline, notifier: notifier, logger: logger, sink: sink, stop: stop,
+                              polling: watch == .poll, watchdog: SystemdNotifier.watchdogInterval(environment: environment))
+        pipeline.emit("started") { line in
+            line.add("pid", Int(getpid())); line.add("watch", watch.rawValue)
+            line.add("model_version", pipeline.servingModel.map { $0.version })
+        }
+        try loop.process(rescan: true)
+        notifier.notify("READY=1")
+        loop.updateStatus(force: true)
+        logger.info("mcnd is watching \(pipeline.layout.inbox) (\(watch.rawValue))")
+
+        try await withGracefulShutdownHandler {
+            for await event in events {
+                if case .shutdown = event { break }
+                if case .reload = event {
+                    await reload(pipeline)
+                    continue
+                }
+                try loop.handle(event)
+            }
+        } onGracefulShutdown: {
+            sink.yield(.shutdown)
+        }
+        // Finish what is in hand: a running training run stops at its epoch's end.
+        stop.set()
+        notifier.notify("STOPPING=1")
+        if loop.training {
+            for await event in events {
+                if case .trainingFinished = event { break }
+            }
+        }
+        pipeline.emit("stopped") { $0.add("pid", Int(getpid())) }
+        logger.info("mcnd stopped")
+    }
+
+    private func reload(_ pipeline: Pipeline) async {
+        do {
+            pipeline.configuration = try await loadConfiguration()
+            try pipeline.reopenOutbox()
+            pipeline.emit("reloaded")
+            logger.info("configuration reloaded, outbox files reopened")
+        } catch {
+            logger.error("reload failed, keeping the previous configuration: \(error)")
+            pipeline.emit("error") { $0.add("detail", "reload failed: \(error)") }
+        }
+    }
+
+    enum WatchMode: String { case inotify, poll }
+
+    /// Starts the inotify thread, or settles for polling when configured, on a
+    /// network file system, or when inotify is unavailable.
+    private func startWatching(_ pipeline: Pipeline, sink: AsyncStream<DaemonEvent>.Continuation, stop: StopFlag) throws -> WatchMode {
+        let settings = pipeline.configuration.watch
+        if settings.mode == .poll || (settings.mode == .auto && FileSystemKind.isNetwork(pipeline.layout.inbox)) { return .poll }
+        let watcher: InboxWatcher
+        do { watcher = try InboxWatcher(inbox: pipeline.layout.inbox) } catch {
+            if settings.mode == .inotify { throw error }
+            logger.warning("inotify is not available (\(error)); polling every \(settings.pollSeconds) s")
+            return .poll
+        }
+        let thread = Thread {
+            while !stop.isSet {
+                do {
+                    let changes = try watcher.wait(timeout: 0.2)
+                    if !changes.isEmpty { sink.yield(.changes(changes)) }
+                } catch {
+                    sink.yield(.changes([.rescan]))
+                    Thread.sleep(forTimeInterval: 1)
+                }
+            }
+        }
+        thread.name = "mcnd-inotify"
+        thread.start()
+        return .inotify
+    }
+}
+
+/// Set once to ask the watcher thread and a training run to stop.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    func set() { flag.store(true, ordering: .releasing) }
+}

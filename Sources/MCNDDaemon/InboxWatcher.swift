@@ -1,0 +1,113 @@
+import Glibc
+import MCNDPipeline
+
+/// Watches inbox/ and every folder below it with inotify. A file counts as
+/// complete when it is closed after writing (`IN_CLOSE_WRITE`) or renamed in
+/// (`IN_MOVED_TO`); new folders are watched as they appear and then rescanned,
+/// so files created before the watch existed are not missed. mcnd only ever
+/// moves files out of the inbox, so its own work does not wake it.
+final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
+    enum Change: Equatable, Sendable {
+        /// A file at this path (relative to inbox/) is complete.
+        case complete(RawPath)
+        /// Something may have been missed (queue overflow, a new folder): rescan.
+        case rescan
+    }
+
+    private let inbox: RawPath
+    private let fd: Int32
+    private var folders: [Int32: RawPath] = [:]
+
+    /// Fails when the kernel offers no inotify here (then poll).
+    init(inbox: String) throws(PipelineError) {
+        self.inbox = RawPath(inbox)
+        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0 else { throw .io(path: inbox, operation: "inotify_init1", errno: errno) }
+        try watchTree(RawPath([]))
+    }
+
+    deinit { close(fd) }
+
+    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+    /// Watches `relative` and every non-hidden folder below it (symlinks are not followed).
+    private func watchTree(_ relative: RawPath) throws(PipelineError) {
+        let path = relative.bytes.isEmpty ? inbox : inbox + relative
+        let wd = path.withCString { inotify_add_watch(fd, $0, Self.mask | UInt32(IN_DONT_FOLLOW)) }
+        guard wd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return }
+            throw .io(path: path.display, operation: "inotify_add_watch", errno: errno)
+        }
+        folders[wd] = relative
+        guard let dir = path.withCString({ opendir($0) }) else { return }
+        defer { closedir(dir) }
+        while let item = readdir(dir) {
+            guard item.pointee.d_type == UInt8(DT_DIR) else { continue }
+            let name: [UInt8] = withUnsafeBytes(of: item.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard let first = name.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { continue }
+            try watchTree(relative.bytes.isEmpty ? RawPath(name) : relative + RawPath(name))
+        }
+    }
+
+    /// Waits up to `timeout` seconds for changes; returns what happened.
+    func wait(timeout: Double) throws(PipelineError) -> [Change] {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&p, 1, Int32(max(0, timeout * 1000)))
+        if ready < 0 && errno != EINTR { throw .io(path: inbox.display, operation: "poll", errno: errno) }
+        guard ready > 0 else { return [] }
+        return try drain()
+    }
+
+    /// Reads every queued event. Records are parsed by hand: the flexible
+    /// `name` member of `struct inotify_event` does not import into Swift.
+    func drain() throws(PipelineError) -> [Change] {
+        var changes: [Change] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EAGAIN || errno == EINTR { break }
+                throw .io(path: inbox.display, operation: "read inotify", errno: errno)
+            }
+            if n == 0 { break }
+            var offset = 0
+            while offset + 16 <= n {
+                func u32(_ at: Int) -> UInt32 {
+                    UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
+                }
+                let wd = Int32(bitPattern: u32(offset))
+                let mask = u32(offset + 4)
+                let length = Int(u32(offset + 12))
+                let name = Array(buffer[(offset + 16) ..< min(n, offset + 16 + length)].prefix { $0 != 0 })
+                offset += 16 + length
+                changes += try interpret(wd: wd, mask: mask, name: name)
+            }
+        }
+        return changes
+    }
+
+    private func interpret(wd: Int32, mask: UInt32, name: [UInt8]) throws(PipelineError) -> [Change] {
+        if mask & UInt32(IN_Q_OVERFLOW) != 0 { return [.rescan] }
+        if mask & UInt32(IN_IGNORED) != 0 { folders[wd] = nil; return [] }
+        guard let folder = folders[wd] else { return [] }
+        if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+            // The inbox itself was replaced: start over on whatever is there now.
+            if folder.bytes.isEmpty { try rewatch() }
+            return [.rescan]
+        }
+        guard let first = name.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { return [] }
+        let relative = folder.bytes.isEmpty ? RawPath(name) : folder + RawPath(name)
+        if mask & UInt32(IN_ISDIR) != 0 {
+            if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { try watchTree(relative); return [.rescan] }
+            return []
+        }
+        if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 { return [.complete(relative)] }
+        return []
+    }
+
+    private func rewatch() throws(PipelineError) {
+        for wd in folders.keys { inotify_rm_watch(fd, wd) }
+        folders = [:]
+        try watchTree(RawPath([]))
+    }
+}
