@@ -105,6 +105,18 @@ public final class Pipeline {
         context.emit(event, fill)
     }
 
+    /// `mcnd rebuild`: moves an unusable state database aside and recreates the
+    /// dataset from archive/labeled/ (and the serving model from state/models/).
+    /// Takes the root's lock like any other writer.
+    public static func rebuild(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) -> RebuildSummary {
+        let layout = RootLayout(root: root)
+        try RawPath(layout.state).makeDirectories()
+        let lock = try RootLock(layout: layout)
+        defer { withExtendedLifetime(lock) {} }
+        try layout.create()
+        return try RebuildStage.run(layout: layout, configuration: configuration, logger: logger)
+    }
+
     /// Reopens the outbox files (after logrotate moved them).
     public func reopenOutbox() throws(PipelineError) {
         try context.predictions.reopen()

@@ -24,7 +24,7 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badConfiguration(let why):
             return "bad configuration: \(why)"
         case .corruptState(let path, let reason):
-            return "the state database \(path) cannot be used (\(reason)); move it aside and run `mcnd rebuild` to recreate it from archive/labeled/"
+            return "the state database \(path) cannot be used (\(reason)); `mcnd rebuild` moves it aside and recreates the dataset from archive/labeled/"
         case .badLayout(let why):
             return "bad root layout: \(why)"
         case .noModel:
