@@ -43,7 +43,21 @@ import Testing
         return Dictionary(uniqueKeysWithValues: files.map { ($0, reason) })
     }()
 
-    static func compareAll() throws -> [Comparison]? {
+    /// Crashers where Pillow and libpng disagree on accepting the file, with
+    /// the reason. (Outside crashers/ there are none: the parity test below
+    /// requires Pillow to accept every file mcnd decodes.)
+    static let acceptanceDifferences: [String: (pillowAccepts: Bool, reason: String)] = [
+        "libpng-testpngs/crashers/badcrc.png":
+            (true, "Pillow does not verify the IDAT CRC; mcnd rejects it as corrupt"),
+        "libpng-testpngs/crashers/huge_IDAT.png":
+            (true, "Pillow decodes the 2×2 pixels present; the IDAT declares 1 GiB, so mcnd rejects it as truncated"),
+        "libpng-testpngs/crashers/empty_ancillary_chunks.png":
+            (false, "Pillow rejects an empty cHRM chunk; libpng ignores bad ancillary chunks and mcnd decodes the 1×1 image"),
+    ]
+
+    /// The comparisons, and Pillow's verdict (accepts?) for every crasher;
+    /// nil when skipped.
+    static func compareAll() throws -> (comparisons: [Comparison], crashers: [String: Bool])? {
         guard Corpus.available else {
             print("skipped: the shared PNG corpus is not at \(Corpus.pngRoot.path)")
             return nil
@@ -53,16 +67,18 @@ import Testing
             return nil
         }
         let files = Corpus.parityFiles
+        let crashers = Corpus.files(in: "libpng-testpngs/crashers")
         let script = Corpus.packageRoot.appendingPathComponent("scripts/peers/pillow_decode.py").path
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("mcnd-parity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: out) }
-        let input = files.map { Corpus.pngRoot.appendingPathComponent($0).path }.joined(separator: "\n")
+        let input = (files + crashers).map { Corpus.pngRoot.appendingPathComponent($0).path }.joined(separator: "\n")
         let run = try #require(runPython([script, "reference", out.path], input: input))
         try #require(run.status == 0, "pillow_decode.py failed: \(run.stderr)")
         let manifest = try JSONDecoder().decode(
             [Reference].self, from: Data(contentsOf: out.appendingPathComponent("manifest.json")))
-        try #require(manifest.count == files.count)
+        try #require(manifest.count == files.count + crashers.count)
+        let crasherVerdicts = Dictionary(uniqueKeysWithValues: zip(crashers, manifest[files.count...]).map { ($0, $1.error == nil) })
 
         var comparisons: [Comparison] = []
         for (n, (file, ref)) in zip(files, manifest).enumerated() {
@@ -85,7 +101,7 @@ import Testing
                 path: file, full: maxDelta(full, pillowFull), half: maxDelta(half, pillowHalf),
                 fixed: fixed, correction: ref.correction))
         }
-        return comparisons
+        return (comparisons, crasherVerdicts)
     }
 
     static func maxDelta(_ a: [UInt8], _ b: [UInt8]) -> Int {
@@ -93,7 +109,17 @@ import Testing
     }
 
     @Test func everyCorpusFileMatchesPillowWithinOneLevel() throws {
-        guard let comparisons = try Self.compareAll() else { return }
+        guard let (comparisons, verdicts) = try Self.compareAll() else { return }
+        // Crashers: mcnd and Pillow agree on accept/reject except where listed.
+        #expect(verdicts.count >= 20)
+        for (file, pillowAccepts) in verdicts.sorted(by: { $0.key < $1.key }) {
+            let mcndAccepts = (try? PNGCodec.decode(Corpus.bytes(file))) != nil
+            if let listed = Self.acceptanceDifferences[file] {
+                #expect(pillowAccepts == listed.pillowAccepts && mcndAccepts != pillowAccepts, "\(file): \(listed.reason)")
+            } else {
+                #expect(mcndAccepts == pillowAccepts, "\(file): mcnd accepts \(mcndAccepts), Pillow \(pillowAccepts)")
+            }
+        }
         #expect(comparisons.count == Corpus.parityFiles.count)
         #expect(comparisons.count >= 170, "the corpus shrank: \(comparisons.count) files")
         var exact = 0

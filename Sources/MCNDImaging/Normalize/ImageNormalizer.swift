@@ -34,6 +34,8 @@ public struct ImageNormalizer: Sendable {
 
         var out: [UInt8]
         switch spec.aspect {
+        case _ where w == W && h == H:
+            out = flat.pixels  // already the output size, whatever the policy
         case .stretch:
             out = Resampler.resample(
                 flat.pixels, sourceWidth: w, channels: channels, x0: 0, y0: 0,
@@ -66,47 +68,68 @@ public struct ImageNormalizer: Sendable {
     /// `.gray` or `.rgb` according to `spec.channels`.
     public func flattened(_ image: DecodedImage) -> DecodedImage {
         let bg = spec.background
+        let grayBackground = bg.red == bg.green && bg.green == bg.blue
         let n = image.width * image.height
-        let src = image.pixels
+        let outChannels = spec.channels.count
         let pixels: [UInt8]
         switch (spec.channels, image.layout) {
         case (.gray, .gray), (.rgb, .rgb):
-            pixels = src
-        case (.gray, .grayAlpha) where bg.red == bg.green && bg.green == bg.blue:
-            // Gray over a gray background: the three composited channels are
-            // equal and luma keeps the value.
-            pixels = Self.map(n, 1) { i, o in o[0] = composite(src[2 * i], src[2 * i + 1], bg.red) }
-        case (.gray, .grayAlpha):
-            pixels = Self.map(n, 1) { i, o in
-                let v = src[2 * i], a = src[2 * i + 1]
-                o[0] = Luma.of(red: composite(v, a, bg.red), green: composite(v, a, bg.green), blue: composite(v, a, bg.blue))
-            }
-        case (.gray, .rgb):
-            pixels = Self.map(n, 1) { i, o in o[0] = Luma.of(red: src[3 * i], green: src[3 * i + 1], blue: src[3 * i + 2]) }
-        case (.gray, .rgba):
-            pixels = Self.map(n, 1) { i, o in
-                let a = src[4 * i + 3]
-                o[0] = Luma.of(
-                    red: composite(src[4 * i], a, bg.red), green: composite(src[4 * i + 1], a, bg.green),
-                    blue: composite(src[4 * i + 2], a, bg.blue))
-            }
-        case (.rgb, .gray):
-            pixels = Self.map(n, 3) { i, o in let v = src[i]; o[0] = v; o[1] = v; o[2] = v }
-        case (.rgb, .grayAlpha):
-            pixels = Self.map(n, 3) { i, o in
-                let v = src[2 * i], a = src[2 * i + 1]
-                o[0] = composite(v, a, bg.red); o[1] = composite(v, a, bg.green); o[2] = composite(v, a, bg.blue)
-            }
-        case (.rgb, .rgba):
-            pixels = Self.map(n, 3) { i, o in
-                let a = src[4 * i + 3]
-                o[0] = composite(src[4 * i], a, bg.red)
-                o[1] = composite(src[4 * i + 1], a, bg.green)
-                o[2] = composite(src[4 * i + 2], a, bg.blue)
+            pixels = image.pixels
+        default:
+            let layout = image.layout
+            pixels = [UInt8](unsafeUninitializedCapacity: n * outChannels) { out, initialized in
+                image.pixels.withUnsafeBufferPointer { src in
+                    Self.flatten(src, layout: layout, into: out, count: n, gray: outChannels == 1,
+                                 background: bg, grayBackground: grayBackground)
+                }
+                initialized = n * outChannels
             }
         }
         return DecodedImage(
             width: image.width, height: image.height, layout: spec.channels == .gray ? .gray : .rgb, pixels: pixels)
+    }
+
+    /// The per-pixel loops of `flattened` (layouts that need work only).
+    private static func flatten(
+        _ s: UnsafeBufferPointer<UInt8>, layout: PixelLayout, into o: UnsafeMutableBufferPointer<UInt8>,
+        count n: Int, gray: Bool, background bg: NormalizationSpec.Color, grayBackground: Bool
+    ) {
+        let (r, g, b) = (bg.red, bg.green, bg.blue)
+        switch (gray, layout) {
+        case (true, .grayAlpha) where grayBackground:
+            // Gray over gray: the three composited channels are equal and
+            // luma keeps the value.
+            for i in 0..<n { o[i] = composite(s[2 * i], s[2 * i + 1], r) }
+        case (true, .grayAlpha):
+            for i in 0..<n {
+                let v = s[2 * i], a = s[2 * i + 1]
+                o[i] = Luma.of(red: composite(v, a, r), green: composite(v, a, g), blue: composite(v, a, b))
+            }
+        case (true, .rgb):
+            for i in 0..<n { o[i] = Luma.of(red: s[3 * i], green: s[3 * i + 1], blue: s[3 * i + 2]) }
+        case (true, .rgba):
+            for i in 0..<n {
+                let a = s[4 * i + 3]
+                o[i] = Luma.of(
+                    red: composite(s[4 * i], a, r), green: composite(s[4 * i + 1], a, g), blue: composite(s[4 * i + 2], a, b))
+            }
+        case (false, .gray):
+            for i in 0..<n { let v = s[i]; o[3 * i] = v; o[3 * i + 1] = v; o[3 * i + 2] = v }
+        case (false, .grayAlpha):
+            for i in 0..<n {
+                let v = s[2 * i], a = s[2 * i + 1]
+                o[3 * i] = composite(v, a, r); o[3 * i + 1] = composite(v, a, g); o[3 * i + 2] = composite(v, a, b)
+            }
+        case (false, .rgba):
+            for i in 0..<n {
+                let a = s[4 * i + 3]
+                o[3 * i] = composite(s[4 * i], a, r)
+                o[3 * i + 1] = composite(s[4 * i + 1], a, g)
+                o[3 * i + 2] = composite(s[4 * i + 2], a, b)
+            }
+        case (true, .gray), (false, .rgb):
+            for i in 0 ..< n * (gray ? 1 : 3) { o[i] = s[i] }
+        }
     }
 
     /// `inner` (tw × th) centred on a W×H canvas of the background colour.
@@ -124,21 +147,6 @@ public struct ImageNormalizer: Sendable {
             canvas.replaceSubrange(to ..< to + tw * channels, with: inner[from ..< from + tw * channels])
         }
         return canvas
-    }
-
-    /// Builds `count` pixels of `channels` bytes, `body(i, pixel)` filling
-    /// pixel i.
-    @inline(__always)
-    private static func map(
-        _ count: Int, _ channels: Int, _ body: (Int, UnsafeMutableBufferPointer<UInt8>) -> Void
-    ) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count * channels) { out, initialized in
-            let base = out.baseAddress!
-            for i in 0..<count {
-                body(i, UnsafeMutableBufferPointer(start: base + i * channels, count: channels))
-            }
-            initialized = count * channels
-        }
     }
 }
 

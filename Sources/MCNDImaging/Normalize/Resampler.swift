@@ -18,23 +18,21 @@ struct Resampler {
             counts.reserveCapacity(outputLength)
             offsets.reserveCapacity(outputLength)
             if outputLength == sourceLength {
-                for i in 0..<outputLength { append(start: origin + i, weights: [1]) }
+                for i in 0..<outputLength { begin(origin + i); add(1) }
             } else if outputLength < sourceLength {
                 // Output i covers source interval [i·s, (i+1)·s); each source
                 // pixel contributes the length of its overlap.
+                weights.reserveCapacity(sourceLength + 2 * outputLength)
                 let s = Double(sourceLength) / Double(outputLength)
                 for i in 0..<outputLength {
                     let lo = Double(i) * s
                     let hi = min(Double(i + 1) * s, Double(sourceLength))
                     let first = Int(lo.rounded(.down))
-                    let last = min(Int(hi.rounded(.up)), sourceLength) - 1
-                    var run: [Float] = []
-                    run.reserveCapacity(last - first + 1)
-                    for j in first...max(first, last) {
-                        let overlap = min(hi, Double(j + 1)) - max(lo, Double(j))
-                        run.append(Float(max(0, overlap) / (hi - lo)))
+                    let last = max(first, min(Int(hi.rounded(.up)), sourceLength) - 1)
+                    begin(origin + first)
+                    for j in first...last {
+                        add(Float(max(0, min(hi, Double(j + 1)) - max(lo, Double(j))) / (hi - lo)))
                     }
-                    append(start: origin + first, weights: run)
                 }
             } else {
                 let scale = Double(sourceLength) / Double(outputLength)
@@ -43,20 +41,28 @@ struct Resampler {
                     let clamped = min(max(centre, 0), Double(sourceLength - 1))
                     let left = min(Int(clamped.rounded(.down)), sourceLength - 1)
                     let fraction = Float(clamped - Double(left))
+                    begin(origin + left)
                     if left + 1 < sourceLength && fraction > 0 {
-                        append(start: origin + left, weights: [1 - fraction, fraction])
+                        add(1 - fraction)
+                        add(fraction)
                     } else {
-                        append(start: origin + left, weights: [1])
+                        add(1)
                     }
                 }
             }
         }
 
-        private mutating func append(start: Int, weights run: [Float]) {
+        /// Starts the run of the next output at source index `start`.
+        private mutating func begin(_ start: Int) {
             starts.append(start)
-            counts.append(run.count)
+            counts.append(0)
             offsets.append(weights.count)
-            weights.append(contentsOf: run)
+        }
+
+        /// Adds the next source index's weight to the current run.
+        private mutating func add(_ weight: Float) {
+            weights.append(weight)
+            counts[counts.count - 1] += 1
         }
     }
 

@@ -83,6 +83,7 @@ public enum ConfigurationLoader {
         out.input = input
         out.limits.maxInputBytes = integer("limits.max_bytes", out.limits.maxInputBytes)
         out.limits.maxPixels = integer("limits.max_pixels", out.limits.maxPixels)
+        out.limits.maxDecodedBytes = integer("limits.max_decoded_bytes", out.limits.maxDecodedBytes)
 
         var t = out.training
         t.units = integer("train.units", t.units)
@@ -115,7 +116,7 @@ public enum ConfigurationLoader {
         out.watch.pollSeconds = number("watch.poll_seconds", out.watch.pollSeconds)
         out.watch.rescanSeconds = number("watch.rescan_seconds", out.watch.rescanSeconds)
 
-        if input.width < 1 || input.height < 1 || input.width * input.height > 4096 * 4096 { problems.append("input.width/height must be 1…4096") }
+        if let problem = input.problem { problems.append("input: \(problem)") }
         if out.predictBatch < 1 || out.ingestBatch < 1 { problems.append("predict_batch and ingest_batch must be at least 1") }
         if out.settleSeconds < 0 { problems.append("settle_seconds must not be negative") }
         guard problems.isEmpty else { throw .badConfiguration(problems.joined(separator: "; ")) }

@@ -25,6 +25,7 @@ public enum ConfigurationTemplate {
     limits:
       max_bytes: 67108864   # larger files are rejected as too_large
       max_pixels: 50000000  # checked from the PNG header, before decoding
+      max_decoded_bytes: 200000000  # cap on the decode buffer, checked at the same moment
 
     train:
       units: 100            # hidden sigmoid units

@@ -18,5 +18,6 @@ extension NormalizationSpec {
         let b = input.background.map { UInt8(clamping: $0) }
         self.init(channels: input.channels == 1 ? .gray : .rgb, background: Color(red: b[0], green: b[1], blue: b[2]),
                   width: input.width, height: input.height, aspect: aspect, invert: input.invert)
+        if problem != nil { return nil }
     }
 }
