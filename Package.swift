@@ -57,5 +57,6 @@ let package = Package(
         .testTarget(name: "MCNDPipelineTests", dependencies: ["MCNDPipeline", "MCNDImaging", "MCNDModel"]),
         // Runs the built `mcnd` binary on temporary roots, as a user would.
         .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging"]),
+        .testTarget(name: "DaemonTests", dependencies: ["MCNDModel", "MCNDImaging"]),
     ]
 )

@@ -2,7 +2,8 @@ import MCNDPipeline
 
 /// What wakes the daemon's loop.
 enum DaemonEvent: Sendable {
-    case changes([InboxWatcher.Change])
+    /// The watcher added to PendingChanges.
+    case inboxChanged
     case tick
     case reload
     case trainingFinished(Result<TrainingSummary, PipelineError>)

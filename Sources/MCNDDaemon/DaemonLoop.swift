@@ -9,6 +9,7 @@ struct DaemonLoop {
     let notifier: SystemdNotifier
     let logger: Logger
     let sink: AsyncStream<DaemonEvent>.Continuation
+    let pending: PendingChanges
     let stop: StopFlag
     let polling: Bool
     let watchdog: Double?
@@ -25,8 +26,8 @@ struct DaemonLoop {
     private var lastStatus = ""
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
-         stop: StopFlag, polling: Bool, watchdog: Double?) {
-        self.pipeline = pipeline; self.notifier = notifier; self.logger = logger; self.sink = sink
+         pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?) {
+        self.pipeline = pipeline; self.notifier = notifier; self.logger = logger; self.sink = sink; self.pending = pending
         self.stop = stop; self.polling = polling; self.watchdog = watchdog
         scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule)
     }
@@ -35,14 +36,11 @@ struct DaemonLoop {
         let now = Timestamp.seconds()
         var rescan = false
         switch event {
-        case .changes(let changes):
+        case .inboxChanged:
             scheduler.lastActivity = now
-            for change in changes {
-                switch change {
-                case .complete(let path): complete.insert(path)
-                case .rescan: rescan = true
-                }
-            }
+            let changes = pending.take()
+            complete.formUnion(changes.complete)
+            rescan = changes.rescan
         case .tick:
             let watch = pipeline.configuration.watch
             if polling && now - lastScan >= watch.pollSeconds { rescan = true }
@@ -72,21 +70,25 @@ struct DaemonLoop {
         updateStatus()
     }
 
-    /// One pass: scan, ingest, predict. Disk-full and permission errors are
-    /// logged and retried on a later tick rather than ending the daemon.
+    /// One pass: scan (the whole inbox, or only the files inotify named),
+    /// ingest, predict. Disk-full and permission errors are logged and retried
+    /// on a later tick rather than ending the daemon.
     mutating func process(rescan: Bool) throws {
         let now = Timestamp.seconds()
         let known = complete
         complete = []
-        lastScan = now
-        if rescan { lastFullScan = now }
+        if rescan { lastFullScan = now; lastScan = now }
         do {
-            let scan = pipeline.scan(complete: known)
+            let scan = rescan ? pipeline.scan(complete: known) : pipeline.scan(only: known)
             let ingest = try pipeline.ingest(scan.entries)
             let predict = try pipeline.predict(scan.entries)
             if ingest.examples > 0 { scheduler.lastActivity = now }
-            waitingForModel = predict.waiting > 0 && pipeline.servingModel == nil
-            leftovers = scan.unsettled > 0 || ingest.deferred > 0 || (predict.waiting > 0 && !waitingForModel)
+            // A full scan sees everything and resets the flags; a pass over the
+            // files inotify named only adds to them.
+            let waiting = predict.waiting > 0 && pipeline.servingModel == nil
+            let left = scan.unsettled > 0 || ingest.deferred > 0 || (predict.waiting > 0 && !waiting)
+            waitingForModel = rescan ? waiting : (waitingForModel || waiting)
+            leftovers = rescan ? left : (leftovers || left)
         } catch {
             if case .corruptState = error { throw error }
             logger.error("\(error); retrying")

@@ -27,7 +27,8 @@ public struct DaemonService: Service {
         let notifier = SystemdNotifier(environment: environment)
         let (events, sink) = AsyncStream<DaemonEvent>.makeStream()
         let stop = StopFlag()
-        let watch = try startWatching(pipeline, sink: sink, stop: stop)
+        let pending = PendingChanges()
+        let watch = try startWatching(pipeline, pending: pending, sink: sink, stop: stop)
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
@@ -39,7 +40,7 @@ public struct DaemonService: Service {
         }
         defer { ticker.cancel(); hangups.cancel(); stop.set() }
 
-        var loop = DaemonLoop(pipeline: pipeline, notifier: notifier, logger: logger, sink: sink, stop: stop,
+        var loop = DaemonLoop(pipeline: pipeline, notifier: notifier, logger: logger, sink: sink, pending: pending, stop: stop,
                               polling: watch == .poll, watchdog: SystemdNotifier.watchdogInterval(environment: environment))
         pipeline.emit("started") { line in
             line.add("pid", Int(getpid())); line.add("watch", watch.rawValue)
@@ -90,7 +91,8 @@ public struct DaemonService: Service {
 
     /// Starts the inotify thread, or settles for polling when configured, on a
     /// network file system, or when inotify is unavailable.
-    private func startWatching(_ pipeline: Pipeline, sink: AsyncStream<DaemonEvent>.Continuation, stop: StopFlag) throws -> WatchMode {
+    private func startWatching(_ pipeline: Pipeline, pending: PendingChanges, sink: AsyncStream<DaemonEvent>.Continuation,
+                               stop: StopFlag) throws -> WatchMode {
         let settings = pipeline.configuration.watch
         if settings.mode == .poll || (settings.mode == .auto && FileSystemKind.isNetwork(pipeline.layout.inbox)) { return .poll }
         let watcher: InboxWatcher
@@ -103,9 +105,9 @@ public struct DaemonService: Service {
             while !stop.isSet {
                 do {
                     let changes = try watcher.wait(timeout: 0.2)
-                    if !changes.isEmpty { sink.yield(.changes(changes)) }
+                    if pending.add(changes) { sink.yield(.inboxChanged) }
                 } catch {
-                    sink.yield(.changes([.rescan]))
+                    if pending.add([.rescan]) { sink.yield(.inboxChanged) }
                     Thread.sleep(forTimeInterval: 1)
                 }
             }

@@ -21,7 +21,8 @@ public struct SystemdNotifier: Sendable {
         return usec / 1_000_000
     }
 
-    /// Sends e.g. `READY=1`, `STATUS=…`, `WATCHDOG=1`, `STOPPING=1`.
+    /// Sends e.g. `READY=1`, `STATUS=…`, `WATCHDOG=1`, `STOPPING=1`; never
+    /// blocks, even when nobody reads the socket.
     @discardableResult
     public func notify(_ state: String) -> Bool {
         guard let address, address.count < 108 else { return false }
@@ -37,7 +38,7 @@ public struct SystemdNotifier: Sendable {
         let payload = Array(state.utf8)
         let sent = withUnsafePointer(to: &addr) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                payload.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), sa, length) }
+                payload.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), sa, length) }
             }
         }
         return sent == payload.count

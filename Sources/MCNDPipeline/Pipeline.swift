@@ -65,6 +65,11 @@ public final class Pipeline {
         return scan
     }
 
+    /// Only the given files (relative to inbox/), known to be complete.
+    public func scan(only paths: Set<RawPath>) -> InboxScanner.Scan {
+        InboxScanner(inbox: layout.inbox, settleSeconds: context.configuration.settleSeconds).entries(for: paths)
+    }
+
     public func ingest(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
         try IngestStage(context: context).run(entries)
     }

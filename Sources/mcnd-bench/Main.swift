@@ -9,8 +9,9 @@ enum Main {
         switch arguments.first {
         case "train": try TrainingBenchmark.run(Array(arguments.dropFirst()))
         case "imaging": try ImagingBenchmark.run(Array(arguments.dropFirst()))
+        case "latency": try LatencyBenchmark.run(Array(arguments.dropFirst()))
         default:
-            print("usage: mcnd-bench train|imaging [options]")
+            print("usage: mcnd-bench train|imaging|latency [options]")
             exit(2)
         }
     }

@@ -55,15 +55,8 @@ public struct InboxScanner: Sendable {
                 }
                 continue
             }
-            var entry = InboxEntry(relative: child, label: depth == 0 ? nil : label)
-            if depth > 0 && label == nil {
-                entry.problem = .init(reason: "bad_label", detail: "the label folder name is not valid UTF-8")
-            }
-            if type == S_IFLNK {
-                entry.problem = .init(reason: "symlink", detail: "symbolic links are not followed")
-            } else if type != S_IFREG {
-                entry.problem = .init(reason: "unsupported", detail: "not a regular file")
-            } else {
+            let entry = Self.entry(child, label: depth == 0 ? nil : label, labeled: depth > 0, type: type)
+            if entry.problem == nil {
                 let changed = max(Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
                                   Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9)
                 if now - changed < settleSeconds && !complete.contains(child) {
@@ -73,6 +66,38 @@ public struct InboxScanner: Sendable {
             }
             scan.entries.append(entry)
         }
+    }
+
+    /// The entries for `paths` (relative to inbox/, known to be complete)
+    /// without listing the inbox: what the daemon does when inotify named the
+    /// files. Paths that vanished, folders and hidden names are skipped.
+    public func entries(for paths: Set<RawPath>) -> Scan {
+        var scan = Scan()
+        for path in paths {
+            let parts = path.components
+            guard !parts.isEmpty, parts.allSatisfy({ $0.first != UInt8(ascii: ".") && $0.first != UInt8(ascii: "_") }),
+                  let st = (inbox + path).status() else { continue }
+            let type = st.st_mode & S_IFMT
+            guard type != S_IFDIR else { continue }
+            let labeled = parts.count > 1
+            scan.entries.append(Self.entry(path, label: labeled ? Self.labelName(parts[0]) : nil, labeled: labeled, type: type))
+        }
+        scan.entries.sort { $0.relative.bytes.lexicographicallyPrecedes($1.relative.bytes) }
+        return scan
+    }
+
+    /// An entry and, when its kind alone makes it unusable, the reason.
+    static func entry(_ relative: RawPath, label: String?, labeled: Bool, type: mode_t) -> InboxEntry {
+        var entry = InboxEntry(relative: relative, label: label)
+        if labeled && label == nil {
+            entry.problem = .init(reason: "bad_label", detail: "the label folder name is not valid UTF-8")
+        }
+        if type == S_IFLNK {
+            entry.problem = .init(reason: "symlink", detail: "symbolic links are not followed")
+        } else if type != S_IFREG {
+            entry.problem = .init(reason: "unsupported", detail: "not a regular file")
+        }
+        return entry
     }
 
     /// The label of a folder: its name, which must be valid UTF-8, in NFC.

@@ -1,0 +1,159 @@
+import Foundation
+import Glibc
+
+/// The `mcnd` executable the build put beside this test bundle (`MCND_TEST_BINARY`
+/// overrides it).
+enum Binary {
+    struct Missing: Error, CustomStringConvertible {
+        var searched: [String]
+        var description: String {
+            "the mcnd executable was not found beside the test bundle (looked at \(searched.joined(separator: ", "))); "
+                + "build it with `swift build --build-tests` (which builds the executable too) before `swift test --skip-build`"
+        }
+    }
+
+    static func mcnd() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["MCND_TEST_BINARY"] {
+            guard access(explicit, X_OK) == 0 else { throw Missing(searched: [explicit]) }
+            return explicit
+        }
+        var folders: [URL] = []
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let first = CommandLine.arguments.first {
+            folders.append(URL(fileURLWithPath: first, relativeTo: cwd).resolvingSymlinksInPath().deletingLastPathComponent())
+        }
+        if let executable = Bundle.main.executableURL {
+            folders.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
+        }
+        folders.append(Bundle.main.bundleURL.resolvingSymlinksInPath())
+        var searched: [String] = []
+        for folder in folders {
+            // Linux: the test runner sits beside `mcnd`; Darwin: inside the .xctest bundle one level down.
+            for candidate in [folder, folder.deletingLastPathComponent()] {
+                let path = candidate.appendingPathComponent("mcnd").path
+                if searched.contains(path) { continue }
+                searched.append(path)
+                var st = stat()
+                if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, access(path, X_OK) == 0 { return path }
+            }
+        }
+        throw Missing(searched: searched)
+    }
+}
+
+/// Monotonic seconds.
+func monotonic() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Polls `condition` every few milliseconds until it holds or `timeout` seconds pass.
+func eventually(timeout: Double, every milliseconds: Int = 5, _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = monotonic() + timeout
+    while true {
+        if try condition() { return true }
+        if monotonic() >= deadline { return false }
+        try await Task.sleep(for: .milliseconds(milliseconds))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A child process started with posix_spawn: output to files, exit status by
+/// waitpid, killed with SIGKILL if the test ends while it still runs.
+final class Child {
+    let arguments: [String]
+    let pid: pid_t
+    let stdoutPath: String
+    let stderrPath: String
+    private(set) var exit: Exit?
+
+    struct Exit: Equatable, CustomStringConvertible {
+        var status: Int32
+        var signaled: Bool
+        var succeeded: Bool { !signaled && status == 0 }
+        var description: String { signaled ? "killed by signal \(status)" : "exit \(status)" }
+    }
+
+    /// Starts `executable arguments…` with the current environment minus
+    /// `MCND_*` and `NOTIFY_SOCKET`/`WATCHDOG_*`, plus `environment`.
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], output folder: String) throws {
+        self.arguments = arguments
+        let tag = "\(getpid())-\(Int(monotonic() * 1e6))-\(UInt32.random(in: 0 ... .max))"
+        stdoutPath = "\(folder)/child-\(tag).out"
+        stderrPath = "\(folder)/child-\(tag).err"
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("MCND_") && $0.key != "NOTIFY_SOCKET" && !$0.key.hasPrefix("WATCHDOG_")
+        }
+        for (key, value) in environment { env[key] = value }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var child: pid_t = 0
+        let code = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        guard code == 0 else { throw TestFailure("posix_spawn \(executable): \(String(cString: strerror(code)))") }
+        pid = child
+    }
+
+    deinit {
+        if exit == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
+        unlink(stdoutPath)
+        unlink(stderrPath)
+    }
+
+    /// Reaps the child if it has exited.
+    @discardableResult
+    func poll() -> Exit? {
+        if let exit { return exit }
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, WNOHANG)
+        guard r == pid else { return nil }
+        exit = status & 0x7f == 0 ? Exit(status: (status >> 8) & 0xff, signaled: false) : Exit(status: status & 0x7f, signaled: true)
+        return exit
+    }
+
+    var isRunning: Bool { poll() == nil }
+
+    func signal(_ signal: Int32) { if isRunning { kill(pid, signal) } }
+
+    /// Waits up to `timeout` seconds for the child to exit.
+    func wait(timeout: Double) async throws -> Exit? {
+        _ = try await eventually(timeout: timeout, every: 10) { poll() != nil }
+        return exit
+    }
+
+    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// What a failure message should show about this child.
+    var transcript: String {
+        "mcnd \(arguments.joined(separator: " ")) → \(exit.map(\.description) ?? "still running")\nstdout: \(stdout)\nstderr: \(stderr)"
+    }
+
+    /// Runs `mcnd arguments…` to completion (at most `timeout` seconds).
+    static func run(_ arguments: [String], in folder: String, timeout: Double = 120) async throws -> Child {
+        let child = try Child(try Binary.mcnd(), arguments, output: folder)
+        guard try await child.wait(timeout: timeout) != nil else {
+            throw TestFailure("mcnd \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
+        }
+        return child
+    }
+}
