@@ -93,7 +93,7 @@ enum TrainingBenchmark {
 
         let options = TrainingOptions(
             units: 100, batchSize: settings.batchSize, learningRate: 0.1, epochs: settings.epochs,
-            initialization: .normal, seed: 42, threads: settings.threads)
+            initialization: .normal, learningRateDecay: 1, seed: 42, threads: settings.threads)
         print("mcnd: \(trainRows)×\(width) train, \(validationRows) validation, units 100, batch \(settings.batchSize), "
             + "lr 0.1, N(0,1) init, \(settings.threads) BLAS thread(s), \(settings.epochs) epochs (data loaded in \(fixed(loadSeconds, 2)) s)")
         let result = try Trainer(options: options).train(

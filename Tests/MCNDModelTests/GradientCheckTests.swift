@@ -113,7 +113,8 @@ struct GradientCheckTests {
         func gradientFromOneStep(_ penalty: Penalties) throws -> [[Double]] {
             let options = TrainingOptions(
                 units: start.units, batchSize: labels.count, learningRate: GradientCheckTests.learningRate,
-                l1: Float(penalty.l1), l2: Float(penalty.l2), epochs: 1, initialization: .normal, threads: 1)
+                l1: Float(penalty.l1), l2: Float(penalty.l2), epochs: 1, initialization: .normal,
+                learningRateDecay: 1, threads: 1)
             let result = try Trainer(options: options).train(
                 rows: FeatureRows(values: features, width: start.inputs), labels: labels, classes: start.classes,
                 start: start, order: .given([order]))

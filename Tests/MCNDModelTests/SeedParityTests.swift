@@ -47,7 +47,7 @@ struct SeedParityTests {
         let options = TrainingOptions(
             units: parity.units, batchSize: parity.batchSize, learningRate: Float(parity.learningRate),
             l1: Float(parity.l1), l2: Float(parity.l2), epochs: parity.epochs,
-            initialization: .normal, seed: 42, threads: 1)
+            initialization: .normal, learningRateDecay: 1, seed: 42, threads: 1)
         var streamed: [EpochReport] = []
         let result = try Trainer(options: options).train(
             rows: train, labels: data.labels.map(Int32.init), classes: data.classes,
@@ -57,6 +57,7 @@ struct SeedParityTests {
         #expect(result.reports.count == parity.epochs)
         #expect(streamed == result.reports)
         for (e, report) in result.reports.enumerated() {
+            #expect(report.learningRate == Float(parity.learningRate), "the seed keeps lr constant")
             #expect(Self.close(report.loss, parity.losses[e], floor: Self.lossFloor),
                     "\(name) epoch \(e + 1) loss: mcnd \(report.loss), seed \(parity.losses[e])")
             let validationLoss = try #require(report.validationLoss)

@@ -169,8 +169,21 @@ class TimedNetwork(MultiClassNetwork):
         super().update_val_loss(x_val, y_val)
         self.marks.append(time.perf_counter())
         epoch = len(self.marks) - 1
-        print(f"\nseed-numpy epoch {epoch}: {self.marks[-1] - self.marks[-2]:.4f} s  "
-              f"loss {self.losses[-1]:.4f}  val_loss {self.val_losses[-1]:.4f}", end="", flush=True)
+        print(f"seed-numpy epoch {epoch}: {self.marks[-1] - self.marks[-2]:.4f} s  "
+              f"loss {self.losses[-1]:.4f}  val_loss {self.val_losses[-1]:.4f}", flush=True)
+
+
+class WithoutProgressDots:
+    """Drops the seed's one-dot-per-epoch progress output, keeps the rest."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        return len(text) if text == "." else self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
 
 
 def read_idx(path):
@@ -196,9 +209,11 @@ def main():
           f"{args.epochs} epochs (data loaded in {load_seconds:.2f} s)", flush=True)
 
     net = TimedNetwork(units=100, batch_size=args.batch, learning_rate=0.1)
-    stdout = sys.stdout
-    net.fit(x_train, y_train, epochs=args.epochs, x_val=x_val, y_val=y_val)
-    print(file=stdout)
+    stdout, sys.stdout = sys.stdout, WithoutProgressDots(sys.stdout)
+    try:
+        net.fit(x_train, y_train, epochs=args.epochs, x_val=x_val, y_val=y_val)
+    finally:
+        sys.stdout = stdout
     accuracy = float(net.score(x_val, y_val))
 
     seconds = [b - a for a, b in zip(net.marks, net.marks[1:])]

@@ -63,8 +63,16 @@ public struct RawPath: Sendable, Hashable {
         guard fsync(fd) == 0 else { throw .io(path: display, operation: "fsync", errno: errno) }
     }
 
+    /// The identity of what is at this path now (`lstat`), or nil.
+    public func identity() -> FileIdentity? { status().map(FileIdentity.init) }
+
     /// Reads a regular file without following a symlink, refusing more than `limit` bytes.
     public func readRegularFile(limit: Int) throws(InputFailure) -> [UInt8] {
+        try readRegularFileAndIdentity(limit: limit).bytes
+    }
+
+    /// The bytes and the identity of the file they were read from.
+    public func readRegularFileAndIdentity(limit: Int) throws(InputFailure) -> (bytes: [UInt8], identity: FileIdentity) {
         let fd = withCString { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
         guard fd >= 0 else {
             if errno == ELOOP { throw .notRegular("a symbolic link") }
@@ -88,8 +96,25 @@ public struct RawPath: Sendable, Hashable {
         if fstat(fd, &after) == 0, after.st_size != st.st_size || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec || after.st_mtim.tv_sec != st.st_mtim.tv_sec {
             throw .changing
         }
-        return got == out.count ? out : Array(out.prefix(got))
+        return (got == out.count ? out : Array(out.prefix(got)), FileIdentity(st))
     }
+}
+
+/// Which file a path named when mcnd read it: device, inode, size and
+/// modification time. Before an input is moved, its path must still name the
+/// same file; a file renamed over it (or rewritten) is a new input.
+public struct FileIdentity: Sendable, Equatable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var modified: Int64
+
+    public init(_ st: stat) {
+        device = UInt64(st.st_dev); inode = UInt64(st.st_ino); size = Int64(st.st_size)
+        modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+
+    public var text: String { "\(device):\(inode):\(size):\(modified)" }
 }
 
 /// Why an input could not be read (before any decoding).

@@ -37,9 +37,9 @@ struct IngestStage {
                     continue
                 }
                 guard let label = entry.label else { continue }
-                let bytes: [UInt8]
+                let bytes: [UInt8], identity: FileIdentity
                 switch read(entry) {
-                case .success(let b): bytes = b
+                case .success(let b): (bytes, identity) = b
                 case .failure(let outcome):
                     if let outcome = outcome.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
                         outcomes.append(outcome); summary.rejected += 1
@@ -54,7 +54,7 @@ struct IngestStage {
                 if existing == nil { existing = try context.store.existingLabel(sha256: sha) }
                 if existing == label {
                     let destination = archiveDestination(entry, planned: &planned)
-                    outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .duplicate, destination: destination))
+                    outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .duplicate, destination: destination, identity: identity))
                     summary.duplicates += 1
                 } else if let existing {
                     let destination = context.uniqueDestination("rejected", entry.relative, planned: &planned)
@@ -67,7 +67,7 @@ struct IngestStage {
                     line.add("existing_label", existing)
                     line.add("moved_to", destination.display)
                     outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .conflict, outbox: "events.jsonl",
-                                                   line: line.line, destination: destination))
+                                                   line: line.line, destination: destination, identity: identity))
                     summary.conflicts += 1
                 } else {
                     do {
@@ -77,10 +77,11 @@ struct IngestStage {
                                                    originalName: entry.relative.display))
                         batchLabels[sha] = label
                         let destination = archiveDestination(entry, planned: &planned)
-                        outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .example, destination: destination))
+                        outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .example, destination: destination, identity: identity))
                         summary.examples += 1
                     } catch {
-                        outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail, planned: &planned))
+                        outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
+                                                          planned: &planned, identity: identity))
                         summary.rejected += 1
                     }
                 }
@@ -94,11 +95,11 @@ struct IngestStage {
         context.configuration.consumed == .delete ? nil : context.uniqueDestination("archive/labeled", entry.relative, planned: &planned)
     }
 
-    /// The file's bytes, or why not: a rejection, or nil to leave it for later.
-    func read(_ entry: InboxEntry) -> Result<[UInt8], ReadProblem> {
+    /// The file's bytes and identity, or why not: a rejection, or nil to leave it for later.
+    func read(_ entry: InboxEntry) -> Result<([UInt8], FileIdentity), ReadProblem> {
         let path = RawPath(context.layout.inbox) + entry.relative
         do {
-            return .success(try path.readRegularFile(limit: context.configuration.limits.maxInputBytes))
+            return .success(try path.readRegularFileAndIdentity(limit: context.configuration.limits.maxInputBytes))
         } catch {
             switch error {
             case .changing:

@@ -25,7 +25,8 @@ final class OutcomeWriter {
         var ends: [String: Int] = [:]
         var entries: [JournalEntry] = []
         for o in outcomes {
-            var entry = JournalEntry(source: o.source.bytes, sha256: o.sha256, outcome: o.outcome, destination: o.destination?.bytes)
+            var entry = JournalEntry(source: o.source.bytes, sha256: o.sha256, outcome: o.outcome, destination: o.destination?.bytes,
+                                     identity: o.identity?.text)
             if let name = o.outbox, let line = o.line, let file = outboxes[name] {
                 var offset = ends[name] ?? -1
                 if offset < 0 { offset = try file.size() }
@@ -62,7 +63,10 @@ final class OutcomeWriter {
         let root = RawPath(layout.root)
         for entry in journal {
             let source = root + RawPath(entry.source)
-            guard source.exists else { continue }
+            guard let now = source.identity() else { continue }
+            // Another file renamed over the input (or the input rewritten) after
+            // it was read is a new input: leave it for the next scan.
+            if let decided = entry.identity, decided != now.text { continue }
             if let destination = entry.destination {
                 let target = root + RawPath(destination)
                 try target.parent.makeDirectories()

@@ -81,7 +81,9 @@ final class PipelineContext: @unchecked Sendable {
     }
 
     /// The rejection of an input: an event line and a move to rejected/.
-    func rejection(_ entry: InboxEntry, sha256: String?, reason: String, detail: String, planned: inout Set<RawPath>) -> PlannedOutcome {
+    /// `identity` is the file that was read; unread files are taken as they are now.
+    func rejection(_ entry: InboxEntry, sha256: String?, reason: String, detail: String, planned: inout Set<RawPath>,
+                   identity: FileIdentity? = nil) -> PlannedOutcome {
         let destination = uniqueDestination("rejected", entry.relative, planned: &planned)
         var line = JSONLine()
         line.add("event", "rejected")
@@ -92,7 +94,8 @@ final class PipelineContext: @unchecked Sendable {
         line.add("detail", detail)
         line.add("moved_to", destination.display)
         return PlannedOutcome(source: RawPath("inbox") + entry.relative, sha256: sha256, outcome: .rejected,
-                              outbox: "events.jsonl", line: line.line, destination: destination)
+                              outbox: "events.jsonl", line: line.line, destination: destination,
+                              identity: identity ?? (RawPath(layout.inbox) + entry.relative).identity())
     }
 
     /// `file` as text; when the name is not valid UTF-8, also `file_bytes`

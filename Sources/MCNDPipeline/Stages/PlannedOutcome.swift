@@ -9,4 +9,6 @@ struct PlannedOutcome {
     var line: String?
     /// Relative to the root; nil = delete.
     var destination: RawPath?
+    /// The file this outcome was decided on.
+    var identity: FileIdentity?
 }

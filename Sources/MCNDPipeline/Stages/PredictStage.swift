@@ -18,14 +18,7 @@ struct PredictStage {
         var summary = PredictSummary()
         let requests = entries.filter { !$0.isLabeled && $0.problem == nil }
         guard !requests.isEmpty else { return summary }
-        guard let model = context.serving else {
-            summary.waiting = requests.count
-            if try context.store.meta("waiting_for_model") == nil {
-                context.emit("waiting_for_model") { $0.add("pending", requests.count) }
-                try context.store.setMeta("waiting_for_model", Timestamp.now())
-            }
-            return summary
-        }
+        guard let model = context.serving else { return try waitForModel(requests) }
         guard let spec = NormalizationSpec(model.input) else {
             throw .corruptState(path: context.layout.database, reason: "the serving model's input spec is not usable")
         }
@@ -39,13 +32,13 @@ struct PredictStage {
             start += chunk.count
             var outcomes: [PlannedOutcome] = []
             var planned: Set<RawPath> = []
-            var accepted: [(entry: InboxEntry, sha: String)] = []
+            var accepted: [(entry: InboxEntry, sha: String, identity: FileIdentity)] = []
             var pixels: [UInt8] = []
             pixels.reserveCapacity(chunk.count * spec.featureCount)
             for entry in chunk {
-                let bytes: [UInt8]
+                let bytes: [UInt8], identity: FileIdentity
                 switch ingest.read(entry) {
-                case .success(let b): bytes = b
+                case .success(let b): (bytes, identity) = b
                 case .failure(let problem):
                     if let o = problem.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
                         outcomes.append(o); summary.rejected += 1
@@ -57,9 +50,10 @@ struct PredictStage {
                 let sha = PipelineContext.sha256(bytes)
                 do {
                     pixels += try normalizer.normalize(png: bytes)
-                    accepted.append((entry, sha))
+                    accepted.append((entry, sha, identity))
                 } catch {
-                    outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail, planned: &planned))
+                    outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
+                                                      planned: &planned, identity: identity))
                     summary.rejected += 1
                 }
             }
@@ -72,11 +66,46 @@ struct PredictStage {
                     let destination = context.configuration.consumed == .delete
                         ? nil : context.uniqueDestination("archive/predicted", item.entry.relative, planned: &planned)
                     outcomes.append(PlannedOutcome(source: RawPath("inbox") + item.entry.relative, sha256: item.sha, outcome: .predicted,
-                                                   outbox: "predictions.jsonl", line: line, destination: destination))
+                                                   outbox: "predictions.jsonl", line: line, destination: destination,
+                                                   identity: item.identity))
                 }
                 summary.predicted += accepted.count
             }
             try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+        }
+        return summary
+    }
+
+    /// Without a model, requests wait in the inbox (one event says so), but a
+    /// file that is not a PNG at all is rejected now rather than left waiting.
+    private func waitForModel(_ requests: [InboxEntry]) throws(PipelineError) -> PredictSummary {
+        var summary = PredictSummary()
+        var outcomes: [PlannedOutcome] = []
+        var planned: Set<RawPath> = []
+        let ingest = IngestStage(context: context)
+        for entry in requests {
+            switch ingest.read(entry) {
+            case .success(let (bytes, identity)):
+                do {
+                    _ = try PNGCodec.readHeader(bytes, limits: context.configuration.limits)
+                    summary.waiting += 1
+                } catch {
+                    outcomes.append(context.rejection(entry, sha256: PipelineContext.sha256(bytes), reason: error.code,
+                                                      detail: error.detail, planned: &planned, identity: identity))
+                }
+            case .failure(let problem):
+                if let o = problem.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
+                    outcomes.append(o)
+                } else {
+                    summary.waiting += 1
+                }
+            }
+        }
+        summary.rejected = outcomes.count
+        try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+        if summary.waiting > 0, try context.store.meta("waiting_for_model") == nil {
+            context.emit("waiting_for_model") { $0.add("pending", summary.waiting) }
+            try context.store.setMeta("waiting_for_model", Timestamp.now())
         }
         return summary
     }

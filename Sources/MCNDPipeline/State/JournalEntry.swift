@@ -26,11 +26,14 @@ public struct JournalEntry: Sendable, Equatable {
     public var line: [UInt8]?
     /// Where the input moves, relative to the root; nil = delete it.
     public var destination: [UInt8]?
+    /// The file the outcome was decided on (`FileIdentity.text`); another file
+    /// at the same path is not moved.
+    public var identity: String?
 
     public init(source: [UInt8], sha256: String?, outcome: Outcome, outbox: String? = nil, offset: Int? = nil,
-                line: [UInt8]? = nil, destination: [UInt8]?) {
+                line: [UInt8]? = nil, destination: [UInt8]?, identity: String?) {
         self.source = source; self.sha256 = sha256; self.outcome = outcome; self.outbox = outbox
-        self.offset = offset; self.line = line; self.destination = destination
+        self.offset = offset; self.line = line; self.destination = destination; self.identity = identity
     }
 }
 

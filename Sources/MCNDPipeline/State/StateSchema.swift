@@ -62,6 +62,7 @@ enum StateSchema {
                     offset INTEGER,
                     line BLOB,
                     destination BLOB,
+                    identity TEXT,
                     created TEXT NOT NULL);
                 CREATE TABLE meta (
                     key TEXT PRIMARY KEY,

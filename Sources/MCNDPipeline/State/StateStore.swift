@@ -82,10 +82,10 @@ public final class StateStore: Sendable {
             var out: [JournalEntry] = []
             for var entry in journal {
                 try db.execute(sql: """
-                    INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [Data(entry.source), entry.sha256, entry.outcome.rawValue, entry.outbox, entry.offset,
-                                     entry.line.map { Data($0) }, entry.destination.map { Data($0) }, now])
+                                     entry.line.map { Data($0) }, entry.destination.map { Data($0) }, entry.identity, now])
                 entry.id = db.lastInsertedRowID
                 out.append(entry)
             }
@@ -101,7 +101,8 @@ public final class StateStore: Sendable {
                     outcome: JournalEntry.Outcome(rawValue: row["outcome"]) ?? .rejected,
                     outbox: row["outbox"], offset: row["offset"],
                     line: (row["line"] as Data?).map { [UInt8]($0) },
-                    destination: (row["destination"] as Data?).map { [UInt8]($0) })
+                    destination: (row["destination"] as Data?).map { [UInt8]($0) },
+                    identity: row["identity"])
                 entry.id = row["id"]
                 return entry
             }

@@ -1,0 +1,503 @@
+import Foundation
+import Glibc
+import MCNDModel
+import Testing
+
+extension EndToEnd {
+    /// DESIGN.md: every input file ends in exactly one of a prediction line, an
+    /// example in the dataset, a rejection event — never two, never none, also
+    /// across `kill -9` and restarts. Each trial SIGKILLs `mcnd --once` at a
+    /// random moment of a run over a mixed inbox (ingest, an incremental
+    /// training run, predictions), restarts it until it finishes, and checks
+    /// every input.
+    @Suite("Exactly once across kill -9") struct KillTests {
+        static let trials = 40
+        static let seed: UInt64 = ProcessInfo.processInfo.environment["MCND_KILL_SEED"].flatMap { UInt64($0) } ?? 0x6d636e64
+        static let incrementalEpochs = 30
+        /// Small batches make many journal transactions, so that kills land between and inside them.
+        static let options = ["--set", "settle_seconds=0", "--set", "ingest_batch=3", "--set", "predict_batch=4",
+                              "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.epochs=10"]
+
+        /// When a trial kills `mcnd --once`.
+        enum Kill: CustomStringConvertible {
+            /// Once this many labeled inputs have left the inbox.
+            case afterIngested(Int, jitter: Double)
+            /// Once the training run has written this many losses.jsonl lines.
+            case afterEpochs(Int, jitter: Double)
+            /// Once this many prediction lines are written.
+            case afterPredicted(Int, jitter: Double)
+            case afterSeconds(Double)
+
+            var description: String {
+                switch self {
+                case .afterIngested(let n, let j): String(format: "after %d labeled files + %.1f ms", n, j * 1000)
+                case .afterEpochs(let n, let j): String(format: "after epoch %d + %.1f ms", n, j * 1000)
+                case .afterPredicted(let n, let j): String(format: "after %d prediction lines + %.1f ms", n, j * 1000)
+                case .afterSeconds(let s): String(format: "after %.3f s", s)
+                }
+            }
+        }
+
+        /// What must become of one input.
+        enum Fate: Equatable {
+            case predicted
+            case example(String)
+            case duplicate(String)
+            case conflict
+            case rejected(String)
+        }
+
+        struct Input {
+            var relative: String
+            var bytes: [UInt8]
+            var fate: Fate
+        }
+
+        /// The root every trial starts from: a model trained on 5 classes × 30 images.
+        struct Template {
+            var root: String
+            /// Regular files under archive/ (relative to it).
+            var archive: [String]
+            var eventLines: Int
+            var predictionLines: Int
+            var lossLines: Int
+            /// sha256 → label of the examples already in the dataset.
+            var examples: [String: String]
+            var counts: [String: Int]
+        }
+
+        @Test func everyInputEndsExactlyOnceAcrossKill9() throws {
+            let scratch = try Scratch("kill")
+            let template = try makeTemplate(scratch)
+            let inputs = try makeInputs(template: template, scratch: scratch)
+            var rng = SeededGenerator(seed: Self.seed)
+
+            // Calibration: the same trial without a kill shows how long a run takes (and
+            // must itself satisfy the invariant).
+            let calibration = try trial(0, template: template, inputs: inputs, scratch: scratch, kills: [])
+            let duration = calibration.firstRunSeconds
+            let labeled = inputs.filter { $0.relative.contains("/") }.count
+            let requests = inputs.filter { $0.fate == .predicted }.count
+
+            var phases: [String: Int] = [:]
+            var restarts = 0
+            var inFlight = 0
+            for n in 1 ... Self.trials {
+                // The first kill targets ingest, training and prediction in turn, at a
+                // uniformly random point of that stage's progress (labeled files gone from
+                // the inbox, epochs written, prediction lines written), plus up to 3 ms so
+                // it lands anywhere inside the next batch: progress, not wall time, so the
+                // spread holds on a loaded machine too. A third of the trials also kill the
+                // restart after a uniformly random delay (often during the recovery of the first).
+                let jitter = rng.unit() * 0.003
+                var kills: [Kill]
+                switch n % 3 {
+                case 0: kills = [.afterIngested(Int(rng.next() % UInt64(labeled)), jitter: jitter)]
+                case 1: kills = [.afterEpochs(1 + Int(rng.next() % UInt64(Self.incrementalEpochs)), jitter: jitter)]
+                default: kills = [.afterPredicted(1 + Int(rng.next() % UInt64(requests - 1)), jitter: jitter)]
+                }
+                if rng.next() % 3 == 0 { kills.append(.afterSeconds(rng.unit() * duration)) }
+                let outcome = try trial(n, template: template, inputs: inputs, scratch: scratch, kills: kills)
+                phases[outcome.phase, default: 0] += 1
+                restarts += outcome.runs - 1
+                inFlight += outcome.killsWithPendingJournal
+            }
+            print("kill -9 test: seed \(Self.seed), uninterrupted run \(String(format: "%.2f", duration)) s, \(Self.trials) trials; first kill landed in: "
+                + phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + "; \(restarts) restarts; \(inFlight) kills left outcomes in the journal for recovery")
+            // The trials must actually have hit each stage of a run, or they prove little.
+            for phase in ["ingest", "training", "predict"] {
+                #expect(phases[phase, default: 0] >= 1,
+                        "no kill landed during \(phase) (\(phases)); the kills no longer cover the run (seed \(Self.seed))")
+            }
+            // …and some kills must have caught a batch between its journal commit and its
+            // end (the outcomes recovery finishes), or recovery was never exercised.
+            #expect(inFlight >= 1, "no kill left journal entries behind; recovery was not exercised")
+        }
+
+        /// A crash leaves outcomes in the journal whose inputs are still in the
+        /// inbox; until mcnd restarts, a writer may replace such a file (rename over
+        /// it, as the README tells writers to). The new content is a new input and
+        /// must get its own outcome; recovery must not archive it as the old one.
+        @Test func aFileReplacedBeforeRecoveryGetsItsOwnOutcome() throws {
+            let scratch = try Scratch("replaced")
+            let template = try makeTemplate(scratch)
+            let test = try Fashion.testSplit()
+            var rng = SeededGenerator(seed: Self.seed)
+            let replacement = try test.png(9999)
+            let options = ["--set", "settle_seconds=0", "--set", "predict_batch=4"]
+            // Find a kill that leaves a prediction decided (its line maybe written) but its file not yet moved.
+            var caught: (root: String, name: String)?
+            for attempt in 0 ..< 100 where caught == nil {
+                let root = scratch.appending("attempt-\(attempt)").path
+                try FileManager.default.copyItem(atPath: template.root, toPath: root)
+                for k in 0 ..< 40 { try Files.drop(try test.png(k), into: URL(fileURLWithPath: root + "/inbox"), as: String(format: "q-%02d.png", k)) }
+                let child = try MCND.Child(["--root", root, "--once"] + options, scratch: scratch.url)
+                let target = 1 + Int(rng.next() % 30)
+                let (killed, _) = child.kill(when: {
+                    (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count { $0 == UInt8(ascii: "\n") } >= target
+                }, jitter: rng.unit() * 0.0005)
+                if killed, let entry = try journalEntries(root: root, scratch: scratch)
+                    .first(where: { $0.outcome == "predicted" && Files.exists(root + "/" + $0.source) }) {
+                    caught = (root, String(entry.source.dropFirst("inbox/".count)))
+                } else {
+                    try FileManager.default.removeItem(atPath: root)
+                }
+            }
+            let (root, name) = try #require(caught, "no kill in 100 attempts left a decided prediction with its file still in the inbox")
+            let old = try Files.sha256([root + "/inbox/" + name]).values.first
+            try Files.drop(replacement, into: URL(fileURLWithPath: root + "/inbox"), as: name)
+            let new = try Files.sha256([root + "/inbox/" + name]).values.first
+            try #require(old != new)
+
+            let restart = try MCND.run(["--root", root, "--once"] + options, scratch: scratch.url)
+            #expect(restart.succeeded, "\(restart)")
+            let lines = JSONLines.decode(PredictionRecord.self, root + "/outbox/predictions.jsonl").filter { $0.file == name }
+            #expect(lines.filter { $0.sha256 == old }.count == 1, "the original \(name): \(lines.map(\.sha256))")
+            #expect(lines.filter { $0.sha256 == new }.count == 1,
+                    "\(name) was replaced before the restart; its new content got \(lines.filter { $0.sha256 == new }.count) prediction lines (root \(root))")
+            #expect(Files.regularFiles(under: URL(fileURLWithPath: root + "/inbox")).isEmpty)
+        }
+
+        // MARK: Setup
+
+        func makeTemplate(_ scratch: Scratch) throws -> Template {
+            let root = scratch.appending("template").path
+            try MCND.succeed(["init", root], scratch: scratch.url)
+            let train = try Fashion.trainSplit()
+            for i in train.stratified(perClass: 30, classes: 0 ..< 5) {
+                try Files.drop(try train.png(i), into: scratch.appending("template/inbox"), as: "\(Fashion.name(train.label(i)))/t-\(i).png")
+            }
+            try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
+            let status = try StatusRecord.of(root: root, scratch: scratch.url)
+            try #require(status.status.model != nil, "the template root has no model")
+            let archive = Files.regularFiles(under: URL(fileURLWithPath: root + "/archive"))
+            let shas = try Files.sha256(archive.map { root + "/archive/" + $0 })
+            var examples: [String: String] = [:]
+            for (path, sha) in shas {
+                let relative = path.dropFirst((root + "/archive/labeled/").count)
+                examples[sha] = String(relative.prefix { $0 != "/" })
+            }
+            return Template(root: root, archive: archive,
+                            eventLines: JSONLines.lines(root + "/outbox/events.jsonl").count,
+                            predictionLines: JSONLines.lines(root + "/outbox/predictions.jsonl").count,
+                            lossLines: JSONLines.lines(root + "/outbox/losses.jsonl").count,
+                            examples: examples, counts: status.status.examplesPerLabel)
+        }
+
+        /// ~320 files: prediction requests, new examples (and a new label), duplicates,
+        /// conflicts, and bad files at the top and in label folders.
+        func makeInputs(template: Template, scratch: Scratch) throws -> [Input] {
+            let train = try Fashion.trainSplit()
+            let test = try Fashion.testSplit()
+            var files: [(String, [UInt8])] = []
+            var bad: [String: String] = [:]
+            for (k, i) in test.stratified(perClass: 20, classes: 0 ..< 10).enumerated() {
+                files.append((String(format: "q-%03d.png", k), try test.png(i)))
+            }
+            // Two requests with the same content: two lines, one per file.
+            files.append(("q-same-a.png", try test.png(5000)))
+            files.append(("q-same-b.png", try test.png(5000)))
+            for i in train.stratified(perClass: 12, classes: 0 ..< 5, skip: 30) + train.stratified(perClass: 20, classes: [5]) {
+                files.append(("\(Fashion.name(train.label(i)))/n-\(i).png", try train.png(i)))
+            }
+            // Content the dataset has: under its own label (duplicates), under another (conflicts).
+            let known = template.archive.filter { $0.hasPrefix("labeled/") }
+            for (k, path) in known.prefix(8).enumerated() {
+                let label = String(path.dropFirst("labeled/".count).prefix { $0 != "/" })
+                files.append(("\(label)/dup-\(k).png", try Files.read(template.root + "/archive/" + path)))
+            }
+            for (k, path) in known.filter({ $0.hasPrefix("labeled/Coat/") }).prefix(6).enumerated() {
+                files.append(("Dress/conf-\(k).png", try Files.read(template.root + "/archive/" + path)))
+            }
+            // New content under two labels in the same drop: Sandal/… comes first in byte order.
+            for i in train.stratified(perClass: 2, classes: [6]) {
+                let png = try train.png(i)
+                files.append(("Sandal/twice-\(i).png", png))
+                files.append(("Trouser/twice-\(i).png", png))
+            }
+            let valid = try test.png(1)
+            for k in 0 ..< 6 { files.append(("bad-text-\(k).png", Array("not a PNG, file \(k)\n".utf8))); bad["bad-text-\(k).png"] = "not_png" }
+            for k in 0 ..< 3 { files.append(("bad-empty-\(k).png", [])); bad["bad-empty-\(k).png"] = "empty" }
+            for k in 0 ..< 5 {
+                files.append(("bad-cut-\(k).png", Array(valid.prefix(40 + k * 30)))); bad["bad-cut-\(k).png"] = "truncated"
+            }
+            for k in 0 ..< 3 { files.append(("Coat/bad-\(k).png", Array("GIF89a\(k)".utf8))); bad["Coat/bad-\(k).png"] = "not_png" }
+            for k in 0 ..< 2 {
+                files.append(("Pullover/cut-\(k).png", Array(valid.prefix(60 + k * 50)))); bad["Pullover/cut-\(k).png"] = "truncated"
+            }
+
+            // The fate of each labeled file follows from the content seen before it, in the
+            // byte order of paths (the order mcnd ingests in, across restarts too).
+            let staging = scratch.appending("staging")
+            for (relative, bytes) in files { try Files.drop(bytes, into: staging, as: relative) }
+            let shas = try Files.sha256(files.map { staging.path + "/" + $0.0 })
+            var seen = template.examples
+            var inputs: [Input] = []
+            for (relative, bytes) in files.sorted(by: { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }) {
+                let fate: Fate
+                if let reason = bad[relative] {
+                    fate = .rejected(reason)
+                } else if let slash = relative.firstIndex(of: "/") {
+                    let label = String(relative[..<slash])
+                    let sha = try #require(shas[staging.path + "/" + relative])
+                    switch seen[sha] {
+                    case nil: fate = .example(label); seen[sha] = label
+                    case label: fate = .duplicate(label)
+                    default: fate = .conflict
+                    }
+                } else {
+                    fate = .predicted
+                }
+                inputs.append(Input(relative: relative, bytes: bytes, fate: fate))
+            }
+            try FileManager.default.removeItem(at: staging)
+            // The mix this test is about.
+            #expect(inputs.filter { $0.fate == .predicted }.count == 202)
+            #expect(inputs.filter { if case .example = $0.fate { true } else { false } }.count == 82)
+            #expect(inputs.filter { if case .duplicate = $0.fate { true } else { false } }.count == 8)
+            #expect(inputs.filter { $0.fate == .conflict }.count == 8)
+            #expect(inputs.filter { if case .rejected = $0.fate { true } else { false } }.count == 19)
+            return inputs
+        }
+
+        // MARK: A trial
+
+        struct TrialOutcome {
+            /// Where the first kill landed: ingest, training, predict, or none (the run ended first).
+            var phase: String
+            var runs: Int
+            var firstRunSeconds: Double
+            /// Kills after which the state's journal held outcomes not finished yet.
+            var killsWithPendingJournal = 0
+        }
+
+        func trial(_ n: Int, template: Template, inputs: [Input], scratch: Scratch, kills: [Kill]) throws -> TrialOutcome {
+            let root = scratch.appending("trial-\(n)").path
+            try FileManager.default.copyItem(atPath: template.root, toPath: root)
+            let inbox = URL(fileURLWithPath: root + "/inbox")
+            for input in inputs { try Files.drop(input.bytes, into: inbox, as: input.relative) }
+            let arguments = ["--root", root, "--once"] + Self.options
+            let context = "trial \(n) (seed \(Self.seed), kills \(kills))"
+
+            var phase = "none"
+            var runs = 0
+            var firstRunSeconds = 0.0
+            var pending = 0
+            var log: [String] = []
+            let labeled = inputs.filter { $0.relative.contains("/") }.map { root + "/inbox/" + $0.relative }
+            func lines(_ name: String) -> Int {
+                (FileManager.default.contents(atPath: root + "/outbox/" + name) ?? Data()).reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            }
+            for (k, kill) in kills.enumerated() {
+                let child = try MCND.Child(arguments, scratch: scratch.url)
+                let (killed, result): (Bool, MCND.RunResult)
+                switch kill {
+                case .afterIngested(let count, let jitter):
+                    (killed, result) = child.kill(when: { labeled.count { !Files.exists($0) } >= count }, jitter: jitter)
+                case .afterEpochs(let count, let jitter):
+                    (killed, result) = child.kill(when: { lines("losses.jsonl") - template.lossLines >= count }, jitter: jitter)
+                case .afterPredicted(let count, let jitter):
+                    (killed, result) = child.kill(when: { lines("predictions.jsonl") - template.predictionLines >= count }, jitter: jitter)
+                case .afterSeconds(let delay):
+                    (killed, result) = child.kill(after: delay)
+                }
+                runs += 1
+                if k == 0 { firstRunSeconds = result.seconds }
+                log.append(killed ? "killed after \(String(format: "%.3f", result.seconds)) s" : "\(result)")
+                guard killed else {
+                    #expect(result.succeeded, "\(context): \(result)")
+                    break
+                }
+                if k == 0 { phase = stage(root: root, template: template) }
+                if try !journalEntries(root: root, scratch: scratch).isEmpty { pending += 1 }
+            }
+            // Restart: the first run that is not killed must finish everything (exit 0,
+            // inbox empty); up to two more are allowed only to report what is left.
+            var finished = false
+            for attempt in 0 ..< 3 {
+                let result = try MCND.run(arguments, scratch: scratch.url)
+                runs += 1
+                if runs == 1 { firstRunSeconds = result.seconds }
+                log.append("\(result)")
+                guard result.succeeded else {
+                    Issue.record("\(context): a restart after kill -9 failed: \(result)")
+                    break
+                }
+                let left = Files.regularFiles(under: inbox)
+                #expect(left.isEmpty || attempt > 0, "\(context): a finished --once left \(left.count) files in the inbox: \(left.prefix(10))")
+                if left.isEmpty { finished = true; break }
+            }
+            #expect(finished, "\(context): the inbox did not empty: \(Files.regularFiles(under: inbox).prefix(10)); runs: \(log)")
+
+            // Once done, a further --once has nothing to do: no line, no run.
+            let outbox = ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map { FileManager.default.contents(atPath: root + "/outbox/" + $0) }
+            let again = try MCND.run(arguments, scratch: scratch.url)
+            #expect(again.succeeded, "\(context): \(again)")
+            let after = ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map { FileManager.default.contents(atPath: root + "/outbox/" + $0) }
+            #expect(after == outbox, "\(context): a --once after recovery wrote to the outbox again: \(again)")
+
+            let problems = try verify(root: root, template: template, inputs: inputs, scratch: scratch)
+            if problems.isEmpty {
+                try? FileManager.default.removeItem(atPath: root)
+            } else {
+                let shown: String = problems.prefix(25).joined(separator: "\n")
+                let more: String = problems.count > 25 ? "\n… \(problems.count - 25) more" : ""
+                let history: String = log.joined(separator: "\n")
+                Issue.record("\(context), first kill during \(phase), root \(root):\n\(shown)\(more)\nruns: \(history)")
+            }
+            return TrialOutcome(phase: phase, runs: runs, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending)
+        }
+
+        /// Which stage a killed run was in, from what it had written: no training
+        /// run started yet → ingest; started, not finished → training; else predict.
+        func stage(root: String, template: Template) -> String {
+            let data = FileManager.default.contents(atPath: root + "/outbox/events.jsonl") ?? Data()
+            let events = data.split(separator: UInt8(ascii: "\n")).dropFirst(template.eventLines)
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+                .compactMap { $0["event"] as? String }
+            let started = events.filter { $0 == "run_started" }.count
+            let finished = events.filter { $0 == "run_finished" }.count
+            if started == 0 { return "ingest" }
+            return started > finished ? "training" : "predict"
+        }
+
+        /// The rows of the state's `journal` table (outcomes decided, not yet finished)
+        /// as (outcome, source relative to the root), read with python3's sqlite3 from
+        /// a copy so the root stays exactly as the kill left it.
+        func journalEntries(root: String, scratch: Scratch) throws -> [(outcome: String, source: String)] {
+            let copy = scratch.appending("journal-peek")
+            try? FileManager.default.removeItem(at: copy)
+            try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: copy) }
+            for suffix in ["", "-wal", "-shm"] where Files.exists(root + "/state/mcnd.sqlite" + suffix) {
+                try FileManager.default.copyItem(atPath: root + "/state/mcnd.sqlite" + suffix, toPath: copy.path + "/mcnd.sqlite" + suffix)
+            }
+            let script = """
+                import sqlite3, sys
+                for outcome, source in sqlite3.connect(sys.argv[1]).execute('SELECT outcome, source FROM journal ORDER BY id'):
+                    print(outcome + '\\t' + bytes(source).decode('utf-8', 'replace'))
+                print('end')
+                """
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", script, copy.path + "/mcnd.sqlite"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let out = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            var lines = String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+            guard process.terminationStatus == 0, lines.last == "end" else {
+                throw Files.Failure("cannot read the journal of \(root) with python3's sqlite3 (exit \(process.terminationStatus)): \(lines)")
+            }
+            lines.removeLast()
+            return lines.map { line in
+                let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            }
+        }
+
+        // MARK: The invariant
+
+        func verify(root: String, template: Template, inputs: [Input], scratch: Scratch) throws -> [String] {
+            var problems: [String] = []
+            // Every line of every outbox file is one JSON object (no torn line).
+            for name in ["predictions.jsonl", "events.jsonl", "losses.jsonl"] {
+                let data = FileManager.default.contents(atPath: root + "/outbox/" + name) ?? Data()
+                guard let last = data.last else { continue }
+                if last != UInt8(ascii: "\n") { problems.append("\(name) ends in a torn line") }
+                var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                if last == UInt8(ascii: "\n") { lines.removeLast() }
+                for (k, line) in lines.enumerated() {
+                    if !((try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any]) {
+                        problems.append("\(name) line \(k + 1) is not a JSON object: \(String(decoding: line.prefix(200), as: UTF8.self))")
+                    }
+                }
+            }
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            func records<T: Decodable>(_ type: T.Type, _ name: String, after skip: Int) -> [T] {
+                let data = FileManager.default.contents(atPath: root + "/outbox/" + name) ?? Data()
+                return data.split(separator: UInt8(ascii: "\n")).dropFirst(skip).compactMap { try? decoder.decode(T.self, from: Data($0)) }
+            }
+            let predictions = records(PredictionRecord.self, "predictions.jsonl", after: template.predictionLines)
+            let events = records(EventRecord.self, "events.jsonl", after: template.eventLines)
+            var predicted: [String: [PredictionRecord]] = [:]
+            for p in predictions { predicted[p.file, default: []].append(p) }
+            var rejections: [String: [EventRecord]] = [:]
+            var conflicts: [String: [EventRecord]] = [:]
+            for e in events where e.event == "rejected" { rejections[e.file ?? "?", default: []].append(e) }
+            for e in events where e.event == "conflict" { conflicts[e.file ?? "?", default: []].append(e) }
+
+            let shas = try Files.sha256(inputs.filter { $0.fate == .predicted }.map { root + "/archive/predicted/" + $0.relative }
+                .filter { Files.exists($0) })
+            var archive = Set(template.archive)
+            var rejected: Set<String> = []
+            var counts = template.counts
+            for input in inputs {
+                let name = input.relative
+                let lines = predicted.removeValue(forKey: name) ?? []
+                let rejects = rejections.removeValue(forKey: name) ?? []
+                let conflicted = conflicts.removeValue(forKey: name) ?? []
+                switch input.fate {
+                case .predicted:
+                    archive.insert("predicted/" + name)
+                    if lines.count != 1 { problems.append("\(name): \(lines.count) prediction lines, expected 1") }
+                    if let sha = shas[root + "/archive/predicted/" + name], lines.contains(where: { $0.sha256 != sha }) {
+                        problems.append("\(name): a prediction line has sha256 \(lines.map(\.sha256)), the file has \(sha)")
+                    }
+                case .example(let label), .duplicate(let label):
+                    archive.insert("labeled/" + name)
+                    if case .example = input.fate { counts[label, default: 0] += 1 }
+                case .conflict:
+                    rejected.insert(name)
+                    if conflicted.count != 1 { problems.append("\(name): \(conflicted.count) conflict events, expected 1") }
+                case .rejected(let reason):
+                    rejected.insert(name)
+                    if rejects.count != 1 { problems.append("\(name): \(rejects.count) rejected events, expected 1") }
+                    if let r = rejects.first, r.reason != reason { problems.append("\(name): rejected as \(r.reason ?? "?"), expected \(reason)") }
+                }
+                if input.fate != .predicted && !lines.isEmpty { problems.append("\(name): \(lines.count) prediction lines, expected none") }
+                if case .rejected = input.fate {} else if !rejects.isEmpty { problems.append("\(name): \(rejects.count) unexpected rejected events") }
+                if input.fate != .conflict && !conflicted.isEmpty { problems.append("\(name): \(conflicted.count) unexpected conflict events") }
+            }
+            for (file, lines) in predicted { problems.append("\(lines.count) prediction lines for \(file), which is not a request") }
+            for (file, e) in rejections { problems.append("\(e.count) rejected events for \(file), which is not an input") }
+            for (file, e) in conflicts { problems.append("\(e.count) conflict events for \(file), which is not an input") }
+
+            // Every input is in exactly one place: archive/ or rejected/, under its own name.
+            let archived = Set(Files.regularFiles(under: URL(fileURLWithPath: root + "/archive")))
+            for missing in archive.subtracting(archived).sorted() { problems.append("archive/\(missing) is missing") }
+            for extra in archived.subtracting(archive).sorted() { problems.append("archive/\(extra) should not exist") }
+            let rejectedFiles = Set(Files.regularFiles(under: URL(fileURLWithPath: root + "/rejected")))
+            for missing in rejected.subtracting(rejectedFiles).sorted() { problems.append("rejected/\(missing) is missing") }
+            for extra in rejectedFiles.subtracting(rejected).sorted() { problems.append("rejected/\(extra) should not exist") }
+            for left in Files.regularFiles(under: URL(fileURLWithPath: root + "/inbox")) { problems.append("inbox/\(left) was left") }
+            for input in inputs {
+                let place = input.fate == .predicted ? "archive/predicted/" : (rejected.contains(input.relative) ? "rejected/" : "archive/labeled/")
+                if let size = Files.size(root + "/" + place + input.relative), size != input.bytes.count {
+                    problems.append("\(place)\(input.relative) has \(size) bytes, the input had \(input.bytes.count)")
+                }
+            }
+
+            // One example per distinct (content, label), and a finished training run over them.
+            let status = try StatusRecord.of(root: root, scratch: scratch.url)
+            if status.status.examplesPerLabel != counts {
+                problems.append("examples per label \(status.status.examplesPerLabel.sorted { $0.key < $1.key }), expected \(counts.sorted { $0.key < $1.key })")
+            }
+            if let run = status.status.lastRun, run.finished == nil || !["promoted", "kept_serving"].contains(run.outcome ?? "") {
+                problems.append("the last run \(run.id) ended as \(run.outcome ?? "unfinished")")
+            }
+            if status.status.lastRun?.outcome == "promoted", !(status.status.model?.labels.contains("Sandal") ?? false) {
+                problems.append("the serving model does not know the new label Sandal: \(status.status.model?.labels ?? [])")
+            }
+            // The run that finished wrote each of its epochs once, in order.
+            if let run = status.status.lastRun {
+                let epochs = records(LossRecord.self, "losses.jsonl", after: template.lossLines).filter { $0.run == run.id }.map(\.epoch)
+                if epochs != Array(1 ... Self.incrementalEpochs) { problems.append("losses.jsonl has epochs \(epochs) for the finished run \(run.id)") }
+            }
+            return problems
+        }
+    }
+}
