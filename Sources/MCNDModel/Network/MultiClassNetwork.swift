@@ -35,32 +35,42 @@ public struct MultiClassNetwork: Sendable, Equatable {
     }
 
     /// Mean cross-entropy plus the l1/l2 penalty per sample (the seed's
-    /// `update_val_loss`) and accuracy (the seed's `score`).
-    public func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float = 0, l2: Float = 0) -> (loss: Double, accuracy: Double) {
+    /// `update_val_loss`) and accuracy (the seed's `score`), the rows split
+    /// over `parts` threads (partial sums added in a fixed order).
+    public func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float = 0, l2: Float = 0, parts: Int = 1) -> (loss: Double, accuracy: Double) {
         precondition(labels.count == rows.count, "one label per row")
         guard rows.count > 0 else { return (0, 0) }
-        var crossEntropy = 0.0
-        var correct = 0
+        let p = max(1, min(parts, rows.count))
         let k = weights.classes
+        var sums = [(crossEntropy: Double, correct: Int)](repeating: (0, 0), count: p)
         labels.withUnsafeBufferPointer { y in
-            forEachChunk(rows) { start, n, probabilities in
-                for r in 0..<n {
-                    let row = probabilities + r * k
-                    let label = Int(y[start + r])
-                    crossEntropy += ForwardKernels.crossEntropy(row[label])
-                    if ForwardKernels.argmax(row, count: k) == label { correct += 1 }
+            sums.withUnsafeMutableBufferPointer { sums in
+                Parallel.forEach(p) { t in
+                    var crossEntropy = 0.0, correct = 0
+                    forEachChunk(rows, range: t * rows.count / p ..< (t + 1) * rows.count / p) { start, n, probabilities in
+                        for r in 0..<n {
+                            let row = probabilities + r * k
+                            let label = Int(y[start + r])
+                            crossEntropy += ForwardKernels.crossEntropy(row[label])
+                            if ForwardKernels.argmax(row, count: k) == label { correct += 1 }
+                        }
+                    }
+                    sums[t] = (crossEntropy, correct)
                 }
             }
         }
+        let crossEntropy = sums.reduce(0) { $0 + $1.crossEntropy }
+        let correct = sums.reduce(0) { $0 + $1.correct }
         let loss = (crossEntropy + Penalty(l1: l1, l2: l2).loss(weights)) / Double(rows.count)
         return (loss, Double(correct) / Double(rows.count))
     }
 
     /// Runs the forward pass chunk by chunk, handing each chunk's probabilities
     /// to `body(firstRow, rowCount, probabilities)`.
-    func forEachChunk(_ rows: FeatureRows, _ body: (Int, Int, UnsafePointer<Float>) -> Void) {
+    func forEachChunk(_ rows: FeatureRows, range: Range<Int>? = nil, _ body: (Int, Int, UnsafePointer<Float>) -> Void) {
         let n = weights.inputs, h = weights.units, k = weights.classes
-        let chunk = min(Self.chunkRows, max(rows.count, 1))
+        let range = range ?? 0 ..< rows.count
+        let chunk = min(Self.chunkRows, max(range.count, 1))
         let x = UnsafeMutablePointer<Float>.allocate(capacity: chunk * n)
         let a1 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * h)
         let z2 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * k)
@@ -69,9 +79,9 @@ public struct MultiClassNetwork: Sendable, Equatable {
         weights.b1.withUnsafeBufferPointer { b1 in
         weights.w2.withUnsafeBufferPointer { w2 in
         weights.b2.withUnsafeBufferPointer { b2 in
-            var start = 0
-            while start < rows.count {
-                let m = min(chunk, rows.count - start)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let m = min(chunk, range.upperBound - start)
                 rows.copyRows(from: start, count: m, into: x)
                 ForwardKernels.hidden(x: x, rows: m, inputs: n, units: h, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a1)
                 ForwardKernels.logits(a1: a1, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: z2)

@@ -24,7 +24,8 @@ public struct Trainer: Sendable {
         precondition(options.problems.isEmpty, options.problems.joined(separator: "; "))
         precondition(labels.count == rows.count && rows.count > 0, "one label per row, at least one row")
         precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classes }, "labels must be in 0..<classes")
-        BLAS.setThreadCount(options.threads)
+        // mcnd splits each step over `threads` itself; BLAS runs single-threaded inside each part.
+        BLAS.setThreadCount(1)
 
         var generator = SeededGenerator(seed: options.seed)
         var weights = start ?? NetworkWeights.initialized(
@@ -33,7 +34,7 @@ public struct Trainer: Sendable {
         precondition(weights.inputs == rows.width && weights.classes == classes, "start weights do not fit the data")
 
         let penalty = Penalty(l1: options.l1, l2: options.l2)
-        let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize)
+        let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize, parts: options.threads)
         var reports: [EpochReport] = []
         var best: (loss: Double, epoch: Int, weights: NetworkWeights)?
         var stoppedEarly = false, diverged = false
@@ -60,7 +61,8 @@ public struct Trainer: Sendable {
             let loss = (crossEntropy + penalty.loss(weights)) / Double(rows.count)
             var report = EpochReport(epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0)
             if let validation, validation.rows.count > 0 {
-                let result = MultiClassNetwork(weights: weights).evaluate(validation.rows, labels: validation.labels, l1: options.l1, l2: options.l2)
+                let result = MultiClassNetwork(weights: weights).evaluate(validation.rows, labels: validation.labels,
+                                                                          l1: options.l1, l2: options.l2, parts: options.threads)
                 report.validationLoss = result.loss
                 report.validationAccuracy = result.accuracy
             }

@@ -24,7 +24,8 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public var earlyStoppingPatience: Int = 0
     /// Seed of weight initialization and batch shuffling.
     public var seed: UInt64 = 42
-    /// OpenBLAS threads; results are bit-identical for a fixed count.
+    /// Threads a training step is split over (BLAS runs single-threaded in
+    /// each); results are bit-identical for a fixed count.
     public var threads: Int = 2
 
     public init() {}

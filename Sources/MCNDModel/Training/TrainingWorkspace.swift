@@ -1,14 +1,23 @@
 /// The weights being trained and the scratch buffers of one minibatch step,
-/// allocated once per run.
+/// allocated once per run. A step runs on `parts` threads: each takes a slice
+/// of the batch's rows for the forward pass, the error and δ1 (with its own
+/// partial bias sums), then a slice of the weight rows for the update. BLAS
+/// runs single-threaded inside each part, so the elementwise work is
+/// parallel too; partial sums are combined in a fixed order, so results are
+/// bit-identical for a fixed `parts`.
 final class TrainingWorkspace {
     let n: Int, h: Int, k: Int
+    let parts: Int
     let w1, b1, w2, b2: UnsafeMutableBufferPointer<Float>
     /// Batch inputs, hidden activations, output probabilities → scaled error, hidden deltas.
     let x, a1, out, delta: UnsafeMutablePointer<Float>
-    let b1Gradient, b2Gradient: UnsafeMutablePointer<Float>
+    /// Per part: partial column sums of δ1 (parts×h) and of the error (parts×k), and cross-entropy.
+    let b1Partial, b2Partial: UnsafeMutablePointer<Float>
+    let lossPartial: UnsafeMutablePointer<Double>
 
-    init(weights: NetworkWeights, batchRows: Int) {
+    init(weights: NetworkWeights, batchRows: Int, parts: Int) {
         n = weights.inputs; h = weights.units; k = weights.classes
+        self.parts = max(1, parts)
         func copy(_ a: [Float]) -> UnsafeMutableBufferPointer<Float> {
             let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: a.count)
             _ = p.initialize(from: a)
@@ -19,13 +28,15 @@ final class TrainingWorkspace {
         a1 = .allocate(capacity: batchRows * h)
         out = .allocate(capacity: batchRows * k)
         delta = .allocate(capacity: batchRows * h)
-        b1Gradient = .allocate(capacity: h)
-        b2Gradient = .allocate(capacity: k)
+        b1Partial = .allocate(capacity: self.parts * h)
+        b2Partial = .allocate(capacity: self.parts * k)
+        lossPartial = .allocate(capacity: self.parts)
     }
 
     deinit {
         for p in [w1, b1, w2, b2] { p.deallocate() }
-        for p in [x, a1, out, delta, b1Gradient, b2Gradient] { p.deallocate() }
+        for p in [x, a1, out, delta, b1Partial, b2Partial] { p.deallocate() }
+        lossPartial.deallocate()
     }
 
     func weights() -> NetworkWeights {
@@ -37,53 +48,71 @@ final class TrainingWorkspace {
     /// cross-entropy computed before the update, as the seed's `fit` does.
     func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float, penalty: Penalty) -> Double {
         let m = batch.count
-        let inverseM = 1 / Float(m)
-        rows.gather(batch, into: x)
-        ForwardKernels.hidden(x: x, rows: m, inputs: n, units: h, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a1)
-        ForwardKernels.logits(a1: a1, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: out)
-
-        // Softmax, loss, err = (a2 - y)/m and its column sums, in one pass.
-        var crossEntropy = 0.0
-        b2Gradient.update(repeating: 0, count: k)
+        let p = min(parts, m)
         labels.withUnsafeBufferPointer { y in
-            for r in 0..<m {
-                let row = out + r * k
-                ForwardKernels.softmaxRow(row, bias: b2.baseAddress!, classes: k)
-                let label = Int(y[batch[r]])
-                crossEntropy += ForwardKernels.crossEntropy(row[label])
-                row[label] -= 1
-                for c in 0..<k {
-                    let e = row[c] * inverseM
-                    row[c] = e
-                    b2Gradient[c] += e
-                }
+            Parallel.forEach(p) { t in forward(part: t, of: p, rows: rows, labels: y, batch: batch) }
+        }
+        // W2 -= lr·(a1ᵀ·err + penalty), W1 -= lr·(xᵀ·δ1 + penalty), each part its own weight rows.
+        let beta = penalty.beta(learningRate: lr, batchRows: m)
+        Parallel.forEach(p) { t in
+            let n0 = t * n / p, n1 = (t + 1) * n / p
+            penalty.applyL1(to: w1.baseAddress! + n0 * h, count: (n1 - n0) * h, learningRate: lr, batchRows: m)
+            BLAS.gemm(transposeA: true, transposeB: false, m: n1 - n0, n: h, k: m,
+                      alpha: -lr, a: x + n0, lda: n, b: delta, ldb: h, beta: beta, c: w1.baseAddress! + n0 * h, ldc: h)
+            let h0 = t * h / p, h1 = (t + 1) * h / p
+            penalty.applyL1(to: w2.baseAddress! + h0 * k, count: (h1 - h0) * k, learningRate: lr, batchRows: m)
+            BLAS.gemm(transposeA: true, transposeB: false, m: h1 - h0, n: k, k: m,
+                      alpha: -lr, a: a1 + h0, lda: h, b: out, ldb: k, beta: beta, c: w2.baseAddress! + h0 * k, ldc: k)
+        }
+        var crossEntropy = 0.0
+        for t in 0..<p {
+            crossEntropy += lossPartial[t]
+            for j in 0..<h { b1[j] -= lr * b1Partial[t * h + j] }
+            for c in 0..<k { b2[c] -= lr * b2Partial[t * k + c] }
+        }
+        return crossEntropy
+    }
+
+    /// Part `t` of `p`: its rows of the forward pass, err = (a2 − y)/m and
+    /// δ1 = err·W2ᵀ ⊙ a1 ⊙ (1 − a1) (with W2 before its update), and the
+    /// partial column sums that become the bias gradients.
+    private func forward(part t: Int, of p: Int, rows: FeatureRows, labels y: UnsafeBufferPointer<Int32>, batch: UnsafeBufferPointer<Int>) {
+        let m = batch.count
+        let r0 = t * m / p, r1 = (t + 1) * m / p, mt = r1 - r0
+        let inverseM = 1 / Float(m)
+        let x = self.x + r0 * n, a1 = self.a1 + r0 * h, out = self.out + r0 * k, delta = self.delta + r0 * h
+        rows.gather(UnsafeBufferPointer(rebasing: batch[r0 ..< r1]), into: x)
+        ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a1)
+        ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
+
+        let b2Sum = b2Partial + t * k
+        b2Sum.update(repeating: 0, count: k)
+        var crossEntropy = 0.0
+        for r in 0..<mt {
+            let row = out + r * k
+            ForwardKernels.softmaxRow(row, bias: b2.baseAddress!, classes: k)
+            let label = Int(y[batch[r0 + r]])
+            crossEntropy += ForwardKernels.crossEntropy(row[label])
+            row[label] -= 1
+            for c in 0..<k {
+                let e = row[c] * inverseM
+                row[c] = e
+                b2Sum[c] += e
             }
         }
+        lossPartial[t] = crossEntropy
 
-        // δ1 = err·W2ᵀ ⊙ a1 ⊙ (1 - a1), with W2 before its update, and its column sums.
-        BLAS.gemm(transposeA: false, transposeB: true, m: m, n: h, k: k,
+        BLAS.gemm(transposeA: false, transposeB: true, m: mt, n: h, k: k,
                   alpha: 1, a: out, lda: k, b: w2.baseAddress!, ldb: k, beta: 0, c: delta, ldc: h)
-        b1Gradient.update(repeating: 0, count: h)
-        for r in 0..<m {
+        let b1Sum = b1Partial + t * h
+        b1Sum.update(repeating: 0, count: h)
+        for r in 0..<mt {
             let d = delta + r * h, a = a1 + r * h
             for j in 0..<h {
                 let v = d[j] * a[j] * (1 - a[j])
                 d[j] = v
-                b1Gradient[j] += v
+                b1Sum[j] += v
             }
         }
-
-        // W2 -= lr·(a1ᵀ·err + penalty), W1 -= lr·(xᵀ·δ1 + penalty).
-        penalty.applyL1(to: w2.baseAddress!, count: w2.count, learningRate: lr, batchRows: m)
-        BLAS.gemm(transposeA: true, transposeB: false, m: h, n: k, k: m,
-                  alpha: -lr, a: a1, lda: h, b: out, ldb: k,
-                  beta: penalty.beta(learningRate: lr, batchRows: m), c: w2.baseAddress!, ldc: k)
-        penalty.applyL1(to: w1.baseAddress!, count: w1.count, learningRate: lr, batchRows: m)
-        BLAS.gemm(transposeA: true, transposeB: false, m: n, n: h, k: m,
-                  alpha: -lr, a: x, lda: n, b: delta, ldb: h,
-                  beta: penalty.beta(learningRate: lr, batchRows: m), c: w1.baseAddress!, ldc: h)
-        for j in 0..<h { b1[j] -= lr * b1Gradient[j] }
-        for c in 0..<k { b2[c] -= lr * b2Gradient[c] }
-        return crossEntropy
     }
 }

@@ -38,7 +38,7 @@ public enum ConfigurationTemplate {
       init: xavier          # xavier | normal (the book's N(0,1))
       early_stopping_patience: 0  # 0 = off; else stop after N epochs without a lower val_loss
       seed: 42
-      threads: 2            # OpenBLAS threads
+      threads: 2            # threads a training step is split over
       validation_fraction: 0.2
       incremental_epochs: 5
       full_every: 0         # every Nth run is a full retrain; 0 = only when needed
