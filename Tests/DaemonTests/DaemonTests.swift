@@ -27,7 +27,7 @@ struct DaemonTests {
             "train.epochs=5", "train.incremental_epochs=2",
         ], environment: ["WATCHDOG_USEC": "400000"])
         try await daemon.ready()
-        #expect(try await daemon.notify.wait(timeout: 5) { $0.hasPrefix("STATUS=") && $0.contains("no model yet") } != nil,
+        #expect(try await daemon.notify.wait(timeout: 20) { $0.hasPrefix("STATUS=") && $0.contains("no model yet") } != nil,
                 "a STATUS= line after READY=1: \(daemon.notify.messages)")
         let started = root.events.events("started")
         #expect(started.count == 1 && started.first?["watch"] as? String == "inotify", "\(started)")
@@ -39,7 +39,7 @@ struct DaemonTests {
             try Files.drop(requests.next()!, into: root.inbox, as: "early-3.png")
         }
         expected += ["early-1.png", "early-2.png", "early-3.png"]
-        #expect(try await eventually(timeout: 10) { !root.events.events("waiting_for_model").isEmpty },
+        #expect(try await eventually(timeout: 30) { !root.events.events("waiting_for_model").isEmpty },
                 "a waiting_for_model event: \(root.events.completeObjects())")
         #expect(root.predictions.files.isEmpty)
         #expect(expected.allSatisfy { Files.exists("\(root.inbox)/\($0)") }, "the requests wait in the inbox")
@@ -73,7 +73,7 @@ struct DaemonTests {
         #expect((runs[0]["train_samples"] as? Int ?? 0) + (runs[0]["val_samples"] as? Int ?? 0) == 3 * 60 + 5)
 
         // The requests that waited are answered by the new model.
-        #expect(try await eventually(timeout: 10) { Set(root.predictions.files).isSuperset(of: expected) },
+        #expect(try await eventually(timeout: 30) { Set(root.predictions.files).isSuperset(of: expected) },
                 "waiting requests predicted after the promotion: \(root.predictions.files)")
         #expect(root.predictions.completeObjects().allSatisfy { $0["model_version"] as? Int == 1 })
 
@@ -88,7 +88,7 @@ struct DaemonTests {
             }
             expected += ["plain-\(i).png", "during-\(i).png"]
         }
-        #expect(try await eventually(timeout: 10) { Set(root.predictions.files) == Set(expected) },
+        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == Set(expected) },
                 "every request predicted: \(Set(expected).subtracting(root.predictions.files)) missing")
 
         let statuses = daemon.notify.statuses
@@ -100,14 +100,14 @@ struct DaemonTests {
         try Files.move(root.predictions.path, to: root.predictions.path + ".1")
         try Files.move(root.events.path, to: root.events.path + ".1")
         daemon.child.signal(SIGHUP)
-        #expect(try await eventually(timeout: 10) { !root.events.events("reloaded").isEmpty },
+        #expect(try await eventually(timeout: 30) { !root.events.events("reloaded").isEmpty },
                 "a reloaded event in a fresh events.jsonl")
         var rotated: [String] = []
         for i in 1 ... 3 {
             try Files.drop(requests.next()!, into: root.inbox, as: "rotated-\(i).png")
             rotated.append("rotated-\(i).png")
         }
-        #expect(try await eventually(timeout: 10) { Set(root.predictions.files) == Set(rotated) },
+        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == Set(rotated) },
                 "new predictions in a fresh predictions.jsonl: \(root.predictions.files)")
         let old = JSONLinesFile(path: root.predictions.path + ".1")
         #expect(Set(old.files) == Set(expected), "the rotated file got nothing new")
@@ -239,12 +239,12 @@ struct DaemonTests {
         try await root.importLabeled(perClass: 30, classes: [0, 1], skip: 100, into: root.inbox, scratch: scratch)
         #expect(try await eventually(timeout: 30) { root.events.events("run_started").count > before },
                 "an incremental run starts: \(root.events.completeObjects())")
-        #expect(try await daemon.notify.wait(timeout: 5) { $0.hasPrefix("STATUS=") && $0.contains("training") } != nil)
+        #expect(try await daemon.notify.wait(timeout: 20) { $0.hasPrefix("STATUS=") && $0.contains("training") } != nil)
 
         let split = try Fashion.trainSplit()
         let names = (0 ..< 20).map { "meanwhile-\($0).png" }
         for (i, name) in names.enumerated() { try Files.drop(try split.png(7_000 + i), into: root.inbox, as: name) }
-        #expect(try await eventually(timeout: 10) { Set(root.predictions.files) == Set(names) },
+        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == Set(names) },
                 "predicted during the run: \(root.predictions.files)")
         #expect(root.events.events("run_finished").count == before, "the run is still going")
         #expect(root.predictions.completeObjects().allSatisfy { $0["model_version"] as? Int == 1 }, "the serving model answered")
@@ -270,7 +270,7 @@ struct DaemonTests {
         let split = try Fashion.trainSplit()
         try Files.drop(try split.png(3_000), into: root.inbox, as: "renamed.png")
         try await plainWrite(try split.png(3_001), to: "\(root.inbox)/written.png") {}
-        #expect(try await eventually(timeout: 10) { Set(root.predictions.files) == ["renamed.png", "written.png"] },
+        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == ["renamed.png", "written.png"] },
                 "\(root.predictions.files)")
         #expect(try await daemon.stop().succeeded, "\(daemon.child.transcript)")
         #expect(try root.predictions.objects().count == 2)
