@@ -22,6 +22,7 @@ public final class Pipeline {
     /// `.rootBusy` touching nothing), opens the state and completes whatever a
     /// crash left half done.
     public init(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) {
+        BLASThreads.useOne()
         layout = RootLayout(root: root)
         guard RawPath(layout.root).exists else {
             throw .io(path: layout.root, operation: "open root", errno: 2)

@@ -1,5 +1,12 @@
 import CBLAS
 
+/// mcnd parallelizes training steps itself and runs OpenBLAS single-threaded
+/// inside each part; processes that predict while they train (the daemon)
+/// call this once at start so no OpenBLAS worker pool ever competes.
+public enum BLASThreads {
+    public static func useOne() { BLAS.setThreadCount(1) }
+}
+
 /// The only door to OpenBLAS. Callers pass pointers they hold inside their own
 /// `withUnsafe…` scopes; matrices are row-major.
 enum BLAS {
