@@ -65,9 +65,12 @@ struct DaemonLoop {
         case .reload, .shutdown:
             break
         }
-        if rescan || !complete.isEmpty { try process(rescan: rescan) }
-        startTrainingIfDue(now: now)
-        updateStatus()
+        var changed = false
+        if case .trainingFinished = event { changed = true }
+        if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
+        if startTrainingIfDue(now: now) { changed = true }
+        // Counting examples is a scan of a table; only when something changed.
+        if changed { updateStatus() }
     }
 
     /// One pass: scan (the whole inbox, or only the files inotify named),
@@ -98,11 +101,12 @@ struct DaemonLoop {
         }
     }
 
-    mutating func startTrainingIfDue(now: Double) {
+    /// Starts a run on its own thread when the schedule says so; true when it did.
+    mutating func startTrainingIfDue(now: Double) -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
-        let due = (try? pipeline.trainingIsDue()) ?? false
-        guard scheduler.shouldStart(now: now, due: due, running: training),
-              let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return }
+        guard !training, scheduler.shouldStart(now: now, due: true, running: false),
+              (try? pipeline.trainingIsDue()) ?? false,
+              let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
         training = true
         let sink = self.sink
         let thread = Thread {
@@ -113,6 +117,7 @@ struct DaemonLoop {
         thread.name = "mcnd-training"
         thread.stackSize = 8 << 20
         thread.start()
+        return true
     }
 
     mutating func updateStatus(force: Bool = false) {

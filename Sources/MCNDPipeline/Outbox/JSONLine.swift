@@ -55,6 +55,12 @@ public struct JSONLine: Sendable {
     /// RFC 8259 string escaping; everything outside ASCII stays UTF-8.
     static func appendQuoted(_ s: String, to out: inout String) {
         out += "\""
+        // Fast path: printable ASCII without a quote or a backslash needs no escaping (hashes, times, most names and labels).
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

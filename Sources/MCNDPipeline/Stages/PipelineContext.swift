@@ -71,13 +71,28 @@ final class PipelineContext: @unchecked Sendable {
         let root = RawPath(layout.root)
         while planned.contains(candidate) || (root + candidate).exists {
             n += 1
-            var name = base.lastComponent
+            let name = base.lastComponent
             let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > 0 ? $0 : nil } ?? name.endIndex
-            name.insert(contentsOf: Array("-\(n)".utf8), at: dot)
-            candidate = base.parent + RawPath(name)
+            candidate = base.parent + RawPath(Self.withSuffix(Array("-\(n)".utf8), stem: Array(name[..<dot]), extension: Array(name[dot...])))
         }
         planned.insert(candidate)
         return candidate
+    }
+
+    /// `stem + suffix + extension`, shortened to NAME_MAX (255 bytes): a name
+    /// that already has 255 bytes would otherwise get a destination no file
+    /// system accepts, and its move would fail on every retry. The stem is cut
+    /// at a UTF-8 character boundary (then the extension, if still too long).
+    static func withSuffix(_ suffix: [UInt8], stem: [UInt8], extension ext: [UInt8]) -> [UInt8] {
+        let limit = 255
+        var stem = stem, ext = ext
+        if stem.count + suffix.count + ext.count > limit {
+            stem.removeLast(min(stem.count, stem.count + suffix.count + ext.count - limit))
+            while let last = stem.last, last & 0xC0 == 0x80 { stem.removeLast() }
+            if let last = stem.last, last >= 0xC0 { stem.removeLast() }
+        }
+        if stem.count + suffix.count + ext.count > limit { ext.removeLast(stem.count + suffix.count + ext.count - limit) }
+        return stem + suffix + ext
     }
 
     /// The rejection of an input: an event line and a move to rejected/.

@@ -16,17 +16,38 @@ public final class StateStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
+            if let st = RawPath(path).status() {
+                // A new database is only ever renamed into place with its schema
+                // written (below), so an empty file is damage (e.g. truncated),
+                // never a fresh root: refuse rather than start over empty.
+                if st.st_size == 0 { throw PipelineError.corruptState(path: path, reason: "the file is empty (0 bytes)") }
+            } else {
+                try Self.create(path, configuration)
+            }
             pool = try DatabasePool(path: path, configuration: configuration)
             try pool.read { db in
                 let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
                 guard check == "ok" else { throw PipelineError.corruptState(path: layout.database, reason: check) }
             }
             try StateSchema.migrator.migrate(pool)
-        } catch let error as PipelineError {
-            throw error
         } catch {
-            throw .corruptState(path: path, reason: "\(error)")
+            // Only damage is "cannot be used"; disk full, I/O and permission
+            // errors name the path and are retried (the daemon) or reported.
+            throw Self.wrap(error, path)
         }
+    }
+
+    /// Creates the database under a temporary name, writes the schema, and
+    /// renames it into place, so `path` never names an empty file.
+    private static func create(_ path: String, _ configuration: Configuration) throws {
+        let temporary = path + ".new"
+        for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
+        let pool = try DatabasePool(path: temporary, configuration: configuration)
+        try StateSchema.migrator.migrate(pool)
+        try pool.close()
+        guard rename(temporary, path) == 0 else { throw PipelineError.io(path: path, operation: "rename", errno: errno) }
+        for suffix in ["-wal", "-shm"] { unlink(temporary + suffix) }
+        try RawPath(path).parent.syncDirectory()
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
@@ -42,12 +63,23 @@ public final class StateStore: Sendable {
         if let e = error as? DatabaseError {
             switch e.resultCode {
             case .SQLITE_FULL: return .io(path: path, operation: "write", errno: ENOSPC)
+            // On a full file system SQLite may report a failed write (e.g. of the
+            // -shm or -wal file) as an I/O error rather than SQLITE_FULL.
+            case .SQLITE_IOERR: return .io(path: path, operation: "write", errno: fileSystemIsFull(path) ? ENOSPC : EIO)
             case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corruptState(path: path, reason: e.message ?? "\(e)")
             case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .io(path: path, operation: "open", errno: EACCES)
             default: break
             }
         }
         return .corruptState(path: path, reason: "\(error)")
+    }
+
+    /// Whether the file system holding `path` has (almost) no space left.
+    static func fileSystemIsFull(_ path: String) -> Bool {
+        var fs = statvfs()
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        guard statvfs(folder.isEmpty ? "/" : folder, &fs) == 0 else { return false }
+        return UInt64(fs.f_bavail) * UInt64(fs.f_frsize) < 1 << 20
     }
 
     // MARK: Labels and examples
@@ -60,7 +92,8 @@ public final class StateStore: Sendable {
     /// The label an example with this content already has, if any.
     public func existingLabel(sha256: String) throws(PipelineError) -> String? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?",
+            // Cached: ingest asks once per file, and compiling the query each time cost more than running it.
+            try String.fetchOne(db.cachedStatement(sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?"),
                                 arguments: [sha256])
         }
     }
@@ -70,22 +103,26 @@ public final class StateStore: Sendable {
     public func commit(examples: [NewExample], journal: [JournalEntry], validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
         let now = Timestamp.now()
         return try write { db in
+            // Statements compiled once per connection (cachedStatement), not once per row.
+            let insertLabel = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO labels (idx, name, created) VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM labels), ?, ?)")
+            let insertExample = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added)
+                VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertJournal = try db.cachedStatement(sql: """
+                INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for e in examples {
-                try db.execute(sql: "INSERT OR IGNORE INTO labels (idx, name, created) VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM labels), ?, ?)",
-                               arguments: [e.label, now])
+                try insertLabel.execute(arguments: [e.label, now])
                 let split = ValidationSplit.isValidation(sha256: e.sha256, fraction: validationFraction) ? "validation" : "train"
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added)
-                    VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now])
+                try insertExample.execute(arguments: [e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now])
             }
             var out: [JournalEntry] = []
             for var entry in journal {
-                try db.execute(sql: """
-                    INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [Data(entry.source), entry.sha256, entry.outcome.rawValue, entry.outbox, entry.offset,
-                                     entry.line.map { Data($0) }, entry.destination.map { Data($0) }, entry.identity, now])
+                try insertJournal.execute(arguments: [Data(entry.source), entry.sha256, entry.outcome.rawValue, entry.outbox, entry.offset,
+                                                      entry.line.map { Data($0) }, entry.destination.map { Data($0) }, entry.identity, now])
                 entry.id = db.lastInsertedRowID
                 out.append(entry)
             }
