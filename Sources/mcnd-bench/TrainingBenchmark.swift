@@ -39,11 +39,11 @@ enum TrainingBenchmark {
     static func run(_ arguments: [String]) throws {
         let settings: Settings
         do { settings = try parse(arguments) } catch let failure as Failure {
-            printError("mcnd-bench train: \(failure)")
+            Bench.printError("mcnd-bench train: \(failure)")
             exit(2)
         }
         do { try benchmark(settings) } catch {
-            printError("mcnd-bench train: \(error)")
+            Bench.printError("mcnd-bench train: \(error)")
             exit(1)
         }
     }
@@ -72,7 +72,7 @@ enum TrainingBenchmark {
     }
 
     static func benchmark(_ settings: Settings) throws {
-        let loadStart = now()
+        let loadStart = Bench.now()
         let images = try IDXFile.read(path: "\(settings.directory)/train-images-idx3-ubyte.gz")
         let labelFile = try IDXFile.read(path: "\(settings.directory)/train-labels-idx1-ubyte.gz")
         guard images.dimensions.count == 3, labelFile.dimensions.count == 1,
@@ -89,18 +89,18 @@ enum TrainingBenchmark {
             pixels: Array(images.bytes[trainRows * width ..< (trainRows + validationRows) * width]), width: width)
         let trainLabels = Array(labels[0 ..< trainRows])
         let validationLabels = Array(labels[trainRows ..< trainRows + validationRows])
-        let loadSeconds = now() - loadStart
+        let loadSeconds = Bench.now() - loadStart
 
         let options = TrainingOptions(
             units: 100, batchSize: settings.batchSize, learningRate: 0.1, epochs: settings.epochs,
             initialization: .normal, learningRateDecay: 1, seed: 42, threads: settings.threads)
         print("mcnd: \(trainRows)×\(width) train, \(validationRows) validation, units 100, batch \(settings.batchSize), "
-            + "lr 0.1, N(0,1) init, \(settings.threads) BLAS thread(s), \(settings.epochs) epochs (data loaded in \(fixed(loadSeconds, 2)) s)")
+            + "lr 0.1, N(0,1) init, \(settings.threads) BLAS thread(s), \(settings.epochs) epochs (data loaded in \(Bench.fixed(loadSeconds, 2)) s)")
         let result = try Trainer(options: options).train(
             rows: train, labels: trainLabels, classes: classes,
             validation: (validation, validationLabels)) { report in
-                print("mcnd epoch \(report.epoch): \(fixed(report.seconds, 4)) s  loss \(fixed(report.loss, 4))  "
-                    + "val_loss \(fixed(report.validationLoss ?? .nan, 4))  val_accuracy \(fixed(report.validationAccuracy ?? .nan, 4))")
+                print("mcnd epoch \(report.epoch): \(Bench.fixed(report.seconds, 4)) s  loss \(Bench.fixed(report.loss, 4))  "
+                    + "val_loss \(Bench.fixed(report.validationLoss ?? .nan, 4))  val_accuracy \(Bench.fixed(report.validationAccuracy ?? .nan, 4))")
                 fflush(nil)   // stream each epoch line through a pipe as it happens
             }
 
@@ -109,34 +109,15 @@ enum TrainingBenchmark {
             ? seconds[seconds.count / 2]
             : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
         let accuracy = result.reports.last?.validationAccuracy ?? .nan
-        print("mcnd: median \(fixed(median, 4)) s/epoch, min \(fixed(seconds.first!, 4)), max \(fixed(seconds.last!, 4)) "
-            + "over \(seconds.count) epochs; final val_accuracy \(fixed(accuracy, 4))")
-        let perEpoch = result.reports.map { fixed($0.seconds, 6) }.joined(separator: ",")
+        print("mcnd: median \(Bench.fixed(median, 4)) s/epoch, min \(Bench.fixed(seconds.first!, 4)), max \(Bench.fixed(seconds.last!, 4)) "
+            + "over \(seconds.count) epochs; final val_accuracy \(Bench.fixed(accuracy, 4))")
+        let perEpoch = result.reports.map { Bench.fixed($0.seconds, 6) }.joined(separator: ",")
         print(#"{"bench":"train","impl":"mcnd","epochs":\#(seconds.count),"threads":\#(settings.threads),"#
             + #""batch":\#(settings.batchSize),"train_rows":\#(trainRows),"validation_rows":\#(validationRows),"#
-            + #""median_s":\#(fixed(median, 6)),"min_s":\#(fixed(seconds.first!, 6)),"max_s":\#(fixed(seconds.last!, 6)),"#
-            + #""epoch_s":[\#(perEpoch)],"val_accuracy":\#(fixed(accuracy, 6)),"load_s":\#(fixed(loadSeconds, 3))}"#)
+            + #""median_s":\#(Bench.fixed(median, 6)),"min_s":\#(Bench.fixed(seconds.first!, 6)),"max_s":\#(Bench.fixed(seconds.last!, 6)),"#
+            + #""epoch_s":[\#(perEpoch)],"val_accuracy":\#(Bench.fixed(accuracy, 6)),"load_s":\#(Bench.fixed(loadSeconds, 3))}"#)
     }
 
-    static func printError(_ message: String) {
-        var line = message + "\n"
-        line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
-    }
 
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
 
-    /// `value` with `digits` decimals (no Foundation formatting needed).
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        guard value.isFinite else { return "null" }
-        var scale = 1
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = Int((abs(value) * Double(scale)).rounded())
-        var fraction = String(scaled % scale)
-        while fraction.count < digits { fraction = "0" + fraction }
-        return (value < 0 && scaled > 0 ? "-" : "") + (digits > 0 ? "\(scaled / scale).\(fraction)" : "\(scaled)")
-    }
 }
