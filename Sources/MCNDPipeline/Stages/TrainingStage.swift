@@ -35,6 +35,11 @@ struct TrainingStage: Sendable {
         if request == .ifDue, let last, last.lastExampleId >= newest, context.serving != nil {
             return TrainingSummary(reason: "no new examples since run \(last.id)")
         }
+        // Count before loading the pixels: an ingest-only pass stays small.
+        let labelsWithTrainingRows = try store.trainingLabelCount(width: c.input.width, height: c.input.height, channels: c.input.channels.count)
+        guard labelsWithTrainingRows >= c.schedule.minLabels else {
+            return TrainingSummary(reason: "training examples in \(labelsWithTrainingRows) labels; training needs examples of at least \(c.schedule.minLabels) labels")
+        }
         let data = try store.trainingData(width: c.input.width, height: c.input.height, channels: c.input.channels.count)
         let present = Set(data.train.labels + data.validation.labels).count
         guard data.train.count > 0, present >= c.schedule.minLabels else {

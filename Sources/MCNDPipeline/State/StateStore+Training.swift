@@ -29,6 +29,14 @@ extension StateStore {
         try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM examples") ?? 0 }
     }
 
+    /// Distinct labels among the training rows at an input shape (without loading pixels).
+    public func trainingLabelCount(width: Int, height: Int, channels: Int) throws(PipelineError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT label_idx) FROM examples WHERE split = 'train' AND width = ? AND height = ? AND channels = ?",
+                             arguments: [width, height, channels]) ?? 0
+        }
+    }
+
     public func exampleCount() throws(PipelineError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples") ?? 0 }
     }
