@@ -69,7 +69,7 @@ final class OutcomeWriter {
             if let decided = entry.identity, decided != now.text { continue }
             if let destination = entry.destination {
                 let target = root + RawPath(destination)
-                try target.parent.makeDirectories()
+                if !folders.contains(target.parent) { try target.parent.makeDirectories() }
                 try source.move(to: target)
                 folders.insert(target.parent)
             } else {
