@@ -58,5 +58,6 @@ let package = Package(
         // Runs the built `mcnd` binary on temporary roots, as a user would.
         .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging"]),
         .testTarget(name: "DaemonTests", dependencies: ["MCNDModel", "MCNDImaging"]),
+        .testTarget(name: "FaultTests", dependencies: ["MCNDModel", "MCNDImaging"]),
     ]
 )

@@ -17,6 +17,8 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
     private let inbox: RawPath
     private let fd: Int32
     private var folders: [Int32: RawPath] = [:]
+    /// The watch on inbox/ itself; nil while inbox/ is missing (replaced, not made again yet).
+    private var inboxWatch: Int32?
 
     /// Fails when the kernel offers no inotify here (then poll).
     init(inbox: String) throws(PipelineError) {
@@ -39,6 +41,7 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
             throw .io(path: path.display, operation: "inotify_add_watch", errno: errno)
         }
         folders[wd] = relative
+        if relative.bytes.isEmpty { inboxWatch = wd }
         guard let dir = path.withCString({ opendir($0) }) else { return }
         defer { closedir(dir) }
         while let item = readdir(dir) {
@@ -51,6 +54,12 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
 
     /// Waits up to `timeout` seconds for changes; returns what happened.
     func wait(timeout: Double) throws(PipelineError) -> [Change] {
+        // inbox/ was renamed away or deleted before a new one existed: watch the new one
+        // as soon as it appears, and rescan, so its files are not left to the periodic rescan.
+        if inboxWatch == nil {
+            try watchTree(RawPath([]))
+            if inboxWatch != nil { return [.rescan] }
+        }
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let ready = poll(&p, 1, Int32(max(0, timeout * 1000)))
         if ready < 0 && errno != EINTR { throw .io(path: inbox.display, operation: "poll", errno: errno) }
@@ -88,7 +97,11 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
 
     private func interpret(wd: Int32, mask: UInt32, name: [UInt8]) throws(PipelineError) -> [Change] {
         if mask & UInt32(IN_Q_OVERFLOW) != 0 { return [.rescan] }
-        if mask & UInt32(IN_IGNORED) != 0 { folders[wd] = nil; return [] }
+        if mask & UInt32(IN_IGNORED) != 0 {
+            folders[wd] = nil
+            if wd == inboxWatch { inboxWatch = nil }
+            return []
+        }
         guard let folder = folders[wd] else { return [] }
         if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
             // The inbox itself was replaced: start over on whatever is there now.
@@ -108,6 +121,7 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
     private func rewatch() throws(PipelineError) {
         for wd in folders.keys { inotify_rm_watch(fd, wd) }
         folders = [:]
+        inboxWatch = nil
         try watchTree(RawPath([]))
     }
 }
