@@ -38,6 +38,12 @@ public struct MultiClassNetwork: Sendable, Equatable {
     /// `update_val_loss`) and accuracy (the seed's `score`), the rows split
     /// over `parts` threads (partial sums added in a fixed order).
     public func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float = 0, l2: Float = 0, parts: Int = 1) -> (loss: Double, accuracy: Double) {
+        evaluate(rows, labels: labels, l1: l1, l2: l2, parts: parts, runner: Parallel.forEach)
+    }
+
+    /// `runner(count, body)` runs `body(part)` for `part` in `0..<count`.
+    func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float, l2: Float, parts: Int,
+                  runner: (Int, (Int) -> Void) -> Void) -> (loss: Double, accuracy: Double) {
         precondition(labels.count == rows.count, "one label per row")
         guard rows.count > 0 else { return (0, 0) }
         let p = max(1, min(parts, rows.count))
@@ -45,7 +51,8 @@ public struct MultiClassNetwork: Sendable, Equatable {
         var sums = [(crossEntropy: Double, correct: Int)](repeating: (0, 0), count: p)
         labels.withUnsafeBufferPointer { y in
             sums.withUnsafeMutableBufferPointer { sums in
-                Parallel.forEach(p) { t in
+                runner(p) { t in
+                    guard t < p else { return }
                     var crossEntropy = 0.0, correct = 0
                     forEachChunk(rows, range: t * rows.count / p ..< (t + 1) * rows.count / p) { start, n, probabilities in
                         for r in 0..<n {

@@ -61,8 +61,9 @@ public struct Trainer: Sendable {
             let loss = (crossEntropy + penalty.loss(weights)) / Double(rows.count)
             var report = EpochReport(epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0)
             if let validation, validation.rows.count > 0 {
-                let result = MultiClassNetwork(weights: weights).evaluate(validation.rows, labels: validation.labels,
-                                                                          l1: options.l1, l2: options.l2, parts: options.threads)
+                let result = MultiClassNetwork(weights: weights).evaluate(
+                    validation.rows, labels: validation.labels, l1: options.l1, l2: options.l2,
+                    parts: space.parts, runner: { _, body in space.crew.run(body) })
                 report.validationLoss = result.loss
                 report.validationAccuracy = result.accuracy
             }

@@ -8,6 +8,7 @@
 final class TrainingWorkspace {
     let n: Int, h: Int, k: Int
     let parts: Int
+    let crew: StepCrew
     let w1, b1, w2, b2: UnsafeMutableBufferPointer<Float>
     /// Batch inputs, hidden activations, output probabilities → scaled error, hidden deltas.
     let x, a1, out, delta: UnsafeMutablePointer<Float>
@@ -18,6 +19,7 @@ final class TrainingWorkspace {
     init(weights: NetworkWeights, batchRows: Int, parts: Int) {
         n = weights.inputs; h = weights.units; k = weights.classes
         self.parts = max(1, parts)
+        crew = StepCrew(parts: self.parts)
         func copy(_ a: [Float]) -> UnsafeMutableBufferPointer<Float> {
             let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: a.count)
             _ = p.initialize(from: a)
@@ -34,6 +36,7 @@ final class TrainingWorkspace {
     }
 
     deinit {
+        crew.stop()
         for p in [w1, b1, w2, b2] { p.deallocate() }
         for p in [x, a1, out, delta, b1Partial, b2Partial] { p.deallocate() }
         lossPartial.deallocate()
@@ -50,11 +53,12 @@ final class TrainingWorkspace {
         let m = batch.count
         let p = min(parts, m)
         labels.withUnsafeBufferPointer { y in
-            Parallel.forEach(p) { t in forward(part: t, of: p, rows: rows, labels: y, batch: batch) }
+            crew.run { t in if t < p { forward(part: t, of: p, rows: rows, labels: y, batch: batch) } }
         }
         // W2 -= lr·(a1ᵀ·err + penalty), W1 -= lr·(xᵀ·δ1 + penalty), each part its own weight rows.
         let beta = penalty.beta(learningRate: lr, batchRows: m)
-        Parallel.forEach(p) { t in
+        crew.run { t in
+            guard t < p else { return }
             let n0 = t * n / p, n1 = (t + 1) * n / p
             penalty.applyL1(to: w1.baseAddress! + n0 * h, count: (n1 - n0) * h, learningRate: lr, batchRows: m)
             BLAS.gemm(transposeA: true, transposeB: false, m: n1 - n0, n: h, k: m,
