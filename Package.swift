@@ -55,9 +55,10 @@ let package = Package(
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
         .testTarget(name: "MCNDPipelineTests", dependencies: ["MCNDPipeline", "MCNDImaging", "MCNDModel"]),
-        // Runs the built `mcnd` binary on temporary roots, as a user would.
-        .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging"]),
-        .testTarget(name: "DaemonTests", dependencies: ["MCNDModel", "MCNDImaging"]),
-        .testTarget(name: "FaultTests", dependencies: ["MCNDModel", "MCNDImaging"]),
+        // Tests that run the built `mcnd` binary on temporary roots, as a user would.
+        .target(name: "MCNDTestSupport", path: "Tests/Support"),
+        .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"]),
+        .testTarget(name: "FaultTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"]),
     ]
 )

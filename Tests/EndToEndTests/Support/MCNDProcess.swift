@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Glibc
 import Testing
 
@@ -7,51 +8,7 @@ import Testing
 enum MCND {
     /// `mcnd` in the build products folder (`.build/debug` or `.build/release`),
     /// found from the running test bundle; `MCND_TEST_BINARY` overrides it.
-    static let binary: Result<String, BinaryMissing> = locate()
-
-    struct BinaryMissing: Error, CustomStringConvertible {
-        var searched: [String]
-        var description: String {
-            "the mcnd executable was not found beside the test bundle (looked at \(searched.joined(separator: ", "))); "
-                + "build it with `swift build --build-tests` (which builds the executable too) before `swift test --skip-build`"
-        }
-    }
-
-    private static func locate() -> Result<String, BinaryMissing> {
-        let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["MCND_TEST_BINARY"] {
-            return access(explicit, X_OK) == 0 ? .success(explicit) : .failure(BinaryMissing(searched: [explicit]))
-        }
-        var folders: [URL] = []
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if let first = CommandLine.arguments.first {
-            folders.append(URL(fileURLWithPath: first, relativeTo: cwd).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        if let executable = Bundle.main.executableURL {
-            folders.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        folders.append(Bundle.main.bundleURL.resolvingSymlinksInPath())
-        folders.append(Bundle.main.bundleURL.resolvingSymlinksInPath().deletingLastPathComponent())
-        var searched: [String] = []
-        for folder in folders {
-            // The bundle may be the `.xctest` folder itself (Darwin) or an executable beside `mcnd` (Linux).
-            for candidate in [folder, folder.deletingLastPathComponent()] {
-                let path = candidate.appendingPathComponent("mcnd").path
-                if searched.contains(path) { continue }
-                searched.append(path)
-                var st = stat()
-                if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, access(path, X_OK) == 0 { return .success(path) }
-            }
-        }
-        return .failure(BinaryMissing(searched: searched))
-    }
-
-    static func path() throws -> String {
-        switch binary {
-        case .success(let path): return path
-        case .failure(let missing): throw missing
-        }
-    }
+    static func path() throws -> String { try MCNDBinary.path() }
 
     struct RunResult: CustomStringConvertible {
         var arguments: [String]

@@ -1,44 +1,12 @@
 import Foundation
+import MCNDTestSupport
 import Glibc
 import MCNDImaging
 import Testing
 
-/// The `mcnd` executable the build put beside this test bundle (`MCND_TEST_BINARY` overrides it).
+/// The `mcnd` executable beside this test bundle.
 enum Binary {
-    struct Missing: Error, CustomStringConvertible {
-        var searched: [String]
-        var description: String {
-            "the mcnd executable was not found beside the test bundle (looked at \(searched.joined(separator: ", "))); "
-                + "build it with `swift build --build-tests` (which builds the executable too) before `swift test --skip-build`"
-        }
-    }
-
-    static func mcnd() throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment["MCND_TEST_BINARY"] {
-            guard access(explicit, X_OK) == 0 else { throw Missing(searched: [explicit]) }
-            return explicit
-        }
-        var folders: [URL] = []
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if let first = CommandLine.arguments.first {
-            folders.append(URL(fileURLWithPath: first, relativeTo: cwd).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        if let executable = Bundle.main.executableURL {
-            folders.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        folders.append(Bundle.main.bundleURL.resolvingSymlinksInPath())
-        var searched: [String] = []
-        for folder in folders {
-            for candidate in [folder, folder.deletingLastPathComponent()] {
-                let path = candidate.appendingPathComponent("mcnd").path
-                if searched.contains(path) { continue }
-                searched.append(path)
-                var st = stat()
-                if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, access(path, X_OK) == 0 { return path }
-            }
-        }
-        throw Missing(searched: searched)
-    }
+    static func mcnd() throws -> String { try MCNDBinary.path() }
 }
 
 struct TestFailure: Error, CustomStringConvertible {
