@@ -15,8 +15,6 @@ same keys as mcnd-bench. Needs torch; scripts/bench-train runs it only when
 """
 
 import argparse
-import gzip
-import json
 import os
 import time
 
@@ -33,19 +31,13 @@ for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    rank = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * d: 8 + 4 * d], "big") for d in range(rank)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+from workload import TRAIN_ROWS, VALIDATION_ROWS, read_idx, report  # noqa: E402
 
 
 def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(42)
-    train_rows, validation_rows = 48_000, 12_000
+    train_rows, validation_rows = TRAIN_ROWS, VALIDATION_ROWS
     start = time.perf_counter()
     images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
     labels = read_idx(os.path.join(args.data, "train-labels-idx1-ubyte.gz"))
@@ -88,16 +80,7 @@ def main():
         print(f"torch epoch {epoch}: {seconds[-1]:.4f} s  loss {total / train_rows:.4f}  "
               f"val_loss {val_loss:.4f}  val_accuracy {accuracy:.4f}", flush=True)
 
-    median = float(np.median(seconds))
-    print(f"torch: median {median:.4f} s/epoch, min {min(seconds):.4f}, max {max(seconds):.4f} "
-          f"over {len(seconds)} epochs; final val_accuracy {accuracy:.4f}")
-    print(json.dumps({
-        "bench": "train", "impl": "torch", "epochs": len(seconds), "threads": args.threads,
-        "batch": args.batch, "train_rows": train_rows, "validation_rows": validation_rows,
-        "median_s": round(median, 6), "min_s": round(min(seconds), 6), "max_s": round(max(seconds), 6),
-        "epoch_s": [round(s, 6) for s in seconds], "val_accuracy": round(accuracy, 6),
-        "load_s": round(load_seconds, 3), "torch": torch.__version__,
-    }, separators=(",", ":")))
+    report("torch", seconds, accuracy, load_seconds, args.threads, args.batch, torch=torch.__version__)
 
 
 if __name__ == "__main__":
