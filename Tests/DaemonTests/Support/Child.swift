@@ -52,27 +52,8 @@ final class Child {
         let tag = "\(getpid())-\(Int(monotonic() * 1e6))-\(UInt32.random(in: 0 ... .max))"
         stdoutPath = "\(folder)/child-\(tag).out"
         stderrPath = "\(folder)/child-\(tag).err"
-        var env = ProcessInfo.processInfo.environment.filter {
-            !$0.key.hasPrefix("MCND_") && $0.key != "NOTIFY_SOCKET" && !$0.key.hasPrefix("WATCHDOG_")
-        }
-        for (key, value) in environment { env[key] = value }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
-        var child: pid_t = 0
-        let code = posix_spawn(&child, executable, &actions, nil, argv, envp)
-        guard code == 0 else { throw TestFailure("posix_spawn \(executable): \(String(cString: strerror(code)))") }
-        pid = child
+        pid = try ChildProcess.spawn(executable, argv: [executable] + arguments, environment: environment,
+                                     stdout: stdoutPath, stderr: stderrPath)
     }
 
     deinit {
@@ -89,10 +70,8 @@ final class Child {
     @discardableResult
     func poll() -> Exit? {
         if let exit { return exit }
-        var status: Int32 = 0
-        let r = waitpid(pid, &status, WNOHANG)
-        guard r == pid else { return nil }
-        exit = status & 0x7f == 0 ? Exit(status: (status >> 8) & 0xff, signaled: false) : Exit(status: status & 0x7f, signaled: true)
+        guard let ended = ChildProcess.reap(pid, block: false) else { return nil }
+        exit = Exit(status: ended.status, signaled: ended.signaled)
         return exit
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Glibc
 import MCNDImaging
 import MCNDModel
@@ -53,23 +54,10 @@ enum Fashion {
 
 /// What the tests do to the inbox, with plain system calls, as writers would.
 enum Files {
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TestFailure("create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        try writeAll(fd, bytes[...], path: path)
-    }
+    static func write(_ bytes: [UInt8], to path: String) throws { try RawFile.write(bytes, to: path) }
 
     static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TestFailure("write \(path): \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
+        try RawFile.writeAll(fd, bytes, path: path)
     }
 
     /// Writes `folder/.name.tmp`, then renames it to `folder/name`, as the README tells writers to.

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Glibc
 import MCNDImaging
 import MCNDModel
@@ -66,20 +67,7 @@ enum Fashion {
 /// Small file helpers over Glibc, so that what the tests do to the inbox is
 /// exactly what a careful writer does.
 enum Files {
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure("create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure("write \(path): \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
-    }
+    static func write(_ bytes: [UInt8], to path: String) throws { try RawFile.write(bytes, to: path) }
 
     /// Writes `inbox/.name.tmp` and renames it into place, as the README tells writers to.
     static func drop(_ bytes: [UInt8], into inbox: URL, as relative: String) throws {

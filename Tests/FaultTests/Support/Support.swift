@@ -46,25 +46,7 @@ final class Child {
         let tag = "\(getpid())-\(Int(monotonic() * 1e6))-\(UInt32.random(in: 0 ... .max))"
         stdoutPath = "\(folder)/child-\(tag).out"
         stderrPath = "\(folder)/child-\(tag).err"
-        let env = ProcessInfo.processInfo.environment.filter {
-            !$0.key.hasPrefix("MCND_") && $0.key != "NOTIFY_SOCKET" && !$0.key.hasPrefix("WATCHDOG_")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = self.arguments.map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
-        var child: pid_t = 0
-        let code = posix_spawn(&child, executable, &actions, nil, argv, envp)
-        guard code == 0 else { throw TestFailure("posix_spawn \(executable): \(errnoText(code))") }
-        pid = child
+        pid = try ChildProcess.spawn(executable, argv: self.arguments, stdout: stdoutPath, stderr: stderrPath)
     }
 
     deinit {
@@ -80,9 +62,7 @@ final class Child {
     @discardableResult
     func poll() -> (status: Int32, signaled: Bool)? {
         if let exit { return exit }
-        var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-        exit = status & 0x7f == 0 ? ((status >> 8) & 0xff, false) : (status & 0x7f, true)
+        exit = ChildProcess.reap(pid, block: false)
         return exit
     }
 
@@ -215,21 +195,7 @@ enum Files {
         (path.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
-    static func write(_ content: [UInt8], to path: [UInt8]) throws {
-        let fd = withPath(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { throw TestFailure("create \(String(decoding: path, as: UTF8.self)): \(errnoText())") }
-        defer { close(fd) }
-        var done = 0
-        while done < content.count {
-            let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, content.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TestFailure("write \(String(decoding: path, as: UTF8.self)): \(errnoText())")
-            }
-            done += n
-        }
-    }
-
+    static func write(_ content: [UInt8], to path: [UInt8]) throws { try RawFile.write(content, to: path) }
     static func write(_ content: [UInt8], to path: String) throws { try write(content, to: bytes(path)) }
 
     /// Writes `folder/.tmp-N` and renames it to `folder/name` (raw bytes), as the README tells writers to.
