@@ -20,15 +20,20 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // Linux's openat2/renameat2, which glibc does not wrap (kernel headers only, nothing to link).
+        .systemLibrary(name: "CLinux", providers: [.apt(["linux-libc-dev"])]),
+
+        // The one file-system layer: every call relative to a directory descriptor, errno typed.
+        .target(name: "MCNDFileSystem", dependencies: ["CLinux"]),
 
         // The network, its trainer, the model file and the IDX dataset reader.
-        .target(name: "MCNDModel", dependencies: ["CBLAS", "CZlib"]),
+        .target(name: "MCNDModel", dependencies: ["CBLAS", "CZlib", "MCNDFileSystem"]),
         // PNG decoding, normalization and encoding.
         .target(name: "MCNDImaging", dependencies: ["CLibPNG", "MCNDModel"]),
 
         // Inbox → state → training → outbox: the pipeline `--once`, the daemon and the tests share.
         .target(name: "MCNDPipeline", dependencies: [
-            "MCNDModel", "MCNDImaging",
+            "MCNDFileSystem", "MCNDModel", "MCNDImaging",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -37,14 +42,14 @@ let package = Package(
 
         // The daemon: inotify, the training schedule, signals, systemd notifications.
         .target(name: "MCNDDaemon", dependencies: [
-            "MCNDPipeline",
+            "MCNDFileSystem", "MCNDPipeline",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
         .executableTarget(name: "mcnd", dependencies: [
-            "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon",
+            "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,6 +57,7 @@ let package = Package(
         // Benchmarks that print mcnd's figures; peers run from scripts/.
         .executableTarget(name: "mcnd-bench", dependencies: ["MCNDModel", "MCNDImaging"]),
 
+        .testTarget(name: "MCNDFileSystemTests", dependencies: ["MCNDFileSystem"]),
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
         .testTarget(name: "MCNDPipelineTests", dependencies: ["MCNDPipeline", "MCNDImaging", "MCNDModel"]),

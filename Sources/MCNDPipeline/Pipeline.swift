@@ -1,5 +1,5 @@
-import Glibc
 import Logging
+import MCNDFileSystem
 import MCNDModel
 
 /// The pipeline over one root: inbox → state → training → outbox. `mcnd --once`,
@@ -24,14 +24,11 @@ public final class Pipeline {
     public init(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) {
         BLASThreads.useOne()
         layout = RootLayout(root: root)
-        guard RawPath(layout.root).exists else {
-            throw .io(path: layout.root, operation: "open root", errno: 2)
-        }
-        try RawPath(layout.state).makeDirectories()
-        lock = try RootLock(layout: layout)
-        try layout.create()
-        let store = try StateStore(layout: layout)
-        context = try PipelineContext(layout: layout, configuration: configuration, store: store, logger: logger)
+        let directory = try layout.open()
+        try layout.create(in: directory)
+        lock = try RootLock(layout: layout, root: directory)
+        let store = try StateStore(layout: layout, root: directory)
+        context = try PipelineContext(layout: layout, root: directory, configuration: configuration, store: store, logger: logger)
         try context.writer.recover()
         try store.closeInterruptedRuns()
     }
@@ -59,16 +56,16 @@ public final class Pipeline {
     public enum TrainRequest: Sendable { case ifDue, always, full, never }
 
     public func scan(complete: Set<RawPath> = []) -> InboxScanner.Scan {
-        let scan = InboxScanner(inbox: layout.inbox, settleSeconds: context.configuration.settleSeconds).scan(complete: complete)
+        let scan = InboxScanner(root: context.root, settleSeconds: context.configuration.settleSeconds).scan(complete: complete)
         for (path, code) in scan.unreadable {
-            context.logger.error("cannot list \(path): \(String(cString: strerror(code)))")
+            context.logger.error("cannot list \(path): \(code)")
         }
         return scan
     }
 
     /// Only the given files (relative to inbox/), known to be complete.
     public func scan(only paths: Set<RawPath>) -> InboxScanner.Scan {
-        InboxScanner(inbox: layout.inbox, settleSeconds: context.configuration.settleSeconds).entries(for: paths)
+        InboxScanner(root: context.root, settleSeconds: context.configuration.settleSeconds).entries(for: paths)
     }
 
     public func ingest(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
@@ -116,11 +113,11 @@ public final class Pipeline {
     /// Takes the root's lock like any other writer.
     public static func rebuild(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) -> RebuildSummary {
         let layout = RootLayout(root: root)
-        try RawPath(layout.state).makeDirectories()
-        let lock = try RootLock(layout: layout)
+        let directory = try layout.open()
+        try layout.create(in: directory)
+        let lock = try RootLock(layout: layout, root: directory)
         defer { withExtendedLifetime(lock) {} }
-        try layout.create()
-        return try RebuildStage.run(layout: layout, configuration: configuration, logger: logger)
+        return try RebuildStage.run(layout: layout, root: directory, configuration: configuration, logger: logger)
     }
 
     /// Reopens the outbox files (after logrotate moved them).

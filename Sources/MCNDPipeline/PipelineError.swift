@@ -1,4 +1,5 @@
 import Glibc
+import MCNDFileSystem
 
 /// What can stop the pipeline, in terms an operator can act on.
 public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -14,6 +15,12 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case badLayout(String)
     /// A model is needed and there is none.
     case noModel
+
+    /// A failed file-system call, as the operator sees it.
+    public init(_ error: FileSystemError) {
+        let operation = error.destination.map { "\(error.operation.rawValue) to \($0)" } ?? error.operation.rawValue
+        self = .io(path: error.path, operation: operation, errno: error.errno.rawValue)
+    }
 
     public var description: String {
         switch self {

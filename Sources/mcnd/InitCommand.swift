@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MCNDModel
+import MCNDFileSystem
 import MCNDPipeline
 
 /// `mcnd init [DIR]`: the folder layout and a commented configuration file.
@@ -14,10 +14,13 @@ struct InitCommand: ParsableCommand {
         let root = directory ?? FileManager.default.currentDirectoryPath
         let layout = RootLayout(root: root)
         do {
-            try RawPath(layout.root).makeDirectories()
-            try layout.create()
-            if !FileManager.default.fileExists(atPath: layout.defaultConfiguration) {
-                try FileBytes.writeAtomically(Array(ConfigurationTemplate.yaml.utf8), to: layout.defaultConfiguration)
+            // The root itself may be new, with its parents: the one place a path is created from the top.
+            try FileManager.default.createDirectory(atPath: layout.root, withIntermediateDirectories: true)
+            let root = try layout.open()
+            try layout.create(in: root)
+            let configuration = RawPath(ConfigurationTemplate.fileName)
+            if !root.exists(configuration) {
+                try root.writeFileAtomically(Array(ConfigurationTemplate.yaml.utf8), to: configuration)
             }
         } catch {
             throw fail(error)

@@ -17,7 +17,7 @@ struct PredictCommand: AsyncParsableCommand {
         var failed = false
         do {
             let configuration = try await options.configuration()
-            let store = try StateStore(layout: layout)
+            let store = try StateStore(layout: layout, root: try layout.open())
             guard let model = try store.servingModel() else { throw PipelineError.noModel }
             let predictor = try FilePredictor(model: model, limits: configuration.limits)
             for file in files {

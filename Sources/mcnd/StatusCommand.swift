@@ -26,8 +26,9 @@ struct StatusCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: layout.database) else {
                 throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
             }
-            let store = try StateStore(layout: layout)
-            let scan = InboxScanner(inbox: layout.inbox, settleSeconds: 0).scan()
+            let root = try layout.open()
+            let store = try StateStore(layout: layout, root: root)
+            let scan = InboxScanner(root: root, settleSeconds: 0).scan()
             report = Report(root: layout.root, status: try store.status(),
                             pending: scan.entries.filter { !$0.isLabeled }.count,
                             pendingLabeled: scan.entries.filter(\.isLabeled).count)

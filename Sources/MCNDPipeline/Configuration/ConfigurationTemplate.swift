@@ -1,5 +1,8 @@
 /// The commented mcnd.yaml `mcnd init` writes: every key with its default.
 public enum ConfigurationTemplate {
+    /// Its name in the root.
+    public static let fileName = "mcnd.yaml"
+
     public static let yaml = """
     # mcnd configuration. Every key is optional; the values shown are the defaults.
     # Precedence: --set key=value flags, then MCND_* environment variables

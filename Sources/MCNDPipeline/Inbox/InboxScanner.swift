@@ -1,15 +1,20 @@
 import Foundation
-import Glibc
+import MCNDFileSystem
 
 /// Lists the complete files in inbox/: hidden (`.`/`_`) names are skipped,
 /// symlinks are never followed (they are reported, to be moved aside), and
-/// files changed within the settle time are left for a later pass.
+/// files changed within the settle time are left for a later pass. The walk
+/// holds a descriptor of each folder it lists and opens each subfolder
+/// beneath it, so a folder swapped for a symlink is never entered.
 public struct InboxScanner: Sendable {
-    public let inbox: RawPath
+    public let root: Directory
+    /// The folder scanned, beneath the root: inbox/ (or archive/labeled/ for `mcnd rebuild`).
+    public let folder: RawPath
     public let settleSeconds: Double
 
-    public init(inbox: String, settleSeconds: Double) {
-        self.inbox = RawPath(inbox)
+    public init(root: Directory, folder: RawPath = RootLayout.Folder.inbox.name, settleSeconds: Double) {
+        self.root = root
+        self.folder = folder
         self.settleSeconds = settleSeconds
     }
 
@@ -18,51 +23,55 @@ public struct InboxScanner: Sendable {
         /// Files seen but not settled yet.
         public var unsettled = 0
         /// Folders that could not be listed, with the reason.
-        public var unreadable: [(path: String, errno: Int32)] = []
+        public var unreadable: [(path: String, errno: Errno)] = []
     }
 
     /// `complete` lists files known to be whole (closed after writing or
     /// renamed in, as inotify reports); they skip the settle time.
     public func scan(now: Double = Timestamp.seconds(), complete: Set<RawPath> = []) -> Scan {
         var scan = Scan()
-        walk(RawPath([]), label: nil, depth: 0, now: now, complete: complete, into: &scan)
+        do {
+            let inbox = try root.openDirectory(folder)
+            walk(inbox, RawPath([]), label: nil, depth: 0, now: now, complete: complete, into: &scan)
+        } catch {
+            scan.unreadable.append((error.path, error.errno))
+        }
         scan.entries.sort { $0.relative.bytes.lexicographicallyPrecedes($1.relative.bytes) }
         return scan
     }
 
-    private func walk(_ relative: RawPath, label: String?, depth: Int, now: Double, complete: Set<RawPath>, into scan: inout Scan) {
-        let directory = relative.bytes.isEmpty ? inbox : inbox + relative
-        guard let dir = directory.withCString({ opendir($0) }) else {
-            scan.unreadable.append((directory.display, errno))
+    private func walk(_ folder: Directory, _ relative: RawPath, label: String?, depth: Int, now: Double,
+                      complete: Set<RawPath>, into scan: inout Scan) {
+        let names: [RawPath]
+        do { names = try folder.entries() } catch {
+            scan.unreadable.append((error.path, error.errno))
             return
         }
-        defer { closedir(dir) }
-        while let item = readdir(dir) {
-            let name: [UInt8] = withUnsafeBytes(of: item.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
-            guard let first = name.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { continue }
-            let child = relative.bytes.isEmpty ? RawPath(name) : relative + RawPath(name)
-            guard let st = (inbox + child).status() else { continue }
-            let type = st.st_mode & S_IFMT
-            if type == S_IFDIR {
+        for name in names {
+            guard let first = name.bytes.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { continue }
+            let child = relative + name
+            guard let st = (try? folder.status(name)) ?? nil else { continue }
+            if st.kind == .directory {
                 // Depth is bounded so a pathological tree cannot exhaust the stack.
                 guard depth < 64 else { continue }
-                if depth == 0 {
-                    walk(child, label: Self.labelName(name), depth: 1, now: now, complete: complete, into: &scan)
-                } else {
-                    walk(child, label: label, depth: depth + 1, now: now, complete: complete, into: &scan)
-                }
-                continue
-            }
-            let entry = Self.entry(child, label: depth == 0 ? nil : label, labeled: depth > 0, type: type)
-            if entry.problem == nil {
-                let changed = max(Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
-                                  Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9)
-                if now - changed < settleSeconds && !complete.contains(child) {
-                    scan.unsettled += 1
+                let sub: Directory
+                do { sub = try folder.openDirectory(name) } catch {
+                    // Swapped for a symlink since it was listed: moved aside as the link it now is.
+                    if error.errno == .tooManySymbolicLinks || error.errno == .notDirectory {
+                        scan.entries.append(Self.entry(child, label: nil, labeled: depth > 0, kind: .symbolicLink))
+                    } else if error.errno != .noSuchFile {
+                        scan.unreadable.append((error.path, error.errno))
+                    }
                     continue
                 }
+                walk(sub, child, label: depth == 0 ? Self.labelName(name.bytes) : label, depth: depth + 1, now: now,
+                     complete: complete, into: &scan)
+                continue
+            }
+            let entry = Self.entry(child, label: depth == 0 ? nil : label, labeled: depth > 0, kind: st.kind)
+            if entry.problem == nil, now - st.lastChange < settleSeconds, !complete.contains(child) {
+                scan.unsettled += 1
+                continue
             }
             scan.entries.append(entry)
         }
@@ -76,25 +85,23 @@ public struct InboxScanner: Sendable {
         for path in paths {
             let parts = path.components
             guard !parts.isEmpty, parts.allSatisfy({ $0.first != UInt8(ascii: ".") && $0.first != UInt8(ascii: "_") }),
-                  let st = (inbox + path).status() else { continue }
-            let type = st.st_mode & S_IFMT
-            guard type != S_IFDIR else { continue }
+                  let st = (try? root.status(folder + path)) ?? nil, st.kind != .directory else { continue }
             let labeled = parts.count > 1
-            scan.entries.append(Self.entry(path, label: labeled ? Self.labelName(parts[0]) : nil, labeled: labeled, type: type))
+            scan.entries.append(Self.entry(path, label: labeled ? Self.labelName(parts[0]) : nil, labeled: labeled, kind: st.kind))
         }
         scan.entries.sort { $0.relative.bytes.lexicographicallyPrecedes($1.relative.bytes) }
         return scan
     }
 
     /// An entry and, when its kind alone makes it unusable, the reason.
-    static func entry(_ relative: RawPath, label: String?, labeled: Bool, type: mode_t) -> InboxEntry {
+    static func entry(_ relative: RawPath, label: String?, labeled: Bool, kind: FileStatus.Kind) -> InboxEntry {
         var entry = InboxEntry(relative: relative, label: label)
         if labeled && label == nil {
             entry.problem = .init(reason: "bad_label", detail: "the label folder name is not valid UTF-8")
         }
-        if type == S_IFLNK {
+        if kind == .symbolicLink {
             entry.problem = .init(reason: "symlink", detail: "symbolic links are not followed")
-        } else if type != S_IFREG {
+        } else if kind != .regular {
             entry.problem = .init(reason: "unsupported", detail: "not a regular file")
         }
         return entry

@@ -1,8 +1,28 @@
-import Glibc
+import MCNDFileSystem
 
-/// The folders of a root, as DESIGN.md lays them out.
+/// The folders of a root, as DESIGN.md lays them out. The `String` paths are
+/// for messages and for SQLite; every file operation goes through the root's
+/// `Directory` with the relative names below.
 public struct RootLayout: Sendable, Equatable {
     public let root: String
+
+    /// The folders directly under the root.
+    public enum Folder: String, Sendable, CaseIterable {
+        case inbox, outbox, archive, rejected, state
+        public var name: RawPath { RawPath(rawValue) }
+    }
+
+    /// Names beneath the root.
+    public enum Name {
+        public static let models = RawPath("state/models")
+        public static let database = RawPath("state/mcnd.sqlite")
+        public static let lock = RawPath("state/lock")
+        public static let predictions = RawPath("outbox/predictions.jsonl")
+        public static let losses = RawPath("outbox/losses.jsonl")
+        public static let events = RawPath("outbox/events.jsonl")
+        public static let lossChart = RawPath("outbox/losses.svg")
+        public static func model(_ version: Int) -> RawPath { RawPath("state/models/model-\(version).npz") }
+    }
 
     public init(root: String) {
         var r = root
@@ -22,14 +42,23 @@ public struct RootLayout: Sendable, Equatable {
     public var losses: String { outbox + "/losses.jsonl" }
     public var events: String { outbox + "/events.jsonl" }
     public var lossChart: String { outbox + "/losses.svg" }
-    public var defaultConfiguration: String { root + "/mcnd.yaml" }
+    public var defaultConfiguration: String { root + "/" + ConfigurationTemplate.fileName }
 
-    /// Creates every folder that is missing (0755).
-    public func create() throws(PipelineError) {
-        for dir in [root, inbox, outbox, archive, rejected, state, models] {
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-                throw .io(path: dir, operation: "mkdir", errno: errno)
-            }
+    /// Opens the root folder itself: the one path resolved from the top.
+    public func open() throws(PipelineError) -> Directory {
+        do { return try Directory.open(path: root) } catch { throw PipelineError(error) }
+    }
+
+    /// Creates every folder that is missing (0755) beneath `directory`, and
+    /// makes the creation durable.
+    public func create(in directory: Directory) throws(PipelineError) {
+        do {
+            var made = false
+            for folder in Folder.allCases { made = try directory.makeDirectory(folder.name) || made }
+            if try directory.makeDirectory(Name.models) { try directory.sync(Folder.state.name) }
+            if made { try directory.sync() }
+        } catch {
+            throw PipelineError(error)
         }
     }
 
@@ -37,4 +66,7 @@ public struct RootLayout: Sendable, Equatable {
     public func relative(_ absolute: String) -> String {
         absolute.hasPrefix(root + "/") ? String(absolute.dropFirst(root.count + 1)) : absolute
     }
+
+    /// `relative` (beneath the root) as a full path, for messages.
+    public func path(_ relative: RawPath) -> String { root + "/" + relative.display }
 }

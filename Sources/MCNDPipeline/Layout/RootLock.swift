@@ -1,33 +1,31 @@
-import Glibc
+import Foundation
+import MCNDFileSystem
 
 /// The root's lock: `flock` on state/lock, holding the owner's pid, so a
 /// second mcnd (cron's `--once` while the daemon runs) leaves without touching
 /// anything. The kernel drops it when the process dies, `kill -9` included.
 public final class RootLock: Sendable {
-    private let fd: Int32
+    private let file: OpenFile
 
-    public init(layout: RootLayout) throws(PipelineError) {
-        let fd = open(layout.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: layout.lock, operation: "open", errno: errno) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 31, 0) }
-            close(fd)
-            if code == EWOULDBLOCK {
-                let pid = n > 0 ? Int32(String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n").first ?? "") : nil
-                throw .rootBusy(root: layout.root, pid: pid)
+    public init(layout: RootLayout, root: Directory) throws(PipelineError) {
+        do {
+            let file = try root.openFile(RootLayout.Name.lock, .readWrite, create: 0o644)
+            guard try file.tryLockExclusive() else {
+                let held = (try? file.read(count: 31, at: 0)) ?? []
+                let pid = Int32(String(decoding: held, as: UTF8.self).split(separator: "\n").first ?? "")
+                throw PipelineError.rootBusy(root: layout.root, pid: pid)
             }
-            throw .io(path: layout.lock, operation: "flock", errno: code)
+            try file.truncate(to: 0)
+            try file.writeAll(Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8), at: 0)
+            self.file = file
+        } catch let error as PipelineError {
+            throw error
+        } catch let error as FileSystemError {
+            throw PipelineError(error)
+        } catch {
+            throw .badLayout("\(error)")
         }
-        let pid = "\(getpid())\n"
-        _ = ftruncate(fd, 0)
-        _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
-        self.fd = fd
     }
 
-    deinit {
-        _ = ftruncate(fd, 0)
-        close(fd)
-    }
+    deinit { try? file.truncate(to: 0) }
 }

@@ -1,4 +1,5 @@
 import Logging
+import MCNDFileSystem
 import MCNDModel
 
 /// outbox/losses.svg: training and validation loss per epoch of the latest run,
@@ -51,9 +52,9 @@ struct LossChart {
         return String((v * scale).rounded() / scale)
     }
 
-    func write(to path: String, logger: Logger) {
-        do { try FileBytes.writeAtomically(Array(svg().utf8), to: path) } catch {
-            logger.error("cannot write \(path): \(error)")
+    func write(to name: RawPath, in root: Directory, logger: Logger) {
+        do { try root.writeFileAtomically(Array(svg().utf8), to: name) } catch {
+            logger.error("cannot write \(error.path): \(error)")
         }
     }
 }

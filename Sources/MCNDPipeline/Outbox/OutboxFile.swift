@@ -1,12 +1,14 @@
 import Foundation
-import Glibc
+import MCNDFileSystem
 
-/// One JSON-lines file in the outbox, opened `O_APPEND`. Every line goes out in
-/// a single `write`, so a reader following the file never sees half a line;
-/// `sync()` makes what was written durable.
+/// One JSON-lines file in the outbox, opened `O_APPEND` beneath the root. Every
+/// line goes out in a single `write`, so a reader following the file never
+/// sees half a line; `sync()` makes what was written durable.
 public final class OutboxFile: @unchecked Sendable {
     public let path: String
-    private var fd: Int32 = -1
+    private let root: Directory
+    private let name: RawPath
+    private var file: OpenFile
     /// Held by whoever appends, and by the journal from choosing a line's
     /// offset until the line is written, so the offset stays true.
     private let lock = NSRecursiveLock()
@@ -14,69 +16,67 @@ public final class OutboxFile: @unchecked Sendable {
     func lockForAppending() { lock.lock() }
     func unlockForAppending() { lock.unlock() }
 
-    public init(path: String) throws(PipelineError) {
-        self.path = path
-        try reopen()
+    public init(root: Directory, name: RawPath) throws(PipelineError) {
+        self.root = root
+        self.name = name
+        self.path = root.name + "/" + name.display
+        file = try Self.open(root, name)
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    /// Opens (creating) the file; a new file's folder entry is made durable at once.
+    private static func open(_ root: Directory, _ name: RawPath) throws(PipelineError) -> OpenFile {
+        do {
+            let existed = try root.status(name) != nil
+            let file = try root.openFile(name, .append, create: 0o644)
+            if !existed { try root.sync(name.parent) }
+            return file
+        } catch {
+            throw PipelineError(error)
+        }
+    }
 
     /// Opens the path anew (after logrotate moved the old file away).
     public func reopen() throws(PipelineError) {
         lock.lock(); defer { lock.unlock() }
-        let new = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard new >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
-        if fd >= 0 { close(fd) }
-        fd = new
+        file = try Self.open(root, name)
+    }
+
+    private func run<T>(_ body: (OpenFile) throws(FileSystemError) -> T) throws(PipelineError) -> T {
+        lock.lock(); defer { lock.unlock() }
+        do { return try body(file) } catch { throw PipelineError(error) }
     }
 
     /// The current size: where the next line will start.
     public func size() throws(PipelineError) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .io(path: path, operation: "stat", errno: errno) }
-        return Int(st.st_size)
+        try run { (f) throws(FileSystemError) in Int(try f.status().size) }
     }
 
     /// Appends one complete line with one `write` call.
     public func append(_ line: String) throws(PipelineError) {
-        lock.lock(); defer { lock.unlock() }
-        var line = line
-        let result: Int = line.withUTF8 { buffer in
-            while true {
-                let n = write(fd, buffer.baseAddress, buffer.count)
-                if n < 0 && errno == EINTR { continue }
-                return n
-            }
-        }
-        if result < 0 { throw .io(path: path, operation: "write", errno: errno) }
-        if result != line.utf8.count {
+        let bytes = Array(line.utf8)
+        let written = try run { (f) throws(FileSystemError) in try f.writeOnce(bytes) }
+        if written != bytes.count {
             // A short write (disk full mid-line): cut the fragment so no torn line stays.
-            let end = (try? size()) ?? 0
-            _ = ftruncate(fd, off_t(max(0, end - result)))
-            throw .io(path: path, operation: "write", errno: ENOSPC)
+            let end = try size()
+            try truncate(to: max(0, end - written))
+            throw .io(path: path, operation: "write", errno: Errno.noSpace.rawValue)
         }
     }
 
     public func sync() throws(PipelineError) {
-        lock.lock(); defer { lock.unlock() }
-        guard fsync(fd) == 0 else { throw .io(path: path, operation: "fsync", errno: errno) }
+        try run { (f) throws(FileSystemError) in try f.sync() }
     }
 
     /// Cuts the file back to `length` bytes (journal recovery of a torn tail).
     public func truncate(to length: Int) throws(PipelineError) {
-        lock.lock(); defer { lock.unlock() }
-        guard ftruncate(fd, off_t(length)) == 0 else { throw .io(path: path, operation: "truncate", errno: errno) }
+        try run { (f) throws(FileSystemError) in try f.truncate(to: length) }
     }
 
     /// The bytes in `range`, or fewer where the file ends.
     public func read(_ range: Range<Int>) throws(PipelineError) -> [UInt8] {
-        let reader = open(path, O_RDONLY | O_CLOEXEC)
-        guard reader >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
-        defer { close(reader) }
-        var out = [UInt8](repeating: 0, count: range.count)
-        let n = out.withUnsafeMutableBytes { pread(reader, $0.baseAddress, range.count, off_t(range.lowerBound)) }
-        guard n >= 0 else { throw .io(path: path, operation: "read", errno: errno) }
-        return Array(out.prefix(n))
+        try run { (f) throws(FileSystemError) in
+            // Its own descriptor: the appending one is write-only.
+            try root.openFile(name, .read).read(count: range.count, at: range.lowerBound)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import MCNDFileSystem
 import MCNDImaging
 import MCNDModel
 
@@ -19,7 +20,7 @@ public struct FilePredictor: Sendable {
     /// The prediction line for `path`, or the reason it cannot be predicted.
     public func predict(path: String) -> Result<String, PredictionFailure> {
         let bytes: [UInt8]
-        do { bytes = try RawPath(path).readRegularFile(limit: normalizer.limits.maxInputBytes) } catch {
+        do { bytes = try LocalFile.read(path: path, limit: normalizer.limits.maxInputBytes) } catch {
             return .failure(PredictionFailure(reason: "unreadable", detail: "\(error)"))
         }
         do {

@@ -1,4 +1,4 @@
-import Glibc
+import MCNDFileSystem
 import MCNDImaging
 import MCNDModel
 
@@ -97,15 +97,15 @@ struct IngestStage {
 
     /// The file's bytes and identity, or why not: a rejection, or nil to leave it for later.
     func read(_ entry: InboxEntry) -> Result<([UInt8], FileIdentity), ReadProblem> {
-        let path = RawPath(context.layout.inbox) + entry.relative
+        let path = RootLayout.Folder.inbox.name + entry.relative
         do {
-            return .success(try path.readRegularFileAndIdentity(limit: context.configuration.limits.maxInputBytes))
+            return .success(try InputReader(root: context.root).read(path, limit: context.configuration.limits.maxInputBytes))
         } catch {
             switch error {
-            case .changing:
+            case .changing, .vanished:
                 return .failure(ReadProblem(rejection: nil))
             case .unreadable(let code):
-                context.logger.error("cannot read \(path.display): \(String(cString: strerror(code))); left in place")
+                context.logger.error("cannot read \(context.layout.path(path)): \(code); left in place")
                 return .failure(ReadProblem(rejection: nil))
             case .notRegular(let what):
                 return .failure(ReadProblem(rejection: ("unsupported", what)))

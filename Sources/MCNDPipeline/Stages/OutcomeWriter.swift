@@ -7,12 +7,12 @@
 /// `recover()` finishes whatever a crash interrupted: a line already at its
 /// offset is not written again, a torn one is cut and rewritten.
 final class OutcomeWriter {
-    let layout: RootLayout
+    let root: Directory
     let store: StateStore
     let outboxes: [String: OutboxFile]
 
-    init(layout: RootLayout, store: StateStore, outboxes: [String: OutboxFile]) {
-        self.layout = layout
+    init(root: Directory, store: StateStore, outboxes: [String: OutboxFile]) {
+        self.root = root
         self.store = store
         self.outboxes = outboxes
     }
@@ -60,25 +60,53 @@ final class OutcomeWriter {
         for name in touched.sorted() { try outboxes[name]!.sync() }
 
         var folders: Set<RawPath> = []
-        let root = RawPath(layout.root)
-        for entry in journal {
-            let source = root + RawPath(entry.source)
-            guard let now = source.identity() else { continue }
-            // Another file renamed over the input (or the input rewritten) after
-            // it was read is a new input: leave it for the next scan.
-            if let decided = entry.identity, decided != now.text { continue }
-            if let destination = entry.destination {
-                let target = root + RawPath(destination)
-                if !folders.contains(target.parent) { try target.parent.makeDirectories() }
-                try source.move(to: target)
-                folders.insert(target.parent)
-            } else {
-                try source.remove()
+        var made: Set<RawPath> = []
+        do {
+            for entry in journal {
+                let source = RawPath(entry.source)
+                // Gone, or a folder on its way swapped for a symlink: nothing of ours to move.
+                guard let now = try root.status(source) else { continue }
+                // Another file renamed over the input (or the input rewritten) after
+                // it was read is a new input: leave it for the next scan.
+                if let decided = entry.identity, decided != FileIdentity(now).text { continue }
+                if let destination = entry.destination {
+                    let target = RawPath(destination)
+                    if !made.contains(target.parent) {
+                        // A new folder's own entry is durable once its parent is synced.
+                        for folder in try root.makeDirectories(target.parent) { folders.insert(folder.parent) }
+                        made.insert(target.parent)
+                    }
+                    try moveKeepingBoth(source, to: target)
+                    folders.insert(target.parent)
+                } else {
+                    try root.remove(source)
+                }
+                folders.insert(source.parent)
             }
-            folders.insert(source.parent)
+            for folder in folders.sorted(by: { $0.bytes.count > $1.bytes.count }) where root.exists(folder) || folder.isEmpty {
+                try root.sync(folder)
+            }
+        } catch {
+            throw PipelineError(error)
         }
-        for folder in folders where folder.exists { try folder.syncDirectory() }
         try store.clearJournal(journal.compactMap(\.id))
+    }
+
+    /// Renames without replacing: a file someone put at the destination since
+    /// it was chosen stays, and the input goes beside it (`name-r1.png`, …).
+    private func moveKeepingBoth(_ source: RawPath, to target: RawPath) throws(FileSystemError) {
+        var candidate = target
+        for n in 1 ... 1000 {
+            do {
+                return try root.rename(source, to: candidate)
+            } catch where error.errno == .fileExists {
+                let name = target.lastComponent
+                let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > 0 ? $0 : nil } ?? name.endIndex
+                candidate = target.parent + RawPath(PipelineContext.withSuffix(Array("-r\(n)".utf8), stem: Array(name[..<dot]),
+                                                                               extension: Array(name[dot...])))
+            }
+        }
+        try root.rename(source, to: candidate)
     }
 
     /// Leaves exactly one copy of `line` at `offset`: present → nothing; the file

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import MCNDFileSystem
 import MCNDImaging
 import MCNDModel
 
@@ -11,6 +12,8 @@ import MCNDModel
 /// owner between passes (a training run works on its own copy).
 final class PipelineContext: @unchecked Sendable {
     let layout: RootLayout
+    /// The root folder: every file operation is resolved beneath it.
+    let root: Directory
     var configuration: MCNDConfiguration
     let store: StateStore
     let predictions: OutboxFile
@@ -26,15 +29,16 @@ final class PipelineContext: @unchecked Sendable {
         set { servingLock.lock(); _serving = newValue; servingLock.unlock() }
     }
 
-    init(layout: RootLayout, configuration: MCNDConfiguration, store: StateStore, logger: Logger) throws(PipelineError) {
+    init(layout: RootLayout, root: Directory, configuration: MCNDConfiguration, store: StateStore, logger: Logger) throws(PipelineError) {
         self.layout = layout
+        self.root = root
         self.configuration = configuration
         self.store = store
         self.logger = logger
-        predictions = try OutboxFile(path: layout.predictions)
-        losses = try OutboxFile(path: layout.losses)
-        events = try OutboxFile(path: layout.events)
-        writer = OutcomeWriter(layout: layout, store: store, outboxes: [
+        predictions = try OutboxFile(root: root, name: RootLayout.Name.predictions)
+        losses = try OutboxFile(root: root, name: RootLayout.Name.losses)
+        events = try OutboxFile(root: root, name: RootLayout.Name.events)
+        writer = OutcomeWriter(root: root, store: store, outboxes: [
             "predictions.jsonl": predictions, "events.jsonl": events,
         ])
         _serving = try store.servingModel()
@@ -68,8 +72,7 @@ final class PipelineContext: @unchecked Sendable {
         let base = RawPath(folder) + relative
         var candidate = base
         var n = 0
-        let root = RawPath(layout.root)
-        while planned.contains(candidate) || (root + candidate).exists {
+        while planned.contains(candidate) || root.exists(candidate) {
             n += 1
             let name = base.lastComponent
             let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > 0 ? $0 : nil } ?? name.endIndex
@@ -110,7 +113,7 @@ final class PipelineContext: @unchecked Sendable {
         line.add("moved_to", destination.display)
         return PlannedOutcome(source: RawPath("inbox") + entry.relative, sha256: sha256, outcome: .rejected,
                               outbox: "events.jsonl", line: line.line, destination: destination,
-                              identity: identity ?? (RawPath(layout.inbox) + entry.relative).identity())
+                              identity: identity ?? ((try? root.status(RawPath("inbox") + entry.relative)) ?? nil).map(FileIdentity.init))
     }
 
     /// `file` as text; when the name is not valid UTF-8, also `file_bytes`

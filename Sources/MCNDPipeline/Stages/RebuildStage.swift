@@ -1,8 +1,8 @@
-import Glibc
+import Logging
+import MCNDFileSystem
 import MCNDImaging
 import MCNDModel
 
-import Logging
 /// What `mcnd rebuild` did.
 public struct RebuildSummary: Sendable, Equatable {
     /// Where the unusable database was moved (nil when there was none).
@@ -18,24 +18,31 @@ public struct RebuildSummary: Sendable, Equatable {
 /// archive/labeled/<label>/…, the serving model from the newest
 /// state/models/model-N.npz. The old database is moved aside, never deleted.
 enum RebuildStage {
-    static func run(layout: RootLayout, configuration c: MCNDConfiguration, logger: Logger) throws(PipelineError) -> RebuildSummary {
+    static func run(layout: RootLayout, root: Directory, configuration c: MCNDConfiguration, logger: Logger) throws(PipelineError) -> RebuildSummary {
         var summary = RebuildSummary()
-        if RawPath(layout.database).exists {
-            let aside = layout.database + ".unusable-" + Timestamp.now().replacingColons()
-            for suffix in ["", "-wal", "-shm"] where RawPath(layout.database + suffix).exists {
-                try RawPath(layout.database + suffix).move(to: RawPath(aside + suffix))
+        let database = RootLayout.Name.database
+        if root.exists(database) {
+            let aside = database.bytes + Array(".unusable-\(Timestamp.now().replacingColons())".utf8)
+            do {
+                for suffix in ["", "-wal", "-shm"].map({ Array($0.utf8) }) where root.exists(RawPath(database.bytes + suffix)) {
+                    try root.rename(RawPath(database.bytes + suffix), to: RawPath(aside + suffix))
+                }
+                try root.sync(database.parent)
+            } catch {
+                throw PipelineError(error)
             }
-            summary.setAside = layout.relative(aside)
+            summary.setAside = RawPath(aside).display
         }
-        let store = try StateStore(layout: layout)
-        let archive = layout.archive + "/labeled"
-        let scan = InboxScanner(inbox: archive, settleSeconds: 0).scan()
+        let store = try StateStore(layout: layout, root: root)
+        let archive = RawPath("archive/labeled")
+        let scan = InboxScanner(root: root, folder: archive, settleSeconds: 0).scan()
+        let reader = InputReader(root: root)
         let normalizer = ImageNormalizer(spec: c.input, limits: c.limits)
         var labels: [String: String] = [:]
         var batch: [NewExample] = []
         for entry in scan.entries {
             guard let label = entry.label, entry.problem == nil,
-                  let bytes = try? (RawPath(archive) + entry.relative).readRegularFile(limit: c.limits.maxInputBytes) else {
+                  let bytes = try? reader.read(archive + entry.relative, limit: c.limits.maxInputBytes).bytes else {
                 summary.rejected += 1
                 continue
             }
@@ -56,23 +63,22 @@ enum RebuildStage {
         }
         _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
         summary.examples += batch.count
-        summary.modelVersion = try reimportNewestModel(layout: layout, store: store, logger: logger)
+        summary.modelVersion = try reimportNewestModel(root: root, store: store, logger: logger)
         return summary
     }
 
     /// The newest exported model whose labels are all known serves again, so
     /// predictions go on while the next run retrains.
-    static func reimportNewestModel(layout: RootLayout, store: StateStore, logger: Logger) throws(PipelineError) -> Int? {
+    static func reimportNewestModel(root: Directory, store: StateStore, logger: Logger) throws(PipelineError) -> Int? {
         let known = try store.labels()
-        guard let dir = opendir(layout.models) else { return nil }
+        guard let names = try? root.openDirectory(RootLayout.Name.models).entries() else { return nil }
         var versions: [Int] = []
-        while let item = readdir(dir) {
-            let name = withUnsafeBytes(of: item.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in names.map(\.display) {
             if name.hasPrefix("model-"), name.hasSuffix(".npz"), let v = Int(name.dropFirst(6).dropLast(4)) { versions.append(v) }
         }
-        closedir(dir)
         for version in versions.sorted(by: >) {
-            guard let model = try? ModelFile.read(path: "\(layout.models)/model-\(version).npz") else { continue }
+            guard let bytes = try? root.readFile(RootLayout.Name.model(version)),
+                  let model = try? ModelFile(decoding: bytes) else { continue }
             guard model.labels.count <= known.count, Array(known.prefix(model.labels.count)) == model.labels else {
                 logger.warning("model-\(version).npz does not fit the rebuilt labels; not re-imported")
                 continue

@@ -97,7 +97,7 @@ struct TrainingStage: Sendable {
             try? store.finishRun(run, outcome: "failed", reason: "\(error)", model: nil, promote: false)
             throw .badConfiguration("training failed: \(error)")
         }
-        LossChart(run: Int(run), mode: mode, reports: reports).write(to: context.layout.lossChart, logger: context.logger)
+        LossChart(run: Int(run), mode: mode, reports: reports).write(to: RootLayout.Name.lossChart, in: context.root, logger: context.logger)
         return try conclude(run: run, mode: mode, result: result, data: data, input: input, options: options,
                             trainedEpochs: trainedEpochs + result.reports.count)
     }
@@ -152,8 +152,8 @@ struct TrainingStage: Sendable {
         try context.store.finishRun(run, outcome: summary.outcome.rawValue, reason: reason, model: model, promote: promote)
         if promote, let model {
             summary.modelVersion = model.version
-            let file = "\(context.layout.models)/model-\(model.version).npz"
-            do { try model.write(to: file) } catch {
+            let file = context.layout.path(RootLayout.Name.model(model.version))
+            do { try context.root.writeFileAtomically(model.encoded(), to: RootLayout.Name.model(model.version)) } catch {
                 // The promoted model is in the state database already; the .npz is a copy for numpy.
                 context.logger.error("cannot export \(file): \(error)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MCNDFileSystem
 import MCNDModel
 
 /// mcnd's durable state in state/mcnd.sqlite (WAL, synchronous=FULL): labels,
@@ -8,7 +9,7 @@ public final class StateStore: Sendable {
     let pool: DatabasePool
     let path: String
 
-    public init(layout: RootLayout) throws(PipelineError) {
+    public init(layout: RootLayout, root: Directory) throws(PipelineError) {
         path = layout.database
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -16,13 +17,17 @@ public final class StateStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            if let st = RawPath(path).status() {
+            // SQLite opens the database by its path; state/ must be a real folder of the root.
+            guard try root.status(RootLayout.Folder.state.name)?.kind == .directory else {
+                throw PipelineError.badLayout("\(layout.state) is not a folder (a symlink is not followed)")
+            }
+            if let st = try root.status(RootLayout.Name.database) {
                 // A new database is only ever renamed into place with its schema
                 // written (below), so an empty file is damage (e.g. truncated),
                 // never a fresh root: refuse rather than start over empty.
-                if st.st_size == 0 { throw PipelineError.corruptState(path: path, reason: "the file is empty (0 bytes)") }
+                if st.size == 0 { throw PipelineError.corruptState(path: path, reason: "the file is empty (0 bytes)") }
             } else {
-                try Self.create(path, configuration)
+                try Self.create(path, configuration, root)
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try pool.read { db in
@@ -39,15 +44,17 @@ public final class StateStore: Sendable {
 
     /// Creates the database under a temporary name, writes the schema, and
     /// renames it into place, so `path` never names an empty file.
-    private static func create(_ path: String, _ configuration: Configuration) throws {
-        let temporary = path + ".new"
-        for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
-        let pool = try DatabasePool(path: temporary, configuration: configuration)
+    private static func create(_ path: String, _ configuration: Configuration, _ root: Directory) throws {
+        let name = RootLayout.Name.database
+        let temporary = name.parent + RawPath(name.lastComponent + Array(".new".utf8))
+        func named(_ base: RawPath, _ suffix: String) -> RawPath { RawPath(base.bytes + Array(suffix.utf8)) }
+        for suffix in ["", "-wal", "-shm"] { try root.remove(named(temporary, suffix)) }
+        let pool = try DatabasePool(path: path + ".new", configuration: configuration)
         try StateSchema.migrator.migrate(pool)
         try pool.close()
-        guard rename(temporary, path) == 0 else { throw PipelineError.io(path: path, operation: "rename", errno: errno) }
-        for suffix in ["-wal", "-shm"] { unlink(temporary + suffix) }
-        try RawPath(path).parent.syncDirectory()
+        try root.rename(temporary, to: name, replacing: true)
+        for suffix in ["-wal", "-shm"] { try root.remove(named(temporary, suffix)) }
+        try root.sync(name.parent)
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
@@ -60,6 +67,7 @@ public final class StateStore: Sendable {
 
     static func wrap(_ error: any Error, _ path: String) -> PipelineError {
         if let e = error as? PipelineError { return e }
+        if let e = error as? FileSystemError { return PipelineError(e) }
         if let e = error as? DatabaseError {
             switch e.resultCode {
             case .SQLITE_FULL: return .io(path: path, operation: "write", errno: ENOSPC)

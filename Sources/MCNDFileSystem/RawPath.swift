@@ -1,0 +1,40 @@
+/// A path kept as raw bytes: names in the inbox need not be valid UTF-8, and a
+/// lossy String would name a different file. Only a name: every call that
+/// touches the file system is on `Directory`, which resolves it beneath itself.
+public struct RawPath: Sendable, Hashable {
+    public var bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ string: String) { self.bytes = Array(string.utf8) }
+
+    public static func + (lhs: RawPath, rhs: RawPath) -> RawPath {
+        if lhs.bytes.isEmpty { return rhs }
+        if rhs.bytes.isEmpty { return lhs }
+        return RawPath(lhs.bytes + [UInt8(ascii: "/")] + rhs.bytes)
+    }
+
+    /// The path as text; invalid UTF-8 shows as U+FFFD (see `isValidUTF8`).
+    public var display: String { String(decoding: bytes, as: UTF8.self) }
+    public var isValidUTF8: Bool { String(validating: bytes, as: UTF8.self) != nil }
+
+    public var components: [[UInt8]] { bytes.split(separator: UInt8(ascii: "/")).map(Array.init) }
+    public var lastComponent: [UInt8] { components.last ?? [] }
+    /// The folder holding this name; empty for a single component.
+    public var parent: RawPath {
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return RawPath([]) }
+        return RawPath(Array(bytes[..<slash]))
+    }
+
+    public var isEmpty: Bool { bytes.isEmpty }
+
+    /// Whether the name stays beneath the folder it is resolved in: relative,
+    /// no `.` or `..` component, no NUL byte.
+    public var staysBeneath: Bool {
+        guard bytes.first != UInt8(ascii: "/"), !bytes.contains(0) else { return false }
+        return components.allSatisfy { $0 != [UInt8(ascii: ".")] && $0 != [UInt8(ascii: "."), UInt8(ascii: ".")] }
+    }
+
+    public func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        try (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+}
