@@ -29,7 +29,7 @@ let package = Package(
         // The network, its trainer, the model file and the IDX dataset reader.
         .target(name: "MCNDModel", dependencies: ["CBLAS", "CZlib", "MCNDFileSystem"]),
         // PNG decoding, normalization and encoding.
-        .target(name: "MCNDImaging", dependencies: ["CLibPNG", "MCNDModel"]),
+        .target(name: "MCNDImaging", dependencies: ["CLibPNG", "MCNDFileSystem", "MCNDModel"]),
 
         // Inbox → state → training → outbox: the pipeline `--once`, the daemon and the tests share.
         .target(name: "MCNDPipeline", dependencies: [

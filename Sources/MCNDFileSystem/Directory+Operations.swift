@@ -151,7 +151,9 @@ extension Directory {
     /// Writes `bytes` to a temporary file beside `path`, fsyncs it, renames it
     /// over `path` and fsyncs the folder: readers see the old file or the new
     /// one, never a part, and after a power cut it is the one or the other.
-    public func writeFileAtomically(_ bytes: [UInt8], to path: RawPath, mode: mode_t = 0o644) throws(FileSystemError) {
+    /// `syncFolder: false` leaves the folder's fsync to the caller (one for many files).
+    public func writeFileAtomically(_ bytes: [UInt8], to path: RawPath, mode: mode_t = 0o644,
+                                    syncFolder: Bool = true) throws(FileSystemError) {
         var leaf = path.lastComponent
         leaf = Array(".\(getpid()).tmp-".utf8) + leaf.prefix(200)
         let temporary = path.parent + RawPath(leaf)
@@ -164,6 +166,6 @@ extension Directory {
             try? remove(temporary)
             throw error
         }
-        try sync(path.parent)
+        if syncFolder { try sync(path.parent) }
     }
 }

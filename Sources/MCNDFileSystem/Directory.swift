@@ -12,10 +12,20 @@ public final class Directory: @unchecked Sendable {
     public let descriptor: Int32
     /// How it was opened, for messages.
     public let name: String
+    /// How names beneath it are resolved; folders opened from it inherit it.
+    public let resolution: Resolution
 
-    init(descriptor: Int32, name: String) {
+    public enum Resolution: Sendable, Equatable {
+        /// `openat2` where the kernel has it, else `walk`.
+        case automatic
+        /// One component at a time with `openat(O_NOFOLLOW)`, the way older kernels need.
+        case walk
+    }
+
+    init(descriptor: Int32, name: String, resolution: Resolution) {
         self.descriptor = descriptor
         self.name = name
+        self.resolution = resolution
     }
 
     deinit { close(descriptor) }
@@ -23,18 +33,24 @@ public final class Directory: @unchecked Sendable {
     /// Opens the folder at `path` (absolute, or relative to the working
     /// directory). This is the one place a path is resolved by the kernel from
     /// the top: the operator names the root; everything below goes through it.
-    public static func open(path: String) throws(FileSystemError) -> Directory {
+    public static func open(path: String, creating: Bool = false, resolution: Resolution = .automatic) throws(FileSystemError) -> Directory {
+        if creating {
+            do throws(FileSystemError) {
+                _ = try SystemCall.run(.mkdir, path) { mkdir(path, 0o755) }
+            } catch where error.errno == .fileExists {
+            }
+        }
         let fd = try SystemCall.run(.open, path) { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        return Directory(descriptor: fd, name: path)
+        return Directory(descriptor: fd, name: path, resolution: resolution)
     }
 
     /// The folder `path` beneath this one.
     public func openDirectory(_ path: RawPath) throws(FileSystemError) -> Directory {
         if path.isEmpty {
             let fd = try SystemCall.run(.open, name) { dup(descriptor) }
-            return Directory(descriptor: fd, name: name)
+            return Directory(descriptor: fd, name: name, resolution: resolution)
         }
-        return Directory(descriptor: try openBeneath(path, O_RDONLY | O_DIRECTORY), name: describe(path))
+        return Directory(descriptor: try openBeneath(path, O_RDONLY | O_DIRECTORY), name: describe(path), resolution: resolution)
     }
 
     public enum Access: Sendable { case read, write, readWrite, append }
@@ -78,7 +94,7 @@ public final class Directory: @unchecked Sendable {
     func openBeneath(_ path: RawPath, _ flags: Int32, mode: mode_t = 0) throws(FileSystemError) -> Int32 {
         guard path.staysBeneath, !path.isEmpty else { throw FileSystemError(.resolve, describe(path), .crossDevice) }
         let all = flags | O_NOFOLLOW | O_CLOEXEC
-        if Self.kernelResolves {
+        if resolution == .automatic && Self.kernelResolves {
             return try SystemCall.run(.open, describe(path)) {
                 path.withCString { mcnd_openat2(descriptor, $0, UInt64(UInt32(bitPattern: all)), UInt64(mode), Self.resolveFlags) }
             }

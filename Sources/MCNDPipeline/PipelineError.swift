@@ -1,4 +1,3 @@
-import Glibc
 import MCNDFileSystem
 
 /// What can stop the pipeline, in terms an operator can act on.
@@ -27,7 +26,7 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rootBusy(let root, let pid):
             return "another mcnd (pid \(pid.map(String.init) ?? "unknown")) holds \(root)"
         case .io(let path, let operation, let code):
-            return "\(operation) \(path): \(String(cString: strerror(code)))"
+            return "\(operation) \(path): \(Errno(rawValue: code))"
         case .badConfiguration(let why):
             return "bad configuration: \(why)"
         case .corruptState(let path, let reason):

@@ -1,4 +1,4 @@
-import Glibc
+import MCNDFileSystem
 import MCNDModel
 
 /// Turns an IDX image file and its label file (MNIST layout, gzipped or not)
@@ -97,47 +97,24 @@ public struct IDXImporter: Sendable {
     /// place, so a watcher on `directory` (which may be mcnd's inbox) never
     /// sees a partial PNG. Existing files of the same name are replaced.
     public func write(to directory: String) throws -> Summary {
-        try Self.makeDirectory(directory)
         var counts = [Int](repeating: 0, count: names.count)
-        for index in 0 ..< images.dimensions[0] {
-            let png = try PNGCodec.encode(image(at: index))
-            let label = Int(labels.bytes[index])
-            let folder = directory + "/" + names[label]
-            if counts[label] == 0 { try Self.makeDirectory(folder) }
-            try Self.writeFile(png, folder: folder, name: "\(index).png")
-            counts[label] += 1
+        do {
+            let out = try Directory.open(path: directory, creating: true)
+            for index in 0 ..< images.dimensions[0] {
+                let png = try PNGCodec.encode(image(at: index))
+                let label = Int(labels.bytes[index])
+                let folder = RawPath(names[label])
+                if counts[label] == 0 { try out.makeDirectory(folder) }
+                // Each file fsynced before its rename (a watcher never sees a partial PNG, even after a power cut);
+                // each folder once at the end.
+                try out.writeFileAtomically(png, to: folder + RawPath("\(index).png"), syncFolder: false)
+                counts[label] += 1
+            }
+            for (label, n) in counts.enumerated() where n > 0 { try out.sync(RawPath(names[label])) }
+            try out.sync()
+        } catch let error as FileSystemError {
+            throw Failure("cannot write \(error.path): \(error.errno)")
         }
         return Summary(written: images.dimensions[0], counts: zip(names, counts).map { ($0, $1) })
-    }
-
-    private static func makeDirectory(_ path: String) throws(Failure) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw Failure("cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    private static func writeFile(_ bytes: [UInt8], folder: String, name: String) throws(Failure) {
-        let temporary = folder + "/." + name + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var error: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    error = errno
-                    return
-                }
-                done += n
-            }
-        }
-        if close(fd) != 0 && error == 0 { error = errno }
-        if error == 0 && rename(temporary, folder + "/" + name) != 0 { error = errno }
-        if error != 0 {
-            unlink(temporary)
-            throw Failure("cannot write \(folder)/\(name): \(String(cString: strerror(error)))")
-        }
     }
 }

@@ -1,4 +1,4 @@
-import Glibc
+import MCNDFileSystem
 
 /// An IDX file of unsigned bytes (the MNIST/Fashion-MNIST format), gzipped or not.
 public struct IDXFile: Sendable {
@@ -27,7 +27,7 @@ public struct IDXFile: Sendable {
 
     /// Reads and, when it starts with the gzip magic, inflates `path`.
     public static func read(path: String) throws -> IDXFile {
-        var raw = try FileBytes.read(path: path)
+        var raw = try LocalFile.read(path: path)
         if Zlib.isGzip(raw) {
             do { raw = try Zlib.gunzip(raw) } catch {
                 throw Failure.notIDX(path: path, reason: "bad gzip data (\(error))")

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDFileSystem
 
 /// A trained model as one `.npz` file: `W1`, `b1`, `W2`, `b2` as float32 arrays
 /// and `meta`, the UTF-8 JSON below as a uint8 array. From numpy:
@@ -97,10 +98,10 @@ public struct ModelFile: Sendable, Equatable {
     }
 
     public func write(to path: String) throws {
-        try FileBytes.writeAtomically(encoded(), to: path)
+        try LocalFile.writeAtomically(encoded(), to: path)
     }
 
     public static func read(path: String) throws -> ModelFile {
-        try ModelFile(decoding: FileBytes.read(path: path))
+        try ModelFile(decoding: LocalFile.read(path: path))
     }
 }
