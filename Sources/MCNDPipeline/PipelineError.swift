@@ -17,6 +17,11 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A failed file-system call, as the operator sees it.
     public init(_ error: FileSystemError) {
+        if error.errno == .notDirectory || error.errno == .tooManySymbolicLinks, error.operation == .mkdir || error.operation == .rename {
+            self = .badLayout("\(error.path)\(error.destination.map { " or \($0)" } ?? "") has a symlink or a file where mcnd needs a folder; "
+                + "mcnd never follows symlinks: move it aside and mcnd makes the folder again")
+            return
+        }
         let operation = error.destination.map { "\(error.operation.rawValue) to \($0)" } ?? error.operation.rawValue
         self = .io(path: error.path, operation: operation, errno: error.errno.rawValue)
     }
