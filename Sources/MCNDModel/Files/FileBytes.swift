@@ -30,7 +30,8 @@ public enum FileBytes {
     }
 
     /// Writes `bytes` to a temporary file beside `path`, fsyncs it and renames
-    /// it over `path`, so readers see the old file or the new one, never a part.
+    /// it over `path`, so readers see the old file or the new one, never a part;
+    /// then fsyncs the folder, so the rename survives a power cut.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
@@ -54,5 +55,11 @@ public enum FileBytes {
             unlink(temporary)
             throw Failure(path: path, operation: "rename", code: code)
         }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dir >= 0 else { throw Failure(path: folder, operation: "open", code: errno) }
+        defer { close(dir) }
+        guard fsync(dir) == 0 else { throw Failure(path: folder, operation: "fsync", code: errno) }
     }
 }

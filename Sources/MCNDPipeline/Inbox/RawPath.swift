@@ -35,14 +35,18 @@ public struct RawPath: Sendable, Hashable {
 
     public var exists: Bool { status() != nil }
 
-    /// Creates the folder and its parents (0755).
+    /// Creates the folder and its parents (0755), each durably: the parent of a
+    /// folder it creates is fsynced, or a power cut could lose the folder with
+    /// the files moved into it.
     public func makeDirectories() throws(PipelineError) {
         if let st = status(), (st.st_mode & S_IFMT) == S_IFDIR { return }
         let p = parent
         if p.bytes != bytes && !p.bytes.isEmpty && p.bytes != [UInt8(ascii: ".")] { try p.makeDirectories() }
-        if withCString({ mkdir($0, 0o755) }) != 0 && errno != EEXIST {
+        if withCString({ mkdir($0, 0o755) }) != 0 {
+            if errno == EEXIST { return }
             throw .io(path: display, operation: "mkdir", errno: errno)
         }
+        try p.syncDirectory()
     }
 
     /// Renames to `destination` (same file system).
