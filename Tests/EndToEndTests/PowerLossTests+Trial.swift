@@ -10,6 +10,12 @@ extension EndToEnd.PowerLossTests {
         let root = scratch.appending("power-\(n)/root").path
         try FileManager.default.createDirectory(atPath: scratch.appending("power-\(n)").path, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: template.root, toPath: disk)
+        if n % 2 == 1 {
+            // Odd trials start without what mcnd must then create durably itself: the
+            // rejected/ folder and outbox/predictions.jsonl (the template has no line in either).
+            try FileManager.default.removeItem(atPath: disk + "/rejected")
+            try FileManager.default.removeItem(atPath: disk + "/outbox/predictions.jsonl")
+        }
         for input in inputs { try Files.drop(input.bytes, into: URL(fileURLWithPath: disk + "/inbox"), as: input.relative) }
         let fs = try PowerCutDisk(backing: disk, mountpoint: root)
         let context = "power-loss trial \(n) (\(driver), seed \(Self.seed), kills \(kills))"
