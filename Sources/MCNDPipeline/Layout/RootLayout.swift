@@ -24,10 +24,13 @@ public struct RootLayout: Sendable, Equatable {
     public var lossChart: String { outbox + "/losses.svg" }
     public var defaultConfiguration: String { root + "/mcnd.yaml" }
 
-    /// Creates every folder that is missing (0755).
+    /// Creates every folder that is missing (0755), each durably (its parent
+    /// fsynced), or a power cut could take it with the files moved into it.
     public func create() throws(PipelineError) {
         for dir in [root, inbox, outbox, archive, rejected, state, models] {
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            if mkdir(dir, 0o755) == 0 {
+                try RawPath(dir).parent.syncDirectory()
+            } else if errno != EEXIST {
                 throw .io(path: dir, operation: "mkdir", errno: errno)
             }
         }

@@ -28,6 +28,8 @@ public final class OutboxFile: @unchecked Sendable {
         guard new >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         if fd >= 0 { close(fd) }
         fd = new
+        // The file may have just been created: its name is durable once the folder is fsynced.
+        try RawPath(path).parent.syncDirectory()
     }
 
     /// The current size: where the next line will start.
