@@ -17,12 +17,12 @@ extension EndToEnd {
            .enabled(if: PowerCutDisk.unavailable == nil, "needs a FUSE mount (/dev/fuse, root, python3-fusepy)"))
     struct PowerLossTests {
         typealias Kill = KillTests.Kill
-        static let trials = Int(ProcessInfo.processInfo.environment["MCND_POWER_TRIALS"] ?? "") ?? 36
+        static let trials = max(1, Int(ProcessInfo.processInfo.environment["MCND_POWER_TRIALS"] ?? "") ?? 36)
         static let seed: UInt64 = ProcessInfo.processInfo.environment["MCND_POWER_SEED"].flatMap { UInt64($0) } ?? KillTests.seed
         /// The daemon trains as soon as the inbox is quiet, so that kills also land in its runs.
         static let daemonOptions = ["--set", "train.quiet_seconds=0", "--set", "train.min_interval_seconds=0"]
 
-        enum Driver: String { case once = "--once", daemon }
+        enum Driver { case once, daemon }
 
         struct TrialOutcome {
             var phase: String
