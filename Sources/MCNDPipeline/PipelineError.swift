@@ -14,6 +14,9 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case badLayout(String)
     /// A model is needed and there is none.
     case noModel
+    /// SQLite would not sync the state's WAL at each commit (`PRAGMA synchronous`
+    /// is not 2, FULL), so a power cut could lose outcomes already acted on.
+    case stateNotDurable(path: String, synchronous: Int?)
 
     /// A failed file-system call, as the operator sees it.
     public init(_ error: FileSystemError) {
@@ -40,6 +43,10 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
             return "bad root layout: \(why)"
         case .noModel:
             return "there is no trained model yet: add labeled examples (inbox/<label>/*.png) and train"
+        case .stateNotDurable(let path, let level):
+            return "the state database \(path) would not be durable: PRAGMA synchronous reads \(level.map(String.init) ?? "nothing") "
+                + "on its writer, not 2 (FULL); mcnd refuses to run rather than lose outcomes in a power cut. "
+                + "Check the SQLite library mcnd is linked with (a build that caps synchronous below FULL)"
         }
     }
 }

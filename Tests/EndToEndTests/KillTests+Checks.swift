@@ -20,9 +20,16 @@ extension EndToEnd.KillTests {
     }
 
     /// The rows of the state's `journal` table (outcomes decided, not yet finished)
-    /// as (outcome, source relative to the root), read with python3's sqlite3 from
-    /// a copy so the root stays exactly as the kill left it.
+    /// as (outcome, source relative to the root).
     func journalEntries(root: String, scratch: Scratch) throws -> [(outcome: String, source: String)] {
+        try stateRows(root: root, scratch: scratch, sql: "SELECT outcome, source FROM journal ORDER BY id")
+            .map { ($0[0], $0.dropFirst().joined(separator: "\t")) }
+    }
+
+    /// The rows `sql` selects from the root's state database, each column as text
+    /// (blobs as UTF-8), read with python3's sqlite3 from a copy so the root
+    /// stays exactly as the kill left it.
+    func stateRows(root: String, scratch: Scratch, sql: String) throws -> [[String]] {
         let copy = scratch.appending("journal-peek")
         try? FileManager.default.removeItem(at: copy)
         try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
@@ -32,13 +39,14 @@ extension EndToEnd.KillTests {
         }
         let script = """
             import sqlite3, sys
-            for outcome, source in sqlite3.connect(sys.argv[1]).execute('SELECT outcome, source FROM journal ORDER BY id'):
-                print(outcome + '\\t' + bytes(source).decode('utf-8', 'replace'))
+            text = lambda v: bytes(v).decode('utf-8', 'replace') if isinstance(v, bytes) else str(v)
+            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+                print('\\t'.join(text(v) for v in row))
             print('end')
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, copy.path + "/mcnd.sqlite"]
+        process.arguments = ["python3", "-c", script, copy.path + "/mcnd.sqlite", sql]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -46,13 +54,10 @@ extension EndToEnd.KillTests {
         process.waitUntilExit()
         var lines = String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
         guard process.terminationStatus == 0, lines.last == "end" else {
-            throw Files.Failure("cannot read the journal of \(root) with python3's sqlite3 (exit \(process.terminationStatus)): \(lines)")
+            throw Files.Failure("cannot read the state of \(root) with python3's sqlite3 (exit \(process.terminationStatus)): \(lines)")
         }
         lines.removeLast()
-        return lines.map { line in
-            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
-            return (parts[0], parts.count > 1 ? parts[1] : "")
-        }
+        return lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
     }
 
     // MARK: The invariant

@@ -29,7 +29,7 @@ public final class StateStore: Sendable {
             } else {
                 try Self.create(path, configuration, root)
             }
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path, configuration)
             try pool.read { db in
                 let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
                 guard check == "ok" else { throw PipelineError.corruptState(path: layout.database, reason: check) }
@@ -42,6 +42,21 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// A pool whose writer syncs the WAL at every commit. GRDB's DatabasePool
+    /// sets `synchronous = NORMAL` on its (only) writer when it enables WAL,
+    /// after `prepareDatabase` ran, and NORMAL does not sync the WAL on commit:
+    /// the journal would not be durable before the outbox lines and moves that
+    /// rely on it. So FULL is set again after GRDB's setup, and checked.
+    private static func openPool(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let level = try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard level == 2 else { throw PipelineError.stateNotDurable(path: path, synchronous: level) }
+        return pool
+    }
+
     /// Creates the database under a temporary name, writes the schema, and
     /// renames it into place, so `path` never names an empty file.
     private static func create(_ path: String, _ configuration: Configuration, _ root: Directory) throws {
@@ -49,7 +64,7 @@ public final class StateStore: Sendable {
         let temporary = name.parent + RawPath(name.lastComponent + Array(".new".utf8))
         func named(_ base: RawPath, _ suffix: String) -> RawPath { RawPath(base.bytes + Array(suffix.utf8)) }
         for suffix in ["", "-wal", "-shm"] { try root.remove(named(temporary, suffix)) }
-        let pool = try DatabasePool(path: path + ".new", configuration: configuration)
+        let pool = try openPool(path + ".new", configuration)
         try StateSchema.migrator.migrate(pool)
         try pool.close()
         try root.rename(temporary, to: name, replacing: true)
