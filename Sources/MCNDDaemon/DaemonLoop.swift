@@ -12,47 +12,38 @@ struct DaemonLoop {
     let pending: PendingChanges
     let stop: StopFlag
     let polling: Bool
-    let watchdog: Double?
 
     var scheduler: TrainingScheduler
+    private var timers: DaemonTimers
     private(set) var training = false
     private var complete: Set<RawPath> = []
-    private var lastScan = 0.0
-    private var lastFullScan = 0.0
-    private var lastPing = 0.0
     /// Files seen but not yet handled (unsettled, deferred): scan again soon.
     private var leftovers = false
     private var waitingForModel = false
     private var lastStatus = ""
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
-         pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?) {
+         pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?, clock: any DaemonClock = SystemClock()) {
         self.pipeline = pipeline; self.notifier = notifier; self.logger = logger; self.sink = sink; self.pending = pending
-        self.stop = stop; self.polling = polling; self.watchdog = watchdog
-        scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule)
+        self.stop = stop; self.polling = polling
+        scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule, clock: clock)
+        timers = DaemonTimers(watchdog: watchdog, clock: clock)
     }
 
     mutating func handle(_ event: DaemonEvent) throws {
-        let now = Timestamp.seconds()
         var rescan = false
         switch event {
         case .inboxChanged:
-            scheduler.lastActivity = now
+            scheduler.inboxChanged()
             let changes = pending.take()
             complete.formUnion(changes.complete)
             rescan = changes.rescan
         case .tick:
-            let watch = pipeline.configuration.watch
-            if polling && now - lastScan >= watch.pollSeconds { rescan = true }
-            if now - lastFullScan >= watch.rescanSeconds { rescan = true }
-            if leftovers && now - lastScan >= 0.5 { rescan = true }
-            if let watchdog, now - lastPing >= watchdog / 2 {
-                notifier.notify("WATCHDOG=1")
-                lastPing = now
-            }
+            rescan = timers.rescanDue(watch: pipeline.configuration.watch, polling: polling, leftovers: leftovers)
+            if timers.watchdogPingDue() { notifier.notify("WATCHDOG=1") }
         case .trainingFinished(let result):
             training = false
-            scheduler.lastRunEnded = now
+            scheduler.runEnded()
             switch result {
             case .success(let summary):
                 logger.info("training finished: \(summary.outcome.rawValue)\(summary.reason.map { " (\($0))" } ?? "")")
@@ -68,7 +59,7 @@ struct DaemonLoop {
         var changed = false
         if case .trainingFinished = event { changed = true }
         if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
-        if startTrainingIfDue(now: now) { changed = true }
+        if startTrainingIfDue() { changed = true }
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
     }
@@ -77,15 +68,14 @@ struct DaemonLoop {
     /// ingest, predict. Disk-full and permission errors are logged and retried
     /// on a later tick rather than ending the daemon.
     mutating func process(rescan: Bool) throws {
-        let now = Timestamp.seconds()
         let known = complete
         complete = []
-        if rescan { lastFullScan = now; lastScan = now }
+        if rescan { timers.scanned() }
         do {
             let scan = rescan ? pipeline.scan(complete: known) : pipeline.scan(only: known)
             let ingest = try pipeline.ingest(scan.entries)
             let predict = try pipeline.predict(scan.entries)
-            if ingest.examples > 0 { scheduler.lastActivity = now }
+            if ingest.examples > 0 { scheduler.inboxChanged() }
             // A full scan sees everything and resets the flags; a pass over the
             // files inotify named only adds to them.
             let waiting = predict.waiting > 0 && pipeline.servingModel == nil
@@ -102,9 +92,9 @@ struct DaemonLoop {
     }
 
     /// Starts a run on its own thread when the schedule says so; true when it did.
-    mutating func startTrainingIfDue(now: Double) -> Bool {
+    mutating func startTrainingIfDue() -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
-        guard !training, scheduler.shouldStart(now: now, due: true, running: false),
+        guard !training, scheduler.shouldStart(),
               (try? pipeline.trainingIsDue()) ?? false,
               let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
         training = true
