@@ -21,6 +21,8 @@ struct DaemonLoop {
     private var leftovers = false
     private var waitingForModel = false
     private var lastStatus = ""
+    /// Another process holds the state's write lock: said once, then retried quietly.
+    private var stateBusy = false
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
          pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?, clock: any DaemonClock = SystemClock()) {
@@ -43,11 +45,15 @@ struct DaemonLoop {
             if timers.watchdogPingDue() { notifier.notify("WATCHDOG=1") }
         case .trainingFinished(let result):
             training = false
-            scheduler.runEnded()
             switch result {
             case .success(let summary):
+                scheduler.runEnded()
                 logger.info("training finished: \(summary.outcome.rawValue)\(summary.reason.map { " (\($0))" } ?? "")")
+            case .failure(let error) where error.isStateBusy:
+                // Not a run: it starts again once the lock is free, without the minimum interval.
+                reportBusy(error)
             case .failure(let error):
+                scheduler.runEnded()
                 logger.error("training failed: \(error)")
                 pipeline.emit("error") { $0.add("detail", "training failed: \(error)") }
             }
@@ -72,6 +78,8 @@ struct DaemonLoop {
         complete = []
         if rescan { timers.scanned() }
         do {
+            // While the lock is held, a pass with nothing to write would not notice it is free.
+            if stateBusy { try pipeline.store.checkWriteLock() }
             let scan = rescan ? pipeline.scan(complete: known) : pipeline.scan(only: known)
             let ingest = try pipeline.ingest(scan.entries)
             let predict = try pipeline.predict(scan.entries)
@@ -82,10 +90,18 @@ struct DaemonLoop {
             let left = scan.unsettled > 0 || ingest.deferred > 0 || (predict.waiting > 0 && !waiting)
             waitingForModel = rescan ? waiting : (waitingForModel || waiting)
             leftovers = rescan ? left : (leftovers || left)
+            if stateBusy {
+                stateBusy = false
+                logger.info("the state database is free again")
+            }
         } catch {
             if case .corruptState = error { throw error }
-            logger.error("\(error); retrying")
-            pipeline.emit("error") { $0.add("detail", error.description) }
+            if error.isStateBusy {
+                reportBusy(error)
+            } else {
+                logger.error("\(error); retrying")
+                pipeline.emit("error") { $0.add("detail", error.description) }
+            }
             leftovers = true
             complete.formUnion(known)
         }
@@ -94,7 +110,7 @@ struct DaemonLoop {
     /// Starts a run on its own thread when the schedule says so; true when it did.
     mutating func startTrainingIfDue() -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
-        guard !training, scheduler.shouldStart(),
+        guard !training, !stateBusy, scheduler.shouldStart(),
               (try? pipeline.trainingIsDue()) ?? false,
               let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
         training = true
@@ -110,11 +126,22 @@ struct DaemonLoop {
         return true
     }
 
+    /// The first busy error of a spell is logged (and written as an `error`
+    /// event); the retries every half second are not.
+    private mutating func reportBusy(_ error: PipelineError) {
+        leftovers = true
+        guard !stateBusy else { return }
+        stateBusy = true
+        logger.warning("\(error); waiting for it, retrying every half second")
+        pipeline.emit("error") { $0.add("detail", error.description) }
+    }
+
     mutating func updateStatus(force: Bool = false) {
         guard notifier.isActive else { return }
         let model = pipeline.servingModel.map { "model \($0.version)" } ?? "no model yet"
         let examples = (try? pipeline.store.exampleCount()) ?? 0
         let status = "\(model), \(examples) examples, \(training ? "training" : "idle")\(waitingForModel ? ", waiting for a model" : "")"
+            + (stateBusy ? ", waiting for the state database (another process holds a write lock)" : "")
         guard force || status != lastStatus else { return }
         lastStatus = status
         notifier.notify("STATUS=\(status)")

@@ -20,8 +20,13 @@ public final class Pipeline {
 
     /// Opens `root`: creates missing folders, takes the lock (or fails with
     /// `.rootBusy` touching nothing), opens the state and completes whatever a
-    /// crash left half done.
-    public init(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) {
+    /// crash left half done. While another process holds the state's write
+    /// lock, each statement waits `busyTimeout` (default
+    /// `state.busy_timeout_seconds`); then `whileBusy` decides: true tries
+    /// again (the daemon, holding the root's lock meanwhile), false gives up
+    /// with `.stateBusy`.
+    public init(root: String, configuration: MCNDConfiguration, logger: Logger, busyTimeout: Double? = nil,
+                whileBusy: (PipelineError) -> Bool = { _ in false }) throws(PipelineError) {
         BLASThreads.useOne()
         layout = RootLayout(root: root)
         guard RawPath(layout.root).exists else {
@@ -30,10 +35,23 @@ public final class Pipeline {
         try RawPath(layout.state).makeDirectories()
         lock = try RootLock(layout: layout)
         try layout.create()
-        let store = try StateStore(layout: layout)
-        context = try PipelineContext(layout: layout, configuration: configuration, store: store, logger: logger)
-        try context.writer.recover()
-        try store.closeInterruptedRuns()
+        context = try Self.open(layout, configuration, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
+                                whileBusy: whileBusy)
+    }
+
+    private static func open(_ layout: RootLayout, _ configuration: MCNDConfiguration, _ logger: Logger, busyTimeout: Double,
+                             whileBusy: (PipelineError) -> Bool) throws(PipelineError) -> PipelineContext {
+        while true {
+            do {
+                let store = try StateStore(layout: layout, busyTimeout: busyTimeout)
+                let context = try PipelineContext(layout: layout, configuration: configuration, store: store, logger: logger)
+                try context.writer.recover()
+                try store.closeInterruptedRuns()
+                return context
+            } catch {
+                guard case .stateBusy = error, whileBusy(error) else { throw error }
+            }
+        }
     }
 
     public var configuration: MCNDConfiguration {

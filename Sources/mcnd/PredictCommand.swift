@@ -17,7 +17,9 @@ struct PredictCommand: AsyncParsableCommand {
         var failed = false
         do {
             let configuration = try await options.configuration()
-            let store = try StateStore(layout: layout)
+            guard FileManager.default.fileExists(atPath: layout.database) else { throw PipelineError.noModel }
+            // Read-only: works beside the daemon and while another process holds the write lock.
+            let store = try StateStore(readingOnly: layout, busyTimeout: configuration.stateBusyTimeoutSeconds)
             guard let model = try store.servingModel() else { throw PipelineError.noModel }
             let predictor = try FilePredictor(model: model, limits: configuration.limits)
             for file in files {

@@ -3,7 +3,8 @@ import Foundation
 import MCNDPipeline
 
 /// `mcnd status [--json]`: the serving model, the dataset, pending files, the last run.
-/// Reads the state without taking the root's lock, so it works beside the daemon.
+/// Reads the state read-only, without the root's lock or a write transaction,
+/// so it works beside the daemon and while another process holds the write lock.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the model, the dataset and what is pending.")
 
@@ -26,7 +27,8 @@ struct StatusCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: layout.database) else {
                 throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
             }
-            let store = try StateStore(layout: layout)
+            let configuration = try await options.configuration()
+            let store = try StateStore(readingOnly: layout, busyTimeout: configuration.stateBusyTimeoutSeconds)
             let scan = InboxScanner(inbox: layout.inbox, settleSeconds: 0).scan()
             report = Report(root: layout.root, status: try store.status(),
                             pending: scan.entries.filter { !$0.isLabeled }.count,

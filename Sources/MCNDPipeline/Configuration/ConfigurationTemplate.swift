@@ -14,6 +14,11 @@ public enum ConfigurationTemplate {
     # Files per state transaction when ingesting.
     ingest_batch: 256
 
+    state:
+      # How long a command waits while another process holds a write lock on
+      # state/mcnd.sqlite before it gives up (exit 75); the daemon waits without end.
+      busy_timeout_seconds: 30
+
     input:
       width: 28
       height: 28

@@ -27,7 +27,7 @@ enum RebuildStage {
             }
             summary.setAside = layout.relative(aside)
         }
-        let store = try StateStore(layout: layout)
+        let store = try StateStore(layout: layout, busyTimeout: c.stateBusyTimeoutSeconds)
         let archive = layout.archive + "/labeled"
         let scan = InboxScanner(inbox: archive, settleSeconds: 0).scan()
         let normalizer = ImageNormalizer(spec: c.input, limits: c.limits)
