@@ -81,8 +81,9 @@ struct DaemonLoop {
             // While the lock is held, a pass with nothing to write would not notice it is free.
             if stateBusy { try pipeline.store.checkWriteLock() }
             let scan = rescan ? pipeline.scan(complete: known) : pipeline.scan(only: known)
-            let ingest = try pipeline.ingest(scan.entries)
-            let predict = try pipeline.predict(scan.entries)
+            // Files inotify saw closed are complete as they are; the others may still be written.
+            let ingest = try pipeline.ingest(scan.entries, closed: known)
+            let predict = try pipeline.predict(scan.entries, closed: known)
             if ingest.examples > 0 { scheduler.inboxChanged() }
             // A full scan sees everything and resets the flags; a pass over the
             // files inotify named only adds to them.

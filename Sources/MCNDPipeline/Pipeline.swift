@@ -89,8 +89,9 @@ public final class Pipeline {
         InboxScanner(inbox: layout.inbox, settleSeconds: context.configuration.settleSeconds).entries(for: paths)
     }
 
-    public func ingest(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
-        try IngestStage(context: context).run(entries)
+    /// `closed`: files known to be complete (the daemon's inotify events), relative to inbox/.
+    public func ingest(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> IngestSummary {
+        try IngestStage(context: context, closed: closed).run(entries)
     }
 
     public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
@@ -120,8 +121,8 @@ public final class Pipeline {
         return last.lastExampleId < newest
     }
 
-    public func predict(_ entries: [InboxEntry]) throws(PipelineError) -> PredictSummary {
-        try PredictStage(context: context).run(entries)
+    public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
+        try PredictStage(context: context, closed: closed).run(entries)
     }
 
     /// Appends an event line (`started`, `stopped`, …).

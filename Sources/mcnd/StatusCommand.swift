@@ -18,6 +18,8 @@ struct StatusCommand: AsyncParsableCommand {
         var status: StateStatus
         var pending: Int
         var pendingLabeled: Int
+        /// Truncated files left for their writer to finish (incomplete_grace_seconds).
+        var incomplete: Int
     }
 
     func run() async throws {
@@ -32,7 +34,8 @@ struct StatusCommand: AsyncParsableCommand {
             let scan = InboxScanner(inbox: layout.inbox, settleSeconds: 0).scan()
             report = Report(root: layout.root, status: try store.status(),
                             pending: scan.entries.filter { !$0.isLabeled }.count,
-                            pendingLabeled: scan.entries.filter(\.isLabeled).count)
+                            pendingLabeled: scan.entries.filter(\.isLabeled).count,
+                            incomplete: try store.incompleteCount(present: scan.entries))
         } catch {
             throw fail(error)
         }
@@ -53,6 +56,9 @@ struct StatusCommand: AsyncParsableCommand {
         print("examples: \(s.examples)")
         for (label, n) in s.examplesPerLabel.sorted(by: { $0.key < $1.key }) { print("  \(label): \(n)") }
         print("pending: \(report.pending) to predict, \(report.pendingLabeled) labeled to ingest")
+        if report.incomplete > 0 {
+            print("incomplete: \(report.incomplete) still being written (left in the inbox, see incomplete_grace_seconds)")
+        }
         if let r = s.lastRun {
             print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))
         }
