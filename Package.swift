@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
         .testTarget(name: "MCNDPipelineTests", dependencies: ["MCNDPipeline", "MCNDImaging", "MCNDModel"]),
+        // The daemon's timers with an injected clock (in-process, no binary).
+        .testTarget(name: "MCNDDaemonTests", dependencies: ["MCNDDaemon", "MCNDPipeline"]),
         // Tests that run the built `mcnd` binary on temporary roots, as a user would.
         .target(name: "MCNDTestSupport", path: "Tests/Support"),
         // The power-loss test's FUSE file system is a Python script beside its Swift driver.

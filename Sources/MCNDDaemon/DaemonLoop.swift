@@ -12,51 +12,48 @@ struct DaemonLoop {
     let pending: PendingChanges
     let stop: StopFlag
     let polling: Bool
-    let watchdog: Double?
 
     var scheduler: TrainingScheduler
+    private var timers: DaemonTimers
     private(set) var training = false
     private var complete: Set<RawPath> = []
-    private var lastScan = 0.0
-    private var lastFullScan = 0.0
-    private var lastPing = 0.0
     /// Files seen but not yet handled (unsettled, deferred): scan again soon.
     private var leftovers = false
     private var waitingForModel = false
     private var lastStatus = ""
+    /// Another process holds the state's write lock: said once, then retried quietly.
+    private var stateBusy = false
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
-         pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?) {
+         pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?, clock: any DaemonClock = SystemClock()) {
         self.pipeline = pipeline; self.notifier = notifier; self.logger = logger; self.sink = sink; self.pending = pending
-        self.stop = stop; self.polling = polling; self.watchdog = watchdog
-        scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule)
+        self.stop = stop; self.polling = polling
+        scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule, clock: clock)
+        timers = DaemonTimers(watchdog: watchdog, clock: clock)
     }
 
     mutating func handle(_ event: DaemonEvent) throws {
-        let now = Timestamp.seconds()
         var rescan = false
         switch event {
         case .inboxChanged:
-            scheduler.lastActivity = now
+            scheduler.inboxChanged()
             let changes = pending.take()
             complete.formUnion(changes.complete)
             rescan = changes.rescan
         case .tick:
-            let watch = pipeline.configuration.watch
-            if polling && now - lastScan >= watch.pollSeconds { rescan = true }
-            if now - lastFullScan >= watch.rescanSeconds { rescan = true }
-            if leftovers && now - lastScan >= 0.5 { rescan = true }
-            if let watchdog, now - lastPing >= watchdog / 2 {
-                notifier.notify("WATCHDOG=1")
-                lastPing = now
-            }
+            rescan = timers.rescanDue(watch: pipeline.configuration.watch, polling: polling, leftovers: leftovers)
+            if timers.watchdogPingDue() { notifier.notify("WATCHDOG=1") }
         case .trainingFinished(let result):
             training = false
-            scheduler.lastRunEnded = now
             switch result {
             case .success(let summary):
+                scheduler.runEnded()
                 logger.info("training finished: \(summary.outcome.rawValue)\(summary.reason.map { " (\($0))" } ?? "")")
+            case .failure(let error) where error.isStateBusy:
+                // Not a run: it starts again once the lock is free, without the minimum interval.
+                reportBusy(error)
             case .failure(let error):
+                scheduler.runEnded()
                 logger.error("training failed: \(error)")
                 pipeline.emit("error") { $0.add("detail", "training failed: \(error)") }
             }
@@ -68,7 +65,7 @@ struct DaemonLoop {
         var changed = false
         if case .trainingFinished = event { changed = true }
         if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
-        if startTrainingIfDue(now: now) { changed = true }
+        if startTrainingIfDue() { changed = true }
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
     }
@@ -77,34 +74,44 @@ struct DaemonLoop {
     /// ingest, predict. Disk-full and permission errors are logged and retried
     /// on a later tick rather than ending the daemon.
     mutating func process(rescan: Bool) throws {
-        let now = Timestamp.seconds()
         let known = complete
         complete = []
-        if rescan { lastFullScan = now; lastScan = now }
+        if rescan { timers.scanned() }
         do {
+            // While the lock is held, a pass with nothing to write would not notice it is free.
+            if stateBusy { try pipeline.store.checkWriteLock() }
             let scan = rescan ? pipeline.scan(complete: known) : pipeline.scan(only: known)
-            let ingest = try pipeline.ingest(scan.entries)
-            let predict = try pipeline.predict(scan.entries)
-            if ingest.examples > 0 { scheduler.lastActivity = now }
+            // Files inotify saw closed are complete as they are; the others may still be written.
+            let ingest = try pipeline.ingest(scan.entries, closed: known)
+            let predict = try pipeline.predict(scan.entries, closed: known)
+            if ingest.examples > 0 { scheduler.inboxChanged() }
             // A full scan sees everything and resets the flags; a pass over the
             // files inotify named only adds to them.
             let waiting = predict.waiting > 0 && pipeline.servingModel == nil
             let left = scan.unsettled > 0 || ingest.deferred > 0 || (predict.waiting > 0 && !waiting)
             waitingForModel = rescan ? waiting : (waitingForModel || waiting)
             leftovers = rescan ? left : (leftovers || left)
+            if stateBusy {
+                stateBusy = false
+                logger.info("the state database is free again")
+            }
         } catch {
             if case .corruptState = error { throw error }
-            logger.error("\(error); retrying")
-            pipeline.emit("error") { $0.add("detail", error.description) }
+            if error.isStateBusy {
+                reportBusy(error)
+            } else {
+                logger.error("\(error); retrying")
+                pipeline.emit("error") { $0.add("detail", error.description) }
+            }
             leftovers = true
             complete.formUnion(known)
         }
     }
 
     /// Starts a run on its own thread when the schedule says so; true when it did.
-    mutating func startTrainingIfDue(now: Double) -> Bool {
+    mutating func startTrainingIfDue() -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
-        guard !training, scheduler.shouldStart(now: now, due: true, running: false),
+        guard !training, !stateBusy, scheduler.shouldStart(),
               (try? pipeline.trainingIsDue()) ?? false,
               let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
         training = true
@@ -120,11 +127,22 @@ struct DaemonLoop {
         return true
     }
 
+    /// The first busy error of a spell is logged (and written as an `error`
+    /// event); the retries every half second are not.
+    private mutating func reportBusy(_ error: PipelineError) {
+        leftovers = true
+        guard !stateBusy else { return }
+        stateBusy = true
+        logger.warning("\(error); waiting for it, retrying every half second")
+        pipeline.emit("error") { $0.add("detail", error.description) }
+    }
+
     mutating func updateStatus(force: Bool = false) {
         guard notifier.isActive else { return }
         let model = pipeline.servingModel.map { "model \($0.version)" } ?? "no model yet"
         let examples = (try? pipeline.store.exampleCount()) ?? 0
         let status = "\(model), \(examples) examples, \(training ? "training" : "idle")\(waitingForModel ? ", waiting for a model" : "")"
+            + (stateBusy ? ", waiting for the state database (another process holds a write lock)" : "")
         guard force || status != lastStatus else { return }
         lastStatus = status
         notifier.notify("STATUS=\(status)")

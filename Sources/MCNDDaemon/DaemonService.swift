@@ -22,9 +22,14 @@ public struct DaemonService: Service {
         self.loadConfiguration = loadConfiguration
     }
 
+    /// The longest the daemon blocks on another process's write lock at a time
+    /// (then it retries): its loop must keep pinging the watchdog.
+    static let longestBusyWait = 2.0
+
     public func run() async throws {
-        let pipeline = try Pipeline(root: root, configuration: try await loadConfiguration(), logger: logger)
         let notifier = SystemdNotifier(environment: environment)
+        let configuration = try await loadConfiguration()
+        guard let pipeline = try open(configuration, notifier) else { return }
         let (events, sink) = AsyncStream<DaemonEvent>.makeStream()
         let stop = StopFlag()
         let pending = PendingChanges()
@@ -73,6 +78,31 @@ public struct DaemonService: Service {
         }
         pipeline.emit("stopped") { $0.add("pid", Int(getpid())) }
         logger.info("mcnd stopped")
+    }
+
+    /// Opens the root; while another process holds the state's write lock it
+    /// waits (keeping the root's lock), says so once, and tells systemd the
+    /// start takes longer, rather than exiting. Nil when asked to stop meanwhile.
+    private func open(_ configuration: MCNDConfiguration, _ notifier: SystemdNotifier) throws(PipelineError) -> Pipeline? {
+        var said = false
+        func stopping() -> Bool { Task.isShuttingDownGracefully || Task.isCancelled }
+        do {
+            return try Pipeline(root: root, configuration: configuration, logger: logger,
+                                busyTimeout: min(configuration.stateBusyTimeoutSeconds, Self.longestBusyWait)) { error in
+                if stopping() { return false }
+                if !said {
+                    said = true
+                    logger.warning("\(error); waiting for it before starting")
+                    notifier.notify("STATUS=waiting for the state database (another process holds a write lock)")
+                }
+                notifier.notify("EXTEND_TIMEOUT_USEC=10000000")
+                usleep(500_000)
+                return true
+            }
+        } catch {
+            if error.isStateBusy && stopping() { return nil }
+            throw error
+        }
     }
 
     private func reload(_ pipeline: Pipeline) async {

@@ -20,17 +20,35 @@ public final class Pipeline {
 
     /// Opens `root`: creates missing folders, takes the lock (or fails with
     /// `.rootBusy` touching nothing), opens the state and completes whatever a
-    /// crash left half done.
-    public init(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) {
+    /// crash left half done. While another process holds the state's write
+    /// lock, each statement waits `busyTimeout` (default
+    /// `state.busy_timeout_seconds`); then `whileBusy` decides: true tries
+    /// again (the daemon, holding the root's lock meanwhile), false gives up
+    /// with `.stateBusy`.
+    public init(root: String, configuration: MCNDConfiguration, logger: Logger, busyTimeout: Double? = nil,
+                whileBusy: (PipelineError) -> Bool = { _ in false }) throws(PipelineError) {
         BLASThreads.useOne()
         layout = RootLayout(root: root)
         let directory = try layout.open()
         try layout.create(in: directory)
         lock = try RootLock(layout: layout, root: directory)
-        let store = try StateStore(layout: layout, root: directory)
-        context = try PipelineContext(layout: layout, root: directory, configuration: configuration, store: store, logger: logger)
-        try context.writer.recover()
-        try store.closeInterruptedRuns()
+        context = try Self.open(layout, directory, configuration, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
+                                whileBusy: whileBusy)
+    }
+
+    private static func open(_ layout: RootLayout, _ root: Directory, _ configuration: MCNDConfiguration, _ logger: Logger,
+                             busyTimeout: Double, whileBusy: (PipelineError) -> Bool) throws(PipelineError) -> PipelineContext {
+        while true {
+            do {
+                let store = try StateStore(layout: layout, root: root, busyTimeout: busyTimeout)
+                let context = try PipelineContext(layout: layout, root: root, configuration: configuration, store: store, logger: logger)
+                try context.writer.recover()
+                try store.closeInterruptedRuns()
+                return context
+            } catch {
+                guard case .stateBusy = error, whileBusy(error) else { throw error }
+            }
+        }
     }
 
     public var configuration: MCNDConfiguration {
@@ -68,8 +86,9 @@ public final class Pipeline {
         InboxScanner(root: context.root, settleSeconds: context.configuration.settleSeconds).entries(for: paths)
     }
 
-    public func ingest(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
-        try IngestStage(context: context).run(entries)
+    /// `closed`: files known to be complete (the daemon's inotify events), relative to inbox/.
+    public func ingest(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> IngestSummary {
+        try IngestStage(context: context, closed: closed).run(entries)
     }
 
     public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
@@ -99,8 +118,8 @@ public final class Pipeline {
         return last.lastExampleId < newest
     }
 
-    public func predict(_ entries: [InboxEntry]) throws(PipelineError) -> PredictSummary {
-        try PredictStage(context: context).run(entries)
+    public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
+        try PredictStage(context: context, closed: closed).run(entries)
     }
 
     /// Appends an event line (`started`, `stopped`, …).

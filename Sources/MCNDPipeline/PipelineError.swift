@@ -10,6 +10,10 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case badConfiguration(String)
     /// The state database cannot be used; `mcnd rebuild` recreates it from archive/labeled/.
     case corruptState(path: String, reason: String)
+    /// Another process holds a write lock on the state database (an operator's
+    /// `sqlite3` session, a backup tool): wait for it to finish, then try again.
+    /// Not damage: rebuilding would throw away a healthy database.
+    case stateBusy(path: String)
     /// The root's layout is wrong (e.g. the outbox inside the inbox).
     case badLayout(String)
     /// A model is needed and there is none.
@@ -39,6 +43,9 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
             return "bad configuration: \(why)"
         case .corruptState(let path, let reason):
             return "the state database \(path) cannot be used (\(reason)); `mcnd rebuild` moves it aside and recreates the dataset from archive/labeled/"
+        case .stateBusy(let path):
+            return "the state database is busy (another process holds a write lock on \(path)); "
+                + "try again once it has finished — the database is not damaged"
         case .badLayout(let why):
             return "bad root layout: \(why)"
         case .noModel:
@@ -48,5 +55,13 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "on its writer, not 2 (FULL); mcnd refuses to run rather than lose outcomes in a power cut. "
                 + "Check the SQLite library mcnd is linked with (a build that caps synchronous below FULL)"
         }
+    }
+}
+
+extension PipelineError {
+    /// Another process holds the state's write lock: wait and retry, never rebuild.
+    public var isStateBusy: Bool {
+        if case .stateBusy = self { return true }
+        return false
     }
 }

@@ -69,6 +69,7 @@ struct OnceReport {
         }
         parts.append("predicted \(p.predicted)")
         if p.waiting > 0 { parts.append("waiting \(p.waiting)") }
+        if i.incomplete + p.incomplete > 0 { parts.append("incomplete \(i.incomplete + p.incomplete)") }
         if summary.unsettled > 0 { parts.append("not settled yet \(summary.unsettled)") }
         return parts.joined(separator: "; ")
     }

@@ -17,7 +17,10 @@ struct PredictCommand: AsyncParsableCommand {
         var failed = false
         do {
             let configuration = try await options.configuration()
-            let store = try StateStore(layout: layout, root: try layout.open())
+            let root = try layout.open()
+            guard root.exists(RootLayout.Name.database) else { throw PipelineError.noModel }
+            // Read-only: works beside the daemon and while another process holds the write lock.
+            let store = try StateStore(readingOnly: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
             guard let model = try store.servingModel() else { throw PipelineError.noModel }
             let predictor = try FilePredictor(model: model, limits: configuration.limits)
             for file in files {

@@ -34,5 +34,6 @@ struct RootOptions: ParsableArguments {
 func fail(_ error: any Error) -> ExitCode {
     FileHandle.standardError.write(Data("mcnd: \(error)\n".utf8))
     if case PipelineError.rootBusy = error { return ExitCode(75) }
+    if case PipelineError.stateBusy = error { return ExitCode(75) }
     return ExitCode(1)
 }

@@ -3,7 +3,8 @@ import Foundation
 import MCNDPipeline
 
 /// `mcnd status [--json]`: the serving model, the dataset, pending files, the last run.
-/// Reads the state without taking the root's lock, so it works beside the daemon.
+/// Reads the state read-only, without the root's lock or a write transaction,
+/// so it works beside the daemon and while another process holds the write lock.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the model, the dataset and what is pending.")
 
@@ -17,6 +18,8 @@ struct StatusCommand: AsyncParsableCommand {
         var status: StateStatus
         var pending: Int
         var pendingLabeled: Int
+        /// Truncated files left for their writer to finish (incomplete_grace_seconds).
+        var incomplete: Int
     }
 
     func run() async throws {
@@ -27,11 +30,13 @@ struct StatusCommand: AsyncParsableCommand {
                 throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
             }
             let root = try layout.open()
-            let store = try StateStore(layout: layout, root: root)
+            let configuration = try await options.configuration()
+            let store = try StateStore(readingOnly: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
             let scan = InboxScanner(root: root, settleSeconds: 0).scan()
             report = Report(root: layout.root, status: try store.status(),
                             pending: scan.entries.filter { !$0.isLabeled }.count,
-                            pendingLabeled: scan.entries.filter(\.isLabeled).count)
+                            pendingLabeled: scan.entries.filter(\.isLabeled).count,
+                            incomplete: try store.incompleteCount(present: scan.entries))
         } catch {
             throw fail(error)
         }
@@ -52,6 +57,9 @@ struct StatusCommand: AsyncParsableCommand {
         print("examples: \(s.examples)")
         for (label, n) in s.examplesPerLabel.sorted(by: { $0.key < $1.key }) { print("  \(label): \(n)") }
         print("pending: \(report.pending) to predict, \(report.pendingLabeled) labeled to ingest")
+        if report.incomplete > 0 {
+            print("incomplete: \(report.incomplete) still being written (left in the inbox, see incomplete_grace_seconds)")
+        }
         if let r = s.lastRun {
             print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))
         }

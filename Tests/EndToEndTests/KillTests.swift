@@ -15,8 +15,9 @@ extension EndToEnd {
         static let seed: UInt64 = ProcessInfo.processInfo.environment["MCND_KILL_SEED"].flatMap { UInt64($0) } ?? 0x6d636e64
         static let incrementalEpochs = 30
         /// Small batches make many journal transactions, so that kills land between and inside them.
-        static let options = ["--set", "settle_seconds=0", "--set", "ingest_batch=3", "--set", "predict_batch=4",
-                              "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.epochs=10"]
+        /// The cut-off files are final: rejected at once, without incomplete_grace_seconds.
+        static let options = ["--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0", "--set", "ingest_batch=3",
+                              "--set", "predict_batch=4", "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.epochs=10"]
 
         /// When a trial kills `mcnd --once`.
         enum Kill: CustomStringConvertible {

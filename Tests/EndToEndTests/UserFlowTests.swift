@@ -58,8 +58,9 @@ extension EndToEnd {
             let expectedSHA = Dictionary(uniqueKeysWithValues: shas.map { (URL(fileURLWithPath: $0.key).lastPathComponent, $0.value) })
 
             // The first pass: ingest, a full run, predictions.
-            let once = try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=\(Self.epochs)"],
-                                        scratch: scratch.url)
+            // cut.png is cut off for good: rejected at once, without incomplete_grace_seconds.
+            let once = try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0",
+                                         "--set", "train.epochs=\(Self.epochs)"], scratch: scratch.url)
             #expect(once.stdout.contains("examples +\(labeled.count)"), "\(once)")
 
             let status = try StatusRecord.of(root: root, scratch: scratch.url)

@@ -69,6 +69,8 @@ public enum ConfigurationLoader {
         out.settleSeconds = number("settle_seconds", out.settleSeconds)
         out.predictBatch = integer("predict_batch", out.predictBatch)
         out.ingestBatch = integer("ingest_batch", out.ingestBatch)
+        out.incompleteGraceSeconds = number("incomplete_grace_seconds", out.incompleteGraceSeconds)
+        out.stateBusyTimeoutSeconds = number("state.busy_timeout_seconds", out.stateBusyTimeoutSeconds)
 
         var input = out.input
         input.width = integer("input.width", input.width)
@@ -119,6 +121,8 @@ public enum ConfigurationLoader {
         if let problem = input.problem { problems.append("input: \(problem)") }
         if out.predictBatch < 1 || out.ingestBatch < 1 { problems.append("predict_batch and ingest_batch must be at least 1") }
         if out.settleSeconds < 0 { problems.append("settle_seconds must not be negative") }
+        if out.incompleteGraceSeconds < 0 { problems.append("incomplete_grace_seconds must not be negative") }
+        if out.stateBusyTimeoutSeconds < 0 { problems.append("state.busy_timeout_seconds must not be negative") }
         guard problems.isEmpty else { throw .badConfiguration(problems.joined(separator: "; ")) }
         return out
     }

@@ -16,6 +16,14 @@ public enum ConfigurationTemplate {
     predict_batch: 512
     # Files per state transaction when ingesting.
     ingest_batch: 256
+    # A PNG that is cut off (truncated) and changed this recently is left for its
+    # writer to finish; unchanged longer, it is rejected as truncated.
+    incomplete_grace_seconds: 900
+
+    state:
+      # How long a command waits while another process holds a write lock on
+      # state/mcnd.sqlite before it gives up (exit 75); the daemon waits without end.
+      busy_timeout_seconds: 30
 
     input:
       width: 28

@@ -13,6 +13,12 @@ public struct MCNDConfiguration: Sendable, Equatable {
     public var predictBatch: Int = 512
     /// Files handled per state transaction during ingest. Key `ingest_batch`.
     public var ingestBatch: Int = 256
+    /// A PNG that decodes as truncated and changed within this long is left for
+    /// its writer to finish instead of being rejected. Key `incomplete_grace_seconds`.
+    public var incompleteGraceSeconds: Double = 900
+    /// How long a command waits for another process's write lock on the state
+    /// database before giving up (exit 75). Key `state.busy_timeout_seconds`.
+    public var stateBusyTimeoutSeconds: Double = 30
 
     /// How images become network inputs. Keys `input.*`.
     public var input = NormalizationSpec.standard

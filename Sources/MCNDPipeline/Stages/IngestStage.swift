@@ -10,12 +10,16 @@ public struct IngestSummary: Sendable, Equatable {
     public var rejected = 0
     /// Left in place for a later pass (changing, unreadable).
     public var deferred = 0
+    /// Truncated and changed recently: left for the writer to finish (IncompleteFiles).
+    public var incomplete = 0
 }
 
 /// Labeled files become examples (or duplicates, or conflicts); unusable files
 /// anywhere are rejected. Prediction requests are left to PredictStage.
 struct IngestStage {
     let context: PipelineContext
+    /// Files known to be complete (closed after writing): never held as incomplete.
+    var closed: Set<RawPath> = []
 
     func run(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
         var summary = IngestSummary()
@@ -30,6 +34,7 @@ struct IngestStage {
             var outcomes: [PlannedOutcome] = []
             var planned: Set<RawPath> = []
             var batchLabels: [String: String] = [:]
+            var incomplete = IncompleteFiles(context: context, closed: closed)
             for entry in chunk {
                 if let problem = entry.problem {
                     outcomes.append(context.rejection(entry, sha256: nil, reason: problem.reason, detail: problem.detail, planned: &planned))
@@ -80,6 +85,7 @@ struct IngestStage {
                         outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .example, destination: destination, identity: identity))
                         summary.examples += 1
                     } catch {
+                        if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
                         outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
                                                           planned: &planned, identity: identity))
                         summary.rejected += 1
@@ -87,6 +93,7 @@ struct IngestStage {
                 }
             }
             try context.writer.complete(examples: examples, outcomes: outcomes, validationFraction: c.schedule.validationFraction)
+            try incomplete.record()
         }
         return summary
     }

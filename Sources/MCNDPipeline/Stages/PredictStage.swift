@@ -7,12 +7,16 @@ public struct PredictSummary: Sendable, Equatable {
     public var rejected = 0
     /// Waiting in the inbox for a model, or left for a later pass.
     public var waiting = 0
+    /// Truncated and changed recently: left for the writer to finish (IncompleteFiles).
+    public var incomplete = 0
 }
 
 /// Prediction requests (files at the top of inbox/) become prediction lines,
 /// a batch at a time: one sgemm per batch, one fsync per batch.
 struct PredictStage {
     let context: PipelineContext
+    /// Files known to be complete (closed after writing): never held as incomplete.
+    var closed: Set<RawPath> = []
 
     func run(_ entries: [InboxEntry]) throws(PipelineError) -> PredictSummary {
         var summary = PredictSummary()
@@ -35,6 +39,7 @@ struct PredictStage {
             var accepted: [(entry: InboxEntry, sha: String, identity: FileIdentity)] = []
             var pixels: [UInt8] = []
             pixels.reserveCapacity(chunk.count * spec.featureCount)
+            var incomplete = IncompleteFiles(context: context, closed: closed)
             for entry in chunk {
                 let bytes: [UInt8], identity: FileIdentity
                 switch ingest.read(entry) {
@@ -52,6 +57,7 @@ struct PredictStage {
                     pixels += try normalizer.normalize(png: bytes)
                     accepted.append((entry, sha, identity))
                 } catch {
+                    if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
                     outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
                                                       planned: &planned, identity: identity))
                     summary.rejected += 1
@@ -72,6 +78,7 @@ struct PredictStage {
                 summary.predicted += accepted.count
             }
             try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+            try incomplete.record()
         }
         return summary
     }
@@ -83,6 +90,7 @@ struct PredictStage {
         var outcomes: [PlannedOutcome] = []
         var planned: Set<RawPath> = []
         let ingest = IngestStage(context: context)
+        var incomplete = IncompleteFiles(context: context, closed: closed)
         for entry in requests {
             switch ingest.read(entry) {
             case .success(let (bytes, identity)):
@@ -90,6 +98,7 @@ struct PredictStage {
                     _ = try PNGCodec.readHeader(bytes, limits: context.configuration.limits)
                     summary.waiting += 1
                 } catch {
+                    if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
                     outcomes.append(context.rejection(entry, sha256: PipelineContext.sha256(bytes), reason: error.code,
                                                       detail: error.detail, planned: &planned, identity: identity))
                 }
@@ -103,6 +112,7 @@ struct PredictStage {
         }
         summary.rejected = outcomes.count
         try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+        try incomplete.record()
         if summary.waiting > 0, try context.store.meta("waiting_for_model") == nil {
             context.emit("waiting_for_model") { $0.add("pending", summary.waiting) }
             try context.store.setMeta("waiting_for_model", Timestamp.now())

@@ -33,7 +33,7 @@ enum RebuildStage {
             }
             summary.setAside = RawPath(aside).display
         }
-        let store = try StateStore(layout: layout, root: root)
+        let store = try StateStore(layout: layout, root: root, busyTimeout: c.stateBusyTimeoutSeconds)
         let archive = RawPath("archive/labeled")
         let scan = InboxScanner(root: root, folder: archive, settleSeconds: 0).scan()
         let reader = InputReader(root: root)

@@ -70,6 +70,17 @@ enum StateSchema {
                 CREATE INDEX examples_label ON examples(label_idx);
                 """)
         }
+        migrator.registerMigration("incomplete") { db in
+            // Truncated files left in the inbox for their writer to finish, so that
+            // each gets one waiting_for_complete event, not one per pass.
+            try db.execute(sql: """
+                CREATE TABLE incomplete (
+                    source BLOB PRIMARY KEY,
+                    device INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    first_seen TEXT NOT NULL);
+                """)
+        }
         return migrator
     }
 }

@@ -6,13 +6,16 @@ import MCNDModel
 /// mcnd's durable state in state/mcnd.sqlite (WAL, synchronous=FULL): labels,
 /// examples, runs and epochs, models, and the input journal.
 public final class StateStore: Sendable {
-    let pool: DatabasePool
+    /// A DatabasePool, or a read-only DatabaseQueue (`init(readingOnly:)`).
+    let pool: any DatabaseWriter
     let path: String
 
-    public init(layout: RootLayout, root: Directory) throws(PipelineError) {
+    /// `busyTimeout`: how long a statement waits for another process's write
+    /// lock before it fails with `.stateBusy`.
+    public init(layout: RootLayout, root: Directory, busyTimeout: Double) throws(PipelineError) {
         path = layout.database
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
@@ -72,6 +75,12 @@ public final class StateStore: Sendable {
         try root.sync(name.parent)
     }
 
+    /// An open connection (see StateStore+ReadOnly.swift).
+    init(opened: any DatabaseWriter, path: String) {
+        pool = opened
+        self.path = path
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
         do { return try pool.write(body) } catch { throw Self.wrap(error, path) }
     }
@@ -90,6 +99,8 @@ public final class StateStore: Sendable {
             // -shm or -wal file) as an I/O error rather than SQLITE_FULL.
             case .SQLITE_IOERR: return .io(path: path, operation: "write", errno: fileSystemIsFull(path) ? ENOSPC : EIO)
             case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corruptState(path: path, reason: e.message ?? "\(e)")
+            // Another process holds the write lock (BEGIN IMMEDIATE, a backup tool): not damage.
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .stateBusy(path: path)
             case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .io(path: path, operation: "open", errno: EACCES)
             default: break
             }
