@@ -41,40 +41,35 @@ public struct FeatureRows: Sendable {
         }
     }
 
-    /// Writes rows `indices[range]` as Float32 into `destination`, row after row.
-    func gather(_ indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutablePointer<Float>) {
-        let w = width
-        switch storage {
-        case .pixels(let p):
-            p.withUnsafeBufferPointer { src in
-                for (r, i) in indices.enumerated() {
-                    let s = src.baseAddress! + i * w
-                    let d = destination + r * w
-                    for j in 0..<w { d[j] = Float(s[j]) / 255 }
-                }
-            }
-        case .values(let v):
-            v.withUnsafeBufferPointer { src in
-                for (r, i) in indices.enumerated() {
-                    (destination + r * w).update(from: src.baseAddress! + i * w, count: w)
-                }
-            }
-        }
+    /// Writes rows `indices` as Float32 (or bf16 bits) into `destination`, row after row.
+    func gather(_ indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutableRawPointer, element: DNNL.Element) {
+        for (r, i) in indices.enumerated() { copyRows(from: i, count: 1, into: destination, at: r, element: element) }
     }
 
-    /// Writes the contiguous rows `start..<start+n` as Float32 into `destination`.
-    func copyRows(from start: Int, count n: Int, into destination: UnsafeMutablePointer<Float>) {
-        let w = width
-        switch storage {
-        case .pixels(let p):
+    /// Writes the contiguous rows `start..<start+n` as Float32 (or bf16 bits)
+    /// into `destination`, starting at its row `at`.
+    func copyRows(from start: Int, count n: Int, into destination: UnsafeMutableRawPointer, at row: Int = 0,
+                  element: DNNL.Element = .f32) {
+        let w = width, count = n * w
+        switch (storage, element) {
+        case (.pixels(let p), .f32):
+            let d = destination.assumingMemoryBound(to: Float.self) + row * w
             p.withUnsafeBufferPointer { src in
                 let s = src.baseAddress! + start * w
-                for j in 0..<(n * w) { destination[j] = Float(s[j]) / 255 }
+                for j in 0..<count { d[j] = Float(s[j]) / 255 }
             }
-        case .values(let v):
-            v.withUnsafeBufferPointer { src in
-                destination.update(from: src.baseAddress! + start * w, count: n * w)
+        case (.pixels(let p), .bf16):
+            let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
+            p.withUnsafeBufferPointer { src in
+                let s = src.baseAddress! + start * w
+                for j in 0..<count { d[j] = DNNL.bf16(Float(s[j]) / 255) }
             }
+        case (.values(let v), .f32):
+            let d = destination.assumingMemoryBound(to: Float.self) + row * w
+            v.withUnsafeBufferPointer { src in d.update(from: src.baseAddress! + start * w, count: count) }
+        case (.values(let v), .bf16):
+            let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
+            v.withUnsafeBufferPointer { src in ForwardKernels.bf16(src.baseAddress! + start * w, count: count, into: d) }
         }
     }
 }

@@ -24,27 +24,37 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public var earlyStoppingPatience: Int = 0
     /// Seed of weight initialization and batch shuffling.
     public var seed: UInt64 = 42
-    /// Threads a training step is split over (BLAS runs single-threaded in
-    /// each); results are bit-identical for a fixed count.
+    /// Threads a training step is split over (oneDNN runs single-threaded in
+    /// each); results are bit-identical for a fixed count and precision.
     public var threads: Int = 2
+    /// Number format of the large products; the weights are always f32.
+    public var precision: TrainingPrecision = .auto
+    public var optimizer: Optimizer = .nesterov
+    /// Momentum of `nesterov` (PyTorch's μ).
+    public var momentum: Float = 0.9
+    public var schedule: LearningRateSchedule = .oneCycle
 
     public init() {}
 
     public init(
         units: Int = 100, batchSize: Int = 64, learningRate: Float = 1.0, l1: Float = 0, l2: Float = 0,
         epochs: Int = 40, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 0.95,
-        earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2
+        earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2,
+        precision: TrainingPrecision = .auto, optimizer: Optimizer = .nesterov, momentum: Float = 0.9,
+        schedule: LearningRateSchedule = .oneCycle
     ) {
         self.units = units; self.batchSize = batchSize; self.learningRate = learningRate
         self.l1 = l1; self.l2 = l2; self.epochs = epochs; self.initialization = initialization
         self.learningRateDecay = learningRateDecay; self.earlyStoppingPatience = earlyStoppingPatience
         self.seed = seed; self.threads = threads
+        self.precision = precision; self.optimizer = optimizer; self.momentum = momentum; self.schedule = schedule
     }
 
     /// The book's configuration: `MultiClassNetwork(units=100, batch_size=256)`,
-    /// lr 0.1, N(0,1) weights, 40 epochs.
+    /// lr 0.1, N(0,1) weights, 40 epochs, plain SGD in f32.
     public static let book = TrainingOptions(
-        units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal, learningRateDecay: 1)
+        units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal, learningRateDecay: 1,
+        precision: .f32, optimizer: .sgd, schedule: .constant)
 
     /// Problems that make the options unusable, in words a user can act on.
     public var problems: [String] {
@@ -57,6 +67,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         if !(learningRateDecay > 0 && learningRateDecay <= 1) { out.append("learning_rate_decay must be in (0, 1] (got \(learningRateDecay))") }
         if earlyStoppingPatience < 0 { out.append("early_stopping_patience must be 0 (off) or more (got \(earlyStoppingPatience))") }
         if threads < 1 { out.append("threads must be at least 1 (got \(threads))") }
+        if !(momentum >= 0 && momentum < 1) { out.append("momentum must be in [0, 1) (got \(momentum))") }
         return out
     }
 }
