@@ -20,6 +20,7 @@ enum TrainingBenchmark {
         var epochs = 5
         var threads = 2
         var batchSize: Int?
+        var learningRate: Float?
         var precision = TrainingPrecision.auto
         var configuration = "book"
         var directory = FashionMNIST.directory
@@ -32,7 +33,7 @@ enum TrainingBenchmark {
         var description: String {
             switch self {
             case .usage(let reason):
-                "\(reason)\nusage: mcnd-bench train [--epochs N] [--threads T] [--batch B] [--precision f32|bf16|auto] [--config book|default] [--data DIR]"
+                "\(reason)\nusage: mcnd-bench train [--epochs N] [--threads T] [--batch B] [--lr R] [--precision f32|bf16|auto] [--config book|default] [--data DIR]"
             case .data(let reason): reason
             }
         }
@@ -66,6 +67,9 @@ enum TrainingBenchmark {
             case "--epochs": settings.epochs = try positive(flag)
             case "--threads": settings.threads = try positive(flag)
             case "--batch": settings.batchSize = try positive(flag)
+            case "--lr":
+                guard let text = rest.popFirst(), let value = Float(text), value > 0 else { throw Failure.usage("--lr takes a positive number") }
+                settings.learningRate = value
             case "--precision":
                 guard let text = rest.popFirst(), let value = TrainingPrecision(rawValue: text) else {
                     throw Failure.usage("--precision takes f32, bf16 or auto")
@@ -111,6 +115,7 @@ enum TrainingBenchmark {
         options.precision = settings.precision
         if settings.configuration == "book" || settings.epochs != Settings().epochs { options.epochs = settings.epochs }
         if let batch = settings.batchSize { options.batchSize = batch }
+        if let rate = settings.learningRate { options.learningRate = rate }
         let precision = options.precision.resolved
         print("mcnd: \(trainRows)×\(width) train, \(validationRows) validation, \(settings.configuration) configuration: units \(options.units), "
             + "batch \(options.batchSize), lr \(options.learningRate), \(options.optimizer.rawValue), \(options.schedule.rawValue), "
@@ -118,10 +123,16 @@ enum TrainingBenchmark {
             + "(data loaded in \(Bench.fixed(loadSeconds, 2)) s)")
         let kernels = precision.kernels(inputs: width, units: options.units, batchRows: options.batchSize, parts: settings.threads)
         print("mcnd: \(TrainingPrecision.cpuDescription); kernels \(kernels)")
+        // CPU seconds of the whole process per epoch: with one thread, a figure
+        // other processes on the machine disturb far less than wall time.
+        var cpuSeconds: [Double] = [], lastCPU = Bench.cpuSeconds()
         let result = try Trainer(options: options).train(
             rows: train, labels: trainLabels, classes: classes,
             validation: (validation, validationLabels)) { report in
-                print("mcnd epoch \(report.epoch): \(Bench.fixed(report.seconds, 4)) s  loss \(Bench.fixed(report.loss, 4))  "
+                let cpu = Bench.cpuSeconds()
+                cpuSeconds.append(cpu - lastCPU)
+                lastCPU = cpu
+                print("mcnd epoch \(report.epoch): \(Bench.fixed(report.seconds, 4)) s (cpu \(Bench.fixed(cpuSeconds.last!, 4)) s)  loss \(Bench.fixed(report.loss, 4))  "
                     + "val_loss \(Bench.fixed(report.validationLoss ?? .nan, 4))  val_accuracy \(Bench.fixed(report.validationAccuracy ?? .nan, 4))")
                 fflush(nil)   // stream each epoch line through a pipe as it happens
             }
@@ -139,13 +150,14 @@ enum TrainingBenchmark {
         let trainingSeconds = result.reports.reduce(0) { $0 + $1.trainingSeconds }
         print("mcnd: training \(Bench.fixed(trainingSeconds, 3)) s in all; validation 0.895 reached after "
             + "\(toAccuracy.isFinite ? Bench.fixed(toAccuracy, 3) + " s of training" : "— (not reached)")")
-        print("mcnd: median \(Bench.fixed(median, 4)) s/epoch, min \(Bench.fixed(seconds.first!, 4)), max \(Bench.fixed(seconds.last!, 4)) "
+        let cpuMedian = Bench.median(cpuSeconds)
+        print("mcnd: median \(Bench.fixed(median, 4)) s/epoch (cpu \(Bench.fixed(cpuMedian, 4)) s), min \(Bench.fixed(seconds.first!, 4)), max \(Bench.fixed(seconds.last!, 4)) "
             + "over \(seconds.count) epochs; final val_accuracy \(Bench.fixed(accuracy, 4))")
         let perEpoch = result.reports.map { Bench.fixed($0.seconds, 6) }.joined(separator: ",")
         print(#"{"bench":"train","impl":"mcnd-\#(precision.rawValue)","config":"\#(settings.configuration)","epochs":\#(seconds.count),"threads":\#(settings.threads),"#
             + #""batch":\#(options.batchSize),"kernel":"\#(kernels)","training_s":\#(Bench.fixed(trainingSeconds, 6)),"#
             + #""to_0895_s":\#(Bench.fixed(toAccuracy, 6)),"train_rows":\#(trainRows),"validation_rows":\#(validationRows),"#
-            + #""median_s":\#(Bench.fixed(median, 6)),"min_s":\#(Bench.fixed(seconds.first!, 6)),"max_s":\#(Bench.fixed(seconds.last!, 6)),"#
+            + #""median_s":\#(Bench.fixed(median, 6)),"cpu_median_s":\#(Bench.fixed(cpuMedian, 6)),"min_s":\#(Bench.fixed(seconds.first!, 6)),"max_s":\#(Bench.fixed(seconds.last!, 6)),"#
             + #""epoch_s":[\#(perEpoch)],"val_accuracy":\#(Bench.fixed(accuracy, 6)),"load_s":\#(Bench.fixed(loadSeconds, 3))}"#)
     }
 

@@ -90,6 +90,13 @@ enum DNNL {
         return UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
     }
 
+    /// Starts loading the `bytes` at `address` into the cache (a hint; never faults).
+    @inline(__always)
+    static func prefetch(_ address: UnsafeRawPointer, bytes: Int) {
+        var offset = 0
+        while offset < bytes { mcnd_prefetch(address + offset); offset &+= 64 }
+    }
+
     /// Idle primitives by shape. A primitive holds its memory objects and
     /// scratchpad, so one call uses it at a time; concurrent callers of the
     /// same shape each get their own, created on first need.

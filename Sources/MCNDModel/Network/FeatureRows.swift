@@ -42,8 +42,27 @@ public struct FeatureRows: Sendable {
     }
 
     /// Writes rows `indices` as Float32 (or bf16 bits) into `destination`, row after row.
+    /// The rows come in random order, so the next ones are prefetched while
+    /// this one is converted.
     func gather(_ indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutableRawPointer, element: DNNL.Element) {
-        for (r, i) in indices.enumerated() { copyRows(from: i, count: 1, into: destination, at: r, element: element) }
+        let ahead = 4
+        withRawBytes { base, rowBytes in
+            for r in 0 ..< min(ahead, indices.count) { DNNL.prefetch(base + indices[r] * rowBytes, bytes: rowBytes) }
+        }
+        for (r, i) in indices.enumerated() {
+            if r + ahead < indices.count {
+                withRawBytes { base, rowBytes in DNNL.prefetch(base + indices[r + ahead] * rowBytes, bytes: rowBytes) }
+            }
+            copyRows(from: i, count: 1, into: destination, at: r, element: element)
+        }
+    }
+
+    /// The start of the storage and the bytes of one row.
+    private func withRawBytes(_ body: (UnsafeRawPointer, Int) -> Void) {
+        switch storage {
+        case .pixels(let p): p.withUnsafeBytes { body($0.baseAddress!, width) }
+        case .values(let v): v.withUnsafeBytes { body($0.baseAddress!, width * 4) }
+        }
     }
 
     /// Writes the contiguous rows `start..<start+n` as Float32 (or bf16 bits)
@@ -54,22 +73,34 @@ public struct FeatureRows: Sendable {
         switch (storage, element) {
         case (.pixels(let p), .f32):
             let d = destination.assumingMemoryBound(to: Float.self) + row * w
-            p.withUnsafeBufferPointer { src in
-                let s = src.baseAddress! + start * w
-                for j in 0..<count { d[j] = Float(s[j]) / 255 }
-            }
+            p.withUnsafeBufferPointer { src in Self.scale(src.baseAddress! + start * w, count: count, into: d) }
         case (.pixels(let p), .bf16):
             let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
-            p.withUnsafeBufferPointer { src in
-                let s = src.baseAddress! + start * w
-                for j in 0..<count { d[j] = DNNL.bf16(Float(s[j]) / 255) }
-            }
+            p.withUnsafeBufferPointer { src in Self.scale(src.baseAddress! + start * w, count: count, into: d) }
         case (.values(let v), .f32):
             let d = destination.assumingMemoryBound(to: Float.self) + row * w
             v.withUnsafeBufferPointer { src in d.update(from: src.baseAddress! + start * w, count: count) }
         case (.values(let v), .bf16):
             let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
             v.withUnsafeBufferPointer { src in ForwardKernels.bf16(src.baseAddress! + start * w, count: count, into: d) }
+        }
+    }
+
+    /// `value / 255` for each byte. Written so the compiler vectorizes it
+    /// (`Float(Int32(byte))`, no overflow checks); `FeatureRowsTests` checks it
+    /// against the plain formula.
+    static func scale(_ s: UnsafePointer<UInt8>, count: Int, into d: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j < count { d[j] = Float(Int32(s[j])) / 255; j &+= 1 }
+    }
+
+    /// The same, rounded to bf16 bits (to nearest even, as `DNNL.bf16`).
+    static func scale(_ s: UnsafePointer<UInt8>, count: Int, into d: UnsafeMutablePointer<UInt16>) {
+        var j = 0
+        while j < count {
+            let bits = (Float(Int32(s[j])) / 255).bitPattern
+            d[j] = UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16)
+            j &+= 1
         }
     }
 }

@@ -62,6 +62,11 @@ enum ForwardKernels {
 
     /// `values` as bf16 bits into `destination`.
     static func bf16(_ values: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<UInt16>) {
-        for i in 0..<count { destination[i] = DNNL.bf16(values[i]) }
+        var i = 0
+        while i < count {
+            let bits = values[i].bitPattern
+            destination[i] = UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16)
+            i &+= 1
+        }
     }
 }

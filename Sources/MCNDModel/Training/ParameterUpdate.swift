@@ -3,13 +3,12 @@
 /// scales it: `∇ = g + (l1·sign(w) + l2·w)/m` with `g` the batch gradient.
 struct ParameterUpdate {
     var optimizer: Optimizer
-    var momentum: Float
     var penalty: Penalty
 
     /// Updates `count` weights from their gradient `g`; `velocity` (Nesterov's
-    /// buffer) is used only by `.nesterov`. `penalized` is false for biases.
+    /// buffer) and the momentum `mu` are used only by `.nesterov`. `penalized` is false for biases.
     func apply(_ w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, velocity v: UnsafeMutablePointer<Float>,
-               count: Int, learningRate lr: Float, batchRows m: Int, penalized: Bool) {
+               count: Int, learningRate lr: Float, momentum mu: Float, batchRows m: Int, penalized: Bool) {
         let l1 = penalized ? penalty.l1 / Float(m) : 0, l2 = penalized ? penalty.l2 / Float(m) : 0
         switch optimizer {
         case .sgd where l1 == 0:
@@ -24,7 +23,6 @@ struct ParameterUpdate {
                 w[i] = (x * shrink - step * sign) - lr * g[i]
             }
         case .nesterov:
-            let mu = momentum
             for i in 0..<count {
                 let x = w[i]
                 let sign: Float = x > 0 ? 1 : (x < 0 ? -1 : 0)

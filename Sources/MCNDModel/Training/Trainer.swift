@@ -31,7 +31,7 @@ public struct Trainer: Sendable {
         precondition(weights.inputs == rows.width && weights.classes == classes, "start weights do not fit the data")
 
         let penalty = Penalty(l1: options.l1, l2: options.l2)
-        let rule = ParameterUpdate(optimizer: options.optimizer, momentum: options.momentum, penalty: penalty)
+        let rule = ParameterUpdate(optimizer: options.optimizer, penalty: penalty)
         let element = options.precision.element
         let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize, parts: options.threads,
                                       element: element, rule: rule)
@@ -59,7 +59,8 @@ public struct Trainer: Sendable {
                 while first < rows.count {
                     let m = min(options.batchSize, rows.count - first)
                     let batch = UnsafeBufferPointer(rebasing: perm[first ..< first + m])
-                    crossEntropy += space.step(rows: rows, labels: labels, batch: batch, learningRate: rate(step))
+                    let momentum = options.schedule.momentum(base: options.momentum, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
+                    crossEntropy += space.step(rows: rows, labels: labels, batch: batch, learningRate: rate(step), momentum: momentum)
                     first += m
                     step += 1
                 }

@@ -2,7 +2,9 @@
 public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
     /// Float32 products.
     case f32
-    /// bfloat16 products with f32 accumulation; the weights and their update stay f32.
+    /// bfloat16 products with f32 accumulation; the weights and their update
+    /// stay f32. Only where the CPU has native bf16 instructions: emulated, it
+    /// would be slower than f32, so elsewhere it means f32.
     case bf16
     /// bf16 where the CPU multiplies bf16 natively, else f32.
     case auto
@@ -10,8 +12,8 @@ public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
     /// What this setting means on this CPU (never `.auto`).
     public var resolved: TrainingPrecision {
         switch self {
-        case .f32, .bf16: self
-        case .auto: DNNL.hasNativeBF16 ? .bf16 : .f32
+        case .f32: .f32
+        case .bf16, .auto: DNNL.hasNativeBF16 ? .bf16 : .f32
         }
     }
 

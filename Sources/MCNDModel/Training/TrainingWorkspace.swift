@@ -81,13 +81,13 @@ final class TrainingWorkspace {
 
     /// One step on the rows `batch`; returns the batch's summed cross-entropy
     /// computed before the update, as the seed's `fit` does.
-    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float) -> Double {
+    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float, momentum mu: Float) -> Double {
         let m = batch.count
         let p = min(parts, m)
         labels.withUnsafeBufferPointer { y in
             crew.run { t in if t < p { forward(part: t, of: p, rows: rows, labels: y, batch: batch) } }
         }
-        crew.run { t in if t < p { update(part: t, of: p, batchRows: m, learningRate: lr) } }
+        crew.run { t in if t < p { update(part: t, of: p, batchRows: m, learningRate: lr, momentum: mu) } }
         var crossEntropy = 0.0
         for t in 0..<p { crossEntropy += lossPartial[t] }
         // The bias gradients: partial sums added in part order.
@@ -97,24 +97,24 @@ final class TrainingWorkspace {
             for j in 0..<h { gb1[j] += b1Partial[t * h + j] }
             for c in 0..<k { gb2[c] += b2Partial[t * k + c] }
         }
-        rule.apply(b1.baseAddress!, gradient: gb1, velocity: vb1, count: h, learningRate: lr, batchRows: m, penalized: false)
-        rule.apply(b2.baseAddress!, gradient: gb2, velocity: vb2, count: k, learningRate: lr, batchRows: m, penalized: false)
+        rule.apply(b1.baseAddress!, gradient: gb1, velocity: vb1, count: h, learningRate: lr, momentum: mu, batchRows: m, penalized: false)
+        rule.apply(b2.baseAddress!, gradient: gb2, velocity: vb2, count: k, learningRate: lr, momentum: mu, batchRows: m, penalized: false)
         return crossEntropy
     }
 
     /// Part `t` of `p`: its rows of W1 (and W2) get the sum of the partial
     /// gradients (in part order, into part 0's) and their update, and W1's bf16 copy.
-    private func update(part t: Int, of p: Int, batchRows m: Int, learningRate lr: Float) {
+    private func update(part t: Int, of p: Int, batchRows m: Int, learningRate lr: Float, momentum mu: Float) {
         let n0 = t * n / p, n1 = (t + 1) * n / p
         Self.addPartials(g1 + n0 * h, count: (n1 - n0) * h, stride: n * h, parts: p)
         rule.apply(w1.baseAddress! + n0 * h, gradient: g1 + n0 * h, velocity: v1 + n0 * h,
-                   count: (n1 - n0) * h, learningRate: lr, batchRows: m, penalized: true)
+                   count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
         if element == .bf16 { ForwardKernels.bf16(w1.baseAddress! + n0 * h, count: (n1 - n0) * h, into: w1Half + n0 * h) }
 
         let h0 = t * h / p, h1 = (t + 1) * h / p
         Self.addPartials(g2 + h0 * k, count: (h1 - h0) * k, stride: h * k, parts: p)
         rule.apply(w2.baseAddress! + h0 * k, gradient: g2 + h0 * k, velocity: v2 + h0 * k,
-                   count: (h1 - h0) * k, learningRate: lr, batchRows: m, penalized: true)
+                   count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
     }
 
     /// `first[i] += first[i + q·stride]` for q = 1..<parts, in that order.
