@@ -23,6 +23,7 @@ public final class Pipeline {
     /// crash left half done.
     public init(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) {
         BLASThreads.useOne()
+        logger.info("math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)")
         layout = RootLayout(root: root)
         let directory = try layout.open()
         try layout.create(in: directory)
