@@ -23,11 +23,11 @@ public final class Pipeline {
     /// crash left half done.
     public init(root: String, configuration: MCNDConfiguration, logger: Logger) throws(PipelineError) {
         BLASThreads.useOne()
-        logger.info("math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)")
         layout = RootLayout(root: root)
         let directory = try layout.open()
         try layout.create(in: directory)
         lock = try RootLock(layout: layout, root: directory)
+        logger.info("math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)")
         let store = try StateStore(layout: layout, root: directory)
         context = try PipelineContext(layout: layout, root: directory, configuration: configuration, store: store, logger: logger)
         try context.writer.recover()

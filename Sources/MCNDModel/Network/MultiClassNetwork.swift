@@ -111,6 +111,7 @@ public struct MultiClassNetwork: Sendable, Equatable {
         }}}}
     }
 
-    /// Rows of a product: whole multiples of 16 up to `chunkRows`.
-    static func padded(_ rows: Int) -> Int { min(chunkRows, (rows + 15) / 16 * 16) }
+    /// Rows of a product: exact up to 16 (a single image stays one row), then
+    /// whole multiples of 16 up to `chunkRows` — at most 79 shapes in all.
+    static func padded(_ rows: Int) -> Int { rows <= 16 ? max(rows, 1) : min(chunkRows, (rows + 15) / 16 * 16) }
 }
