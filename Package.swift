@@ -17,7 +17,8 @@ let package = Package(
     ],
     targets: [
         // C libraries, each behind exactly one Swift file.
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN: Debian ships no .pc file for it, so it is linked by name.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // Linux's openat2/renameat2, which glibc does not wrap (kernel headers only, nothing to link).
@@ -27,7 +28,7 @@ let package = Package(
         .target(name: "MCNDFileSystem", dependencies: ["CLinux"]),
 
         // The network, its trainer, the model file and the IDX dataset reader.
-        .target(name: "MCNDModel", dependencies: ["CBLAS", "CZlib", "MCNDFileSystem"]),
+        .target(name: "MCNDModel", dependencies: ["CDNNL", "CZlib", "MCNDFileSystem"]),
         // PNG decoding, normalization and encoding.
         .target(name: "MCNDImaging", dependencies: ["CLibPNG", "MCNDFileSystem", "MCNDModel"]),
 

@@ -32,6 +32,7 @@ public final class Pipeline {
         let directory = try layout.open()
         try layout.create(in: directory)
         lock = try RootLock(layout: layout, root: directory)
+        logger.info("math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)")
         context = try Self.open(layout, directory, configuration, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
                                 whileBusy: whileBusy)
     }

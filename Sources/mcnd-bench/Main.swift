@@ -10,8 +10,9 @@ enum Main {
         case "train": try TrainingBenchmark.run(Array(arguments.dropFirst()))
         case "imaging": try ImagingBenchmark.run(Array(arguments.dropFirst()))
         case "latency": try LatencyBenchmark.run(Array(arguments.dropFirst()))
+        case "accuracy": try AccuracyBenchmark.run(Array(arguments.dropFirst()))
         default:
-            print("usage: mcnd-bench train|imaging|latency [options]")
+            print("usage: mcnd-bench train|accuracy|imaging|latency [options]")
             exit(2)
         }
     }

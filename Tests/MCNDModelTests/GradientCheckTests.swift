@@ -4,8 +4,7 @@ import Testing
 
 /// Finite-difference check of the trainer's gradients, l1/l2 terms included.
 ///
-/// The trainer never materializes a gradient (sgemm adds −lr·∇ straight into
-/// the weights), so the analytic gradient is read off one full-batch SGD step:
+/// The analytic gradient is read off one full-batch plain-SGD step in f32:
 /// `∇ = (W_before − W_after) / lr`. It is compared with central differences of
 /// the per-batch objective `(Σ CE + l1·Σ|W| + l2/2·ΣW²) / m` (W = W1 and W2,
 /// never the biases), computed by an independent Double-precision forward pass
@@ -114,7 +113,7 @@ struct GradientCheckTests {
             let options = TrainingOptions(
                 units: start.units, batchSize: labels.count, learningRate: GradientCheckTests.learningRate,
                 l1: Float(penalty.l1), l2: Float(penalty.l2), epochs: 1, initialization: .normal,
-                learningRateDecay: 1, threads: 1)
+                learningRateDecay: 1, threads: 1, precision: .f32, optimizer: .sgd, schedule: .constant)
             let result = try Trainer(options: options).train(
                 rows: FeatureRows(values: features, width: start.inputs), labels: labels, classes: start.classes,
                 start: start, order: .given([order]))

@@ -47,7 +47,8 @@ struct SeedParityTests {
         let options = TrainingOptions(
             units: parity.units, batchSize: parity.batchSize, learningRate: Float(parity.learningRate),
             l1: Float(parity.l1), l2: Float(parity.l2), epochs: parity.epochs,
-            initialization: .normal, learningRateDecay: 1, seed: 42, threads: 1)
+            initialization: .normal, learningRateDecay: 1, seed: 42, threads: 1,
+            precision: .f32, optimizer: .sgd, schedule: .constant)
         var streamed: [EpochReport] = []
         let result = try Trainer(options: options).train(
             rows: train, labels: data.labels.map(Int32.init), classes: data.classes,

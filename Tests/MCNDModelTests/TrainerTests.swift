@@ -15,7 +15,8 @@ struct TrainerTests {
         return LabeledRows(rows: FeatureRows(values: values, width: 8), labels: labels)
     }
 
-    static let options = TrainingOptions(units: 6, batchSize: 16, learningRate: 0.5, epochs: 8, learningRateDecay: 1, threads: 1)
+    static let options = TrainingOptions(units: 6, batchSize: 16, learningRate: 0.5, epochs: 8, learningRateDecay: 1, threads: 1,
+                                         precision: .f32, optimizer: .sgd, schedule: .constant)
 
     @Test func sameSeedGivesBitIdenticalWeights() throws {
         let data = Self.blobs(count: 200, seed: 1)
@@ -103,7 +104,7 @@ struct TrainerTests {
     @Test func learningRateDecaysPerEpoch() throws {
         let data = Self.blobs(count: 30, seed: 10)
         var options = Self.options
-        options.learningRateDecay = 0.5; options.epochs = 3
+        options.learningRateDecay = 0.5; options.epochs = 3; options.schedule = .decay
         let result = try Trainer(options: options).train(rows: data.rows, labels: data.labels, classes: 3)
         #expect(result.reports.map(\.learningRate) == [0.5, 0.25, 0.125])
     }

@@ -41,40 +41,66 @@ public struct FeatureRows: Sendable {
         }
     }
 
-    /// Writes rows `indices[range]` as Float32 into `destination`, row after row.
-    func gather(_ indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutablePointer<Float>) {
-        let w = width
-        switch storage {
-        case .pixels(let p):
-            p.withUnsafeBufferPointer { src in
-                for (r, i) in indices.enumerated() {
-                    let s = src.baseAddress! + i * w
-                    let d = destination + r * w
-                    for j in 0..<w { d[j] = Float(s[j]) / 255 }
-                }
+    /// Writes rows `indices` as Float32 (or bf16 bits) into `destination`, row after row.
+    /// The rows come in random order, so the next ones are prefetched while
+    /// this one is converted.
+    func gather(_ indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutableRawPointer, element: DNNL.Element) {
+        let ahead = 4
+        withRawBytes { base, rowBytes in
+            for r in 0 ..< min(ahead, indices.count) { DNNL.prefetch(base + indices[r] * rowBytes, bytes: rowBytes) }
+        }
+        for (r, i) in indices.enumerated() {
+            if r + ahead < indices.count {
+                withRawBytes { base, rowBytes in DNNL.prefetch(base + indices[r + ahead] * rowBytes, bytes: rowBytes) }
             }
-        case .values(let v):
-            v.withUnsafeBufferPointer { src in
-                for (r, i) in indices.enumerated() {
-                    (destination + r * w).update(from: src.baseAddress! + i * w, count: w)
-                }
-            }
+            copyRows(from: i, count: 1, into: destination, at: r, element: element)
         }
     }
 
-    /// Writes the contiguous rows `start..<start+n` as Float32 into `destination`.
-    func copyRows(from start: Int, count n: Int, into destination: UnsafeMutablePointer<Float>) {
-        let w = width
+    /// The start of the storage and the bytes of one row.
+    private func withRawBytes(_ body: (UnsafeRawPointer, Int) -> Void) {
         switch storage {
-        case .pixels(let p):
-            p.withUnsafeBufferPointer { src in
-                let s = src.baseAddress! + start * w
-                for j in 0..<(n * w) { destination[j] = Float(s[j]) / 255 }
-            }
-        case .values(let v):
-            v.withUnsafeBufferPointer { src in
-                destination.update(from: src.baseAddress! + start * w, count: n * w)
-            }
+        case .pixels(let p): p.withUnsafeBytes { body($0.baseAddress!, width) }
+        case .values(let v): v.withUnsafeBytes { body($0.baseAddress!, width * 4) }
+        }
+    }
+
+    /// Writes the contiguous rows `start..<start+n` as Float32 (or bf16 bits)
+    /// into `destination`, starting at its row `at`.
+    func copyRows(from start: Int, count n: Int, into destination: UnsafeMutableRawPointer, at row: Int = 0,
+                  element: DNNL.Element = .f32) {
+        let w = width, count = n * w
+        switch (storage, element) {
+        case (.pixels(let p), .f32):
+            let d = destination.assumingMemoryBound(to: Float.self) + row * w
+            p.withUnsafeBufferPointer { src in Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+        case (.pixels(let p), .bf16):
+            let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
+            p.withUnsafeBufferPointer { src in Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+        case (.values(let v), .f32):
+            let d = destination.assumingMemoryBound(to: Float.self) + row * w
+            v.withUnsafeBufferPointer { src in d.update(from: src.baseAddress! + start * w, count: count) }
+        case (.values(let v), .bf16):
+            let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
+            v.withUnsafeBufferPointer { src in ForwardKernels.bf16(src.baseAddress! + start * w, count: count, into: d) }
+        }
+    }
+
+    /// `value / 255` for each byte. Written so the compiler vectorizes it
+    /// (`Float(Int32(byte))`, no overflow checks); `FeatureRowsTests` checks it
+    /// against the plain formula.
+    static func scale(_ s: UnsafePointer<UInt8>, count: Int, into d: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j < count { d[j] = Float(Int32(s[j])) / 255; j &+= 1 }
+    }
+
+    /// The same, rounded to bf16 bits (to nearest even, as `DNNL.bf16`).
+    static func scale(_ s: UnsafePointer<UInt8>, count: Int, into d: UnsafeMutablePointer<UInt16>) {
+        var j = 0
+        while j < count {
+            let bits = (Float(Int32(s[j])) / 255).bitPattern
+            d[j] = UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16)
+            j &+= 1
         }
     }
 }

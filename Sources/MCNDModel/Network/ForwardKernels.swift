@@ -1,31 +1,28 @@
 import Glibc
 
-/// The fused elementwise passes around the sgemm calls, shared by training
-/// and prediction so both compute exactly the same function.
+/// The fused elementwise passes around the matrix products, shared by
+/// training and prediction so both compute exactly the same function.
 enum ForwardKernels {
-    /// `a1 = sigmoid(x·W1 + b1)` for `rows` rows; the seed clips z at -100.
+    /// `a1 = sigmoid(x·W1 + b1)` for `rows` rows, bias and sigmoid fused into
+    /// oneDNN's product. `x` and `w1` hold `element` values. (The seed clips z
+    /// at -100 first; in f32 that changes nothing, since sigmoid(z) already
+    /// rounds to 0 below z ≈ -88.7.)
     static func hidden(
-        x: UnsafePointer<Float>, rows: Int, inputs: Int, units: Int,
-        w1: UnsafePointer<Float>, b1: UnsafePointer<Float>, into a1: UnsafeMutablePointer<Float>
+        x: UnsafeRawPointer, rows: Int, inputs: Int, units: Int, element: DNNL.Element,
+        w1: UnsafeRawPointer, b1: UnsafePointer<Float>, into a1: UnsafeMutablePointer<Float>
     ) {
-        BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: units, k: inputs,
-                  alpha: 1, a: x, lda: inputs, b: w1, ldb: units, beta: 0, c: a1, ldc: units)
-        for r in 0..<rows {
-            let row = a1 + r * units
-            for j in 0..<units {
-                let z = max(row[j] + b1[j], -100)
-                row[j] = 1 / (1 + expf(-z))
-            }
-        }
+        let shape = DNNL.Shape(m: rows, n: units, k: inputs, lda: inputs, ldb: units, ldc: units,
+                               element: element, epilogue: .biasSigmoid)
+        DNNL.multiply(shape, a: x, b: w1, c: a1, bias: b1)
     }
 
-    /// `z2 = a1·W2` (bias not yet added).
+    /// `z2 = a1·W2` (bias not yet added), always f32: it is 1/78 of the work.
     static func logits(
         a1: UnsafePointer<Float>, rows: Int, units: Int, classes: Int,
         w2: UnsafePointer<Float>, into z2: UnsafeMutablePointer<Float>
     ) {
-        BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: classes, k: units,
-                  alpha: 1, a: a1, lda: units, b: w2, ldb: classes, beta: 0, c: z2, ldc: classes)
+        DNNL.multiply(DNNL.Shape(m: rows, n: classes, k: units, lda: units, ldb: classes, ldc: classes),
+                      a: a1, b: w2, c: z2)
     }
 
     /// In place: one row of `z2` (bias not yet added) becomes softmax(z2 + b2).
@@ -61,5 +58,15 @@ enum ForwardKernels {
         var best = 0
         for c in 1..<max(count, 1) where row[c] > row[best] { best = c }
         return best
+    }
+
+    /// `values` as bf16 bits into `destination`.
+    static func bf16(_ values: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<UInt16>) {
+        var i = 0
+        while i < count {
+            let bits = values[i].bitPattern
+            destination[i] = UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16)
+            i &+= 1
+        }
     }
 }

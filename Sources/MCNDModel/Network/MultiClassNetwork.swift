@@ -3,7 +3,7 @@
 public struct MultiClassNetwork: Sendable, Equatable {
     public var weights: NetworkWeights
 
-    /// Rows per sgemm call when predicting; bounds the scratch memory.
+    /// Rows per product when predicting; bounds the scratch memory.
     static let chunkRows = 1024
 
     public init(weights: NetworkWeights) {
@@ -42,7 +42,7 @@ public struct MultiClassNetwork: Sendable, Equatable {
     }
 
     /// `runner(count, body)` runs `body(part)` for `part` in `0..<count`.
-    func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float, l2: Float, parts: Int,
+    func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float, l2: Float, parts: Int, element: DNNL.Element = .f32,
                   runner: (Int, (Int) -> Void) -> Void) -> (loss: Double, accuracy: Double) {
         precondition(labels.count == rows.count, "one label per row")
         guard rows.count > 0 else { return (0, 0) }
@@ -54,7 +54,7 @@ public struct MultiClassNetwork: Sendable, Equatable {
                 runner(p) { t in
                     guard t < p else { return }
                     var crossEntropy = 0.0, correct = 0
-                    forEachChunk(rows, range: t * rows.count / p ..< (t + 1) * rows.count / p) { start, n, probabilities in
+                    forEachChunk(rows, range: t * rows.count / p ..< (t + 1) * rows.count / p, element: element) { start, n, probabilities in
                         for r in 0..<n {
                             let row = probabilities + r * k
                             let label = Int(y[start + r])
@@ -73,29 +73,45 @@ public struct MultiClassNetwork: Sendable, Equatable {
     }
 
     /// Runs the forward pass chunk by chunk, handing each chunk's probabilities
-    /// to `body(firstRow, rowCount, probabilities)`.
-    func forEachChunk(_ rows: FeatureRows, range: Range<Int>? = nil, _ body: (Int, Int, UnsafePointer<Float>) -> Void) {
+    /// to `body(firstRow, rowCount, probabilities)`. Each product runs on a
+    /// row count rounded up to `rowStep`, so a few primitives serve any batch
+    /// size; the extra rows hold zeros or earlier rows and are never read.
+    func forEachChunk(_ rows: FeatureRows, range: Range<Int>? = nil, element: DNNL.Element = .f32,
+                      _ body: (Int, Int, UnsafePointer<Float>) -> Void) {
         let n = weights.inputs, h = weights.units, k = weights.classes
         let range = range ?? 0 ..< rows.count
-        let chunk = min(Self.chunkRows, max(range.count, 1))
-        let x = UnsafeMutablePointer<Float>.allocate(capacity: chunk * n)
+        let chunk = Self.padded(min(Self.chunkRows, max(range.count, 1)))
+        let size = element == .bf16 ? 2 : 4
+        let x = UnsafeMutableRawPointer.allocate(byteCount: chunk * n * size, alignment: 64)
+        x.initializeMemory(as: UInt8.self, repeating: 0, count: chunk * n * size)
         let a1 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * h)
         let z2 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * k)
-        defer { x.deallocate(); a1.deallocate(); z2.deallocate() }
+        let w1Half = UnsafeMutablePointer<UInt16>.allocate(capacity: element == .bf16 ? n * h : 0)
+        defer { x.deallocate(); a1.deallocate(); z2.deallocate(); w1Half.deallocate() }
         weights.w1.withUnsafeBufferPointer { w1 in
         weights.b1.withUnsafeBufferPointer { b1 in
         weights.w2.withUnsafeBufferPointer { w2 in
         weights.b2.withUnsafeBufferPointer { b2 in
+            var w1Data = UnsafeRawPointer(w1.baseAddress!)
+            if element == .bf16 {
+                ForwardKernels.bf16(w1.baseAddress!, count: n * h, into: w1Half)
+                w1Data = UnsafeRawPointer(w1Half)
+            }
             var start = range.lowerBound
             while start < range.upperBound {
-                let m = min(chunk, range.upperBound - start)
-                rows.copyRows(from: start, count: m, into: x)
-                ForwardKernels.hidden(x: x, rows: m, inputs: n, units: h, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a1)
-                ForwardKernels.logits(a1: a1, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: z2)
+                let m = min(chunk, range.upperBound - start), padded = Self.padded(m)
+                rows.copyRows(from: start, count: m, into: x, element: element)
+                ForwardKernels.hidden(x: x, rows: padded, inputs: n, units: h, element: element,
+                                      w1: w1Data, b1: b1.baseAddress!, into: a1)
+                ForwardKernels.logits(a1: a1, rows: padded, units: h, classes: k, w2: w2.baseAddress!, into: z2)
                 for r in 0..<m { ForwardKernels.softmaxRow(z2 + r * k, bias: b2.baseAddress!, classes: k) }
                 body(start, m, z2)
                 start += m
             }
         }}}}
     }
+
+    /// Rows of a product: exact up to 16 (a single image stays one row), then
+    /// whole multiples of 16 up to `chunkRows` — at most 79 shapes in all.
+    static func padded(_ rows: Int) -> Int { rows <= 16 ? max(rows, 1) : min(chunkRows, (rows + 15) / 16 * 16) }
 }

@@ -11,6 +11,8 @@ public struct EpochReport: Sendable, Equatable {
     public var learningRate: Float
     /// Wall-clock seconds of the epoch, validation pass included.
     public var seconds: Double
+    /// Wall-clock seconds of the epoch's training steps alone.
+    public var trainingSeconds: Double = 0
 }
 
 /// The outcome of a training run.

@@ -1,9 +1,9 @@
 import Glibc
 
-/// Minibatch SGD for the MultiClassNetwork with the seed's exact arithmetic
-/// (plus the per-class b2 gradient and the max-subtracted softmax). Every large
-/// product is one sgemm; gradients of W1 and W2 are never materialized: sgemm
-/// adds `-lr·Xᵀ·δ` straight into the weights.
+/// Minibatch training of the MultiClassNetwork: with `sgd`, `constant` and
+/// `f32` the seed's exact arithmetic (plus the per-class b2 gradient and the
+/// max-subtracted softmax); every large product is one oneDNN matmul, the
+/// elementwise work is fused around them (see TrainingWorkspace).
 public struct Trainer: Sendable {
     public var options: TrainingOptions
 
@@ -24,9 +24,6 @@ public struct Trainer: Sendable {
         precondition(options.problems.isEmpty, options.problems.joined(separator: "; "))
         precondition(labels.count == rows.count && rows.count > 0, "one label per row, at least one row")
         precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classes }, "labels must be in 0..<classes")
-        // mcnd splits each step over `threads` itself; BLAS runs single-threaded inside each part.
-        BLAS.setThreadCount(1)
-
         var generator = SeededGenerator(seed: options.seed)
         var weights = start ?? NetworkWeights.initialized(
             inputs: rows.width, units: options.units, classes: classes,
@@ -34,14 +31,23 @@ public struct Trainer: Sendable {
         precondition(weights.inputs == rows.width && weights.classes == classes, "start weights do not fit the data")
 
         let penalty = Penalty(l1: options.l1, l2: options.l2)
-        let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize, parts: options.threads)
+        let rule = ParameterUpdate(optimizer: options.optimizer, penalty: penalty)
+        let element = options.precision.element
+        let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize, parts: options.threads,
+                                      element: element, rule: rule)
         var reports: [EpochReport] = []
         var best: (loss: Double, epoch: Int, weights: NetworkWeights)?
         var stoppedEarly = false, diverged = false
+        let stepsPerEpoch = (rows.count + options.batchSize - 1) / options.batchSize
+        let steps = stepsPerEpoch * options.epochs
 
         for epoch in 1...options.epochs {
             let began = Monotonic.seconds()
-            let lr = options.learningRate * powf(options.learningRateDecay, Float(epoch - 1))
+            func rate(_ step: Int) -> Float {
+                options.schedule.rate(base: options.learningRate, decay: options.learningRateDecay,
+                                      epoch: epoch, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
+            }
+            let lr = rate(0)
             let permutation: [Int]
             switch order {
             case .shuffled: permutation = generator.permutation(rows.count)
@@ -49,21 +55,25 @@ public struct Trainer: Sendable {
             }
             var crossEntropy = 0.0
             permutation.withUnsafeBufferPointer { perm in
-                var first = 0
+                var first = 0, step = 0
                 while first < rows.count {
                     let m = min(options.batchSize, rows.count - first)
                     let batch = UnsafeBufferPointer(rebasing: perm[first ..< first + m])
-                    crossEntropy += space.step(rows: rows, labels: labels, batch: batch, learningRate: lr, penalty: penalty)
+                    let momentum = options.schedule.momentum(base: options.momentum, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
+                    crossEntropy += space.step(rows: rows, labels: labels, batch: batch, learningRate: rate(step), momentum: momentum)
                     first += m
+                    step += 1
                 }
             }
+            let trained = Monotonic.seconds()
             weights = space.weights()
             let loss = (crossEntropy + penalty.loss(weights)) / Double(rows.count)
-            var report = EpochReport(epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0)
+            var report = EpochReport(epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0,
+                                     trainingSeconds: trained - began)
             if let validation, validation.rows.count > 0 {
                 let result = MultiClassNetwork(weights: weights).evaluate(
                     validation.rows, labels: validation.labels, l1: options.l1, l2: options.l2,
-                    parts: space.parts, runner: { _, body in space.crew.run(body) })
+                    parts: space.parts, element: element, runner: { _, body in space.crew.run(body) })
                 report.validationLoss = result.loss
                 report.validationAccuracy = result.accuracy
             }

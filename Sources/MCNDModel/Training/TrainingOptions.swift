@@ -1,12 +1,13 @@
-/// Hyperparameters of a training run. The defaults (Xavier, lr 1.0 decaying
-/// by 0.95 per epoch, batch 64) reach ≈0.893–0.896 validation accuracy on
-/// Fashion-MNIST in 40 epochs with the book's architecture; `book` reproduces
-/// the book's run (≈0.815).
+/// Hyperparameters of a training run. The defaults (Xavier, batch 256,
+/// Nesterov momentum 0.9, a one-cycle rate up to 1.0, 20 epochs, bf16 products
+/// where the CPU has them) reach ≈0.894–0.896 validation accuracy on
+/// Fashion-MNIST with the book's architecture in well under a second of
+/// training on two cores; `book` reproduces the book's run (≈0.815).
 public struct TrainingOptions: Sendable, Codable, Equatable {
     /// Hidden units (the book: 100; the seed's class default: 10).
     public var units: Int = 100
     /// Minibatch rows (the book: 256).
-    public var batchSize: Int = 64
+    public var batchSize: Int = 256
     /// SGD step (the book: 0.1).
     public var learningRate: Float = 1.0
     /// L1 penalty on W1 and W2.
@@ -14,37 +15,47 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     /// L2 penalty on W1 and W2.
     public var l2: Float = 0
     /// Epochs of a full run.
-    public var epochs: Int = 40
+    public var epochs: Int = 20
     /// How fresh weights are drawn (the book: `normal`).
     public var initialization: WeightInitialization = .xavier
-    /// The learning rate of epoch e (1-based) is `learningRate · decay^(e-1)`; 1 = constant.
+    /// With `schedule: decay`, the learning rate of epoch e (1-based) is `learningRate · decay^(e-1)`.
     public var learningRateDecay: Float = 0.95
     /// Stop after this many epochs without a lower validation loss and keep the
     /// best epoch's weights; 0 = never stop early.
     public var earlyStoppingPatience: Int = 0
     /// Seed of weight initialization and batch shuffling.
     public var seed: UInt64 = 42
-    /// Threads a training step is split over (BLAS runs single-threaded in
-    /// each); results are bit-identical for a fixed count.
+    /// Threads a training step is split over (oneDNN runs single-threaded in
+    /// each); results are bit-identical for a fixed count and precision.
     public var threads: Int = 2
+    /// Number format of the large products; the weights are always f32.
+    public var precision: TrainingPrecision = .auto
+    public var optimizer: Optimizer = .nesterov
+    /// Momentum of `nesterov` (PyTorch's μ).
+    public var momentum: Float = 0.9
+    public var schedule: LearningRateSchedule = .oneCycle
 
     public init() {}
 
     public init(
-        units: Int = 100, batchSize: Int = 64, learningRate: Float = 1.0, l1: Float = 0, l2: Float = 0,
-        epochs: Int = 40, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 0.95,
-        earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2
+        units: Int = 100, batchSize: Int = 256, learningRate: Float = 1.0, l1: Float = 0, l2: Float = 0,
+        epochs: Int = 20, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 0.95,
+        earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2,
+        precision: TrainingPrecision = .auto, optimizer: Optimizer = .nesterov, momentum: Float = 0.9,
+        schedule: LearningRateSchedule = .oneCycle
     ) {
         self.units = units; self.batchSize = batchSize; self.learningRate = learningRate
         self.l1 = l1; self.l2 = l2; self.epochs = epochs; self.initialization = initialization
         self.learningRateDecay = learningRateDecay; self.earlyStoppingPatience = earlyStoppingPatience
         self.seed = seed; self.threads = threads
+        self.precision = precision; self.optimizer = optimizer; self.momentum = momentum; self.schedule = schedule
     }
 
     /// The book's configuration: `MultiClassNetwork(units=100, batch_size=256)`,
-    /// lr 0.1, N(0,1) weights, 40 epochs.
+    /// lr 0.1, N(0,1) weights, 40 epochs, plain SGD in f32.
     public static let book = TrainingOptions(
-        units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal, learningRateDecay: 1)
+        units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal, learningRateDecay: 1,
+        precision: .f32, optimizer: .sgd, schedule: .constant)
 
     /// Problems that make the options unusable, in words a user can act on.
     public var problems: [String] {
@@ -57,6 +68,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         if !(learningRateDecay > 0 && learningRateDecay <= 1) { out.append("learning_rate_decay must be in (0, 1] (got \(learningRateDecay))") }
         if earlyStoppingPatience < 0 { out.append("early_stopping_patience must be 0 (off) or more (got \(earlyStoppingPatience))") }
         if threads < 1 { out.append("threads must be at least 1 (got \(threads))") }
+        if !(momentum >= 0 && momentum < 1) { out.append("momentum must be in [0, 1) (got \(momentum))") }
         return out
     }
 }

@@ -1,32 +1,63 @@
 /// The weights being trained and the scratch buffers of one minibatch step,
 /// allocated once per run. A step runs on `parts` threads: each takes a slice
-/// of the batch's rows for the forward pass, the error and δ1 (with its own
-/// partial bias sums), then a slice of the weight rows for the update. BLAS
-/// runs single-threaded inside each part, so the elementwise work is
-/// parallel too; partial sums are combined in a fixed order, so results are
-/// bit-identical for a fixed `parts`.
+/// of the batch's rows for the forward pass, the error, δ1 and its partial
+/// gradients (`xᵀ·δ1` and `a1ᵀ·err` over its own rows, which are still in
+/// its cache, and partial bias sums), then a slice of the weight rows to add
+/// the partial gradients and update. oneDNN runs single-threaded inside each part, so
+/// the elementwise work is parallel too; partial sums are combined in a fixed
+/// order, so results are bit-identical for a fixed `parts` and precision.
+///
+/// In bf16 the two large products (x·W1 and xᵀ·δ1) read bf16 copies of x, W1
+/// and δ1 and accumulate in f32; W1 itself, its gradient and its update stay
+/// f32, and the bf16 copy of W1 is refreshed by the pass that updates it.
 final class TrainingWorkspace {
     let n: Int, h: Int, k: Int
     let parts: Int
     let crew: StepCrew
+    let element: DNNL.Element
+    let rule: ParameterUpdate
+    /// f32 master weights and their Nesterov velocities (unused by SGD).
     let w1, b1, w2, b2: UnsafeMutableBufferPointer<Float>
-    /// Batch inputs, hidden activations, output probabilities → scaled error, hidden deltas.
-    let x, a1, out, delta: UnsafeMutablePointer<Float>
+    let v1, vb1, v2, vb2: UnsafeMutablePointer<Float>
+    /// Per part: partial gradients of W1 (parts×n×h) and W2 (parts×h×k); then gradients of b1, b2.
+    let g1, g2, gb1, gb2: UnsafeMutablePointer<Float>
+    /// W1 as the large products read it: bf16 bits, or `w1` itself in f32.
+    let w1Product: UnsafeRawPointer
+    let w1Half: UnsafeMutablePointer<UInt16>
+    /// Batch inputs (f32 or bf16 bits), hidden activations, output probabilities
+    /// → scaled error, hidden deltas (f32, and their bf16 copy).
+    let x: UnsafeMutableRawPointer
+    let a1, out, delta: UnsafeMutablePointer<Float>
+    let deltaHalf: UnsafeMutablePointer<UInt16>
     /// Per part: partial column sums of δ1 (parts×h) and of the error (parts×k), and cross-entropy.
     let b1Partial, b2Partial: UnsafeMutablePointer<Float>
     let lossPartial: UnsafeMutablePointer<Double>
 
-    init(weights: NetworkWeights, batchRows: Int, parts: Int) {
+    init(weights: NetworkWeights, batchRows: Int, parts: Int, element: DNNL.Element, rule: ParameterUpdate) {
         n = weights.inputs; h = weights.units; k = weights.classes
         self.parts = max(1, parts)
+        self.element = element
+        self.rule = rule
         crew = StepCrew(parts: self.parts)
         func copy(_ a: [Float]) -> UnsafeMutableBufferPointer<Float> {
             let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: a.count)
             _ = p.initialize(from: a)
             return p
         }
+        func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            return p
+        }
         w1 = copy(weights.w1); b1 = copy(weights.b1); w2 = copy(weights.w2); b2 = copy(weights.b2)
-        x = .allocate(capacity: batchRows * n)
+        v1 = zeros(n * h); vb1 = zeros(h); v2 = zeros(h * k); vb2 = zeros(k)
+        g1 = zeros(self.parts * n * h); g2 = zeros(self.parts * h * k); gb1 = zeros(h); gb2 = zeros(k)
+        let half = element == .bf16
+        w1Half = .allocate(capacity: half ? n * h : 0)
+        deltaHalf = .allocate(capacity: half ? batchRows * h : 0)
+        if half { ForwardKernels.bf16(w1.baseAddress!, count: n * h, into: w1Half) }
+        w1Product = half ? UnsafeRawPointer(w1Half) : UnsafeRawPointer(w1.baseAddress!)
+        x = .allocate(byteCount: batchRows * n * (half ? 2 : 4), alignment: 64)
         a1 = .allocate(capacity: batchRows * h)
         out = .allocate(capacity: batchRows * k)
         delta = .allocate(capacity: batchRows * h)
@@ -38,7 +69,8 @@ final class TrainingWorkspace {
     deinit {
         crew.stop()
         for p in [w1, b1, w2, b2] { p.deallocate() }
-        for p in [x, a1, out, delta, b1Partial, b2Partial] { p.deallocate() }
+        for p in [v1, vb1, v2, vb2, g1, g2, gb1, gb2, a1, out, delta, b1Partial, b2Partial] { p.deallocate() }
+        w1Half.deallocate(); deltaHalf.deallocate(); x.deallocate()
         lossPartial.deallocate()
     }
 
@@ -47,34 +79,50 @@ final class TrainingWorkspace {
                        w1: Array(w1), b1: Array(b1), w2: Array(w2), b2: Array(b2))
     }
 
-    /// One SGD step on the rows `batch`; returns the batch's summed
-    /// cross-entropy computed before the update, as the seed's `fit` does.
-    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float, penalty: Penalty) -> Double {
+    /// One step on the rows `batch`; returns the batch's summed cross-entropy
+    /// computed before the update, as the seed's `fit` does.
+    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float, momentum mu: Float) -> Double {
         let m = batch.count
         let p = min(parts, m)
         labels.withUnsafeBufferPointer { y in
             crew.run { t in if t < p { forward(part: t, of: p, rows: rows, labels: y, batch: batch) } }
         }
-        // W2 -= lr·(a1ᵀ·err + penalty), W1 -= lr·(xᵀ·δ1 + penalty), each part its own weight rows.
-        let beta = penalty.beta(learningRate: lr, batchRows: m)
-        crew.run { t in
-            guard t < p else { return }
-            let n0 = t * n / p, n1 = (t + 1) * n / p
-            penalty.applyL1(to: w1.baseAddress! + n0 * h, count: (n1 - n0) * h, learningRate: lr, batchRows: m)
-            BLAS.gemm(transposeA: true, transposeB: false, m: n1 - n0, n: h, k: m,
-                      alpha: -lr, a: x + n0, lda: n, b: delta, ldb: h, beta: beta, c: w1.baseAddress! + n0 * h, ldc: h)
-            let h0 = t * h / p, h1 = (t + 1) * h / p
-            penalty.applyL1(to: w2.baseAddress! + h0 * k, count: (h1 - h0) * k, learningRate: lr, batchRows: m)
-            BLAS.gemm(transposeA: true, transposeB: false, m: h1 - h0, n: k, k: m,
-                      alpha: -lr, a: a1 + h0, lda: h, b: out, ldb: k, beta: beta, c: w2.baseAddress! + h0 * k, ldc: k)
-        }
+        crew.run { t in if t < p { update(part: t, of: p, batchRows: m, learningRate: lr, momentum: mu) } }
         var crossEntropy = 0.0
+        for t in 0..<p { crossEntropy += lossPartial[t] }
+        // The bias gradients: partial sums added in part order.
+        gb1.update(repeating: 0, count: h)
+        gb2.update(repeating: 0, count: k)
         for t in 0..<p {
-            crossEntropy += lossPartial[t]
-            for j in 0..<h { b1[j] -= lr * b1Partial[t * h + j] }
-            for c in 0..<k { b2[c] -= lr * b2Partial[t * k + c] }
+            for j in 0..<h { gb1[j] += b1Partial[t * h + j] }
+            for c in 0..<k { gb2[c] += b2Partial[t * k + c] }
         }
+        rule.apply(b1.baseAddress!, gradient: gb1, velocity: vb1, count: h, learningRate: lr, momentum: mu, batchRows: m, penalized: false)
+        rule.apply(b2.baseAddress!, gradient: gb2, velocity: vb2, count: k, learningRate: lr, momentum: mu, batchRows: m, penalized: false)
         return crossEntropy
+    }
+
+    /// Part `t` of `p`: its rows of W1 (and W2) get the sum of the partial
+    /// gradients (in part order, into part 0's) and their update, and W1's bf16 copy.
+    private func update(part t: Int, of p: Int, batchRows m: Int, learningRate lr: Float, momentum mu: Float) {
+        let n0 = t * n / p, n1 = (t + 1) * n / p
+        Self.addPartials(g1 + n0 * h, count: (n1 - n0) * h, stride: n * h, parts: p)
+        rule.apply(w1.baseAddress! + n0 * h, gradient: g1 + n0 * h, velocity: v1 + n0 * h,
+                   count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
+        if element == .bf16 { ForwardKernels.bf16(w1.baseAddress! + n0 * h, count: (n1 - n0) * h, into: w1Half + n0 * h) }
+
+        let h0 = t * h / p, h1 = (t + 1) * h / p
+        Self.addPartials(g2 + h0 * k, count: (h1 - h0) * k, stride: h * k, parts: p)
+        rule.apply(w2.baseAddress! + h0 * k, gradient: g2 + h0 * k, velocity: v2 + h0 * k,
+                   count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
+    }
+
+    /// `first[i] += first[i + q·stride]` for q = 1..<parts, in that order.
+    private static func addPartials(_ first: UnsafeMutablePointer<Float>, count: Int, stride: Int, parts: Int) {
+        for q in 1..<max(parts, 1) {
+            let other = first + q * stride
+            for i in 0..<count { first[i] += other[i] }
+        }
     }
 
     /// Part `t` of `p`: its rows of the forward pass, err = (a2 − y)/m and
@@ -84,9 +132,11 @@ final class TrainingWorkspace {
         let m = batch.count
         let r0 = t * m / p, r1 = (t + 1) * m / p, mt = r1 - r0
         let inverseM = 1 / Float(m)
-        let x = self.x + r0 * n, a1 = self.a1 + r0 * h, out = self.out + r0 * k, delta = self.delta + r0 * h
-        rows.gather(UnsafeBufferPointer(rebasing: batch[r0 ..< r1]), into: x)
-        ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a1)
+        let size = element == .bf16 ? 2 : 4
+        let x = self.x + r0 * n * size, a1 = self.a1 + r0 * h, out = self.out + r0 * k, delta = self.delta + r0 * h
+        rows.gather(UnsafeBufferPointer(rebasing: batch[r0 ..< r1]), into: x, element: element)
+        ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, element: element,
+                              w1: w1Product, b1: b1.baseAddress!, into: a1)
         ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
 
         let b2Sum = b2Partial + t * k
@@ -106,8 +156,8 @@ final class TrainingWorkspace {
         }
         lossPartial[t] = crossEntropy
 
-        BLAS.gemm(transposeA: false, transposeB: true, m: mt, n: h, k: k,
-                  alpha: 1, a: out, lda: k, b: w2.baseAddress!, ldb: k, beta: 0, c: delta, ldc: h)
+        DNNL.multiply(DNNL.Shape(m: mt, n: h, k: k, transposeB: true, lda: k, ldb: k, ldc: h),
+                      a: out, b: w2.baseAddress!, c: delta)
         let b1Sum = b1Partial + t * h
         b1Sum.update(repeating: 0, count: h)
         for r in 0..<mt {
@@ -118,5 +168,15 @@ final class TrainingWorkspace {
                 b1Sum[j] += v
             }
         }
+        var deltaProduct = UnsafeRawPointer(delta)
+        if element == .bf16 {
+            ForwardKernels.bf16(delta, count: mt * h, into: deltaHalf + r0 * h)
+            deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h)
+        }
+        // This part's share of the gradients, over its own rows (dense transposed operands).
+        DNNL.multiply(DNNL.Shape(m: n, n: h, k: mt, transposeA: true, lda: n, ldb: h, ldc: h, element: element),
+                      a: x, b: deltaProduct, c: g1 + t * n * h)
+        DNNL.multiply(DNNL.Shape(m: h, n: k, k: mt, transposeA: true, lda: h, ldb: k, ldc: k),
+                      a: a1, b: out, c: g2 + t * h * k)
     }
 }

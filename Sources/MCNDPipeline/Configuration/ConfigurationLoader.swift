@@ -99,6 +99,10 @@ public enum ConfigurationLoader {
         t.earlyStoppingPatience = integer("train.early_stopping_patience", t.earlyStoppingPatience)
         t.seed = UInt64(max(0, integer("train.seed", Int(t.seed))))
         t.threads = integer("train.threads", t.threads)
+        t.precision = choice("train.precision", t.precision)
+        t.optimizer = choice("train.optimizer", t.optimizer)
+        t.momentum = Float(number("train.momentum", Double(t.momentum)))
+        t.schedule = choice("train.schedule", t.schedule)
         out.training = t
         problems += t.problems.map { "train." + $0 }
 

@@ -40,12 +40,16 @@ public enum ConfigurationTemplate {
 
     train:
       units: 100            # hidden sigmoid units
-      batch_size: 64
-      learning_rate: 1.0
-      learning_rate_decay: 0.95   # lr of epoch e = learning_rate * decay^(e-1)
+      batch_size: 256
+      learning_rate: 1.0    # the peak rate of a one_cycle run
+      schedule: one_cycle   # constant | decay | one_cycle (rises to learning_rate, anneals to ~0)
+      learning_rate_decay: 0.95   # schedule decay: lr of epoch e = learning_rate * decay^(e-1)
+      optimizer: nesterov   # sgd | nesterov
+      momentum: 0.9         # nesterov's momentum (one_cycle swings it 0.05 either way)
+      precision: auto       # f32 | bf16 | auto (bf16 products where the CPU has native bf16; weights stay f32)
       l1: 0
       l2: 0
-      epochs: 40            # epochs of a full run
+      epochs: 20            # epochs of a full run
       init: xavier          # xavier | normal (the book's N(0,1))
       early_stopping_patience: 0  # 0 = off; else stop after N epochs without a lower val_loss
       seed: 42

@@ -25,7 +25,8 @@ public struct MCNDConfiguration: Sendable, Equatable {
     /// Decode caps. Keys `limits.max_bytes`, `limits.max_pixels`.
     public var limits = DecodeLimits.standard
 
-    /// Hyperparameters of full runs. Keys `train.*`.
+    /// Hyperparameters of full runs. Keys `train.*` (with `train.precision`, `train.optimizer`,
+    /// `train.momentum` and `train.schedule`).
     public var training = TrainingOptions()
     public var schedule = TrainingSchedule()
 
