@@ -24,6 +24,7 @@ struct DaemonLoop {
     private var leftovers = false
     private var waitingForModel = false
     private var lastStatus = ""
+    private var moveRetry = MoveRetry()
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
          pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?) {
@@ -41,6 +42,7 @@ struct DaemonLoop {
             let changes = pending.take()
             complete.formUnion(changes.complete)
             rescan = changes.rescan
+            if changes.folderChanged { moveRetry.folderChanged(now: now) }
         case .tick:
             let watch = pipeline.configuration.watch
             if polling && now - lastScan >= watch.pollSeconds { rescan = true }
@@ -68,6 +70,7 @@ struct DaemonLoop {
         var changed = false
         if case .trainingFinished = event { changed = true }
         if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
+        if moveRetry.isDue(now: now, waiting: pipeline.waitingToMove) { try retryMoves(now: now); changed = true }
         if startTrainingIfDue(now: now) { changed = true }
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
@@ -98,6 +101,16 @@ struct DaemonLoop {
             pipeline.emit("error") { $0.add("detail", error.description) }
             leftovers = true
             complete.formUnion(known)
+        }
+    }
+
+    /// Moves inputs that wait for their folder to become writable (see MoveRetry).
+    mutating func retryMoves(now: Double) throws {
+        moveRetry.tried(now: now)
+        do { _ = try pipeline.retryWaitingMoves() } catch {
+            if case .corruptState = error { throw error }
+            logger.error("\(error); retrying")
+            pipeline.emit("error") { $0.add("detail", error.description) }
         }
     }
 

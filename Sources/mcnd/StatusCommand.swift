@@ -17,6 +17,8 @@ struct StatusCommand: AsyncParsableCommand {
         var status: StateStatus
         var pending: Int
         var pendingLabeled: Int
+        /// Inputs done but not moved (their folder is not writable by mcnd), per folder.
+        var waitingToMove: [String: Int]
     }
 
     func run() async throws {
@@ -27,10 +29,13 @@ struct StatusCommand: AsyncParsableCommand {
                 throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
             }
             let store = try StateStore(layout: layout)
+            let waiting = try store.waitingSources()
             let scan = InboxScanner(inbox: layout.inbox, settleSeconds: 0).scan()
+            let entries = scan.entries.filter { !waiting.contains((RawPath("inbox") + $0.relative).bytes) }
             report = Report(root: layout.root, status: try store.status(),
-                            pending: scan.entries.filter { !$0.isLabeled }.count,
-                            pendingLabeled: scan.entries.filter(\.isLabeled).count)
+                            pending: entries.filter { !$0.isLabeled }.count,
+                            pendingLabeled: entries.filter(\.isLabeled).count,
+                            waitingToMove: try store.waitingToMove())
         } catch {
             throw fail(error)
         }
@@ -51,6 +56,9 @@ struct StatusCommand: AsyncParsableCommand {
         print("examples: \(s.examples)")
         for (label, n) in s.examplesPerLabel.sorted(by: { $0.key < $1.key }) { print("  \(label): \(n)") }
         print("pending: \(report.pending) to predict, \(report.pendingLabeled) labeled to ingest")
+        for (folder, n) in report.waitingToMove.sorted(by: { $0.key < $1.key }) {
+            print("waiting to be moved: \(n) in \(folder) (done, but mcnd may not change the folder; see events.jsonl)")
+        }
         if let r = s.lastRun {
             print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))
         }

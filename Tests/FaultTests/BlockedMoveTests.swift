@@ -16,7 +16,8 @@ extension Faults {
         func daemon() throws {
             let scratch = try Scratch("blocked-daemon")
             let root = try Blocked.root(scratch)
-            let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0", "--set", "train.min_labels=99"],
+            // The default settle time: the rescan a new folder causes must not take files `cp` is still writing.
+            let daemon = try MCND.start(["--root", root.path, "--set", "train.min_labels=99"],
                                         output: scratch.path, asUser: true)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)")

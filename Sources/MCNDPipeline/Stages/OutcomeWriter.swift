@@ -1,20 +1,28 @@
+import Logging
+
 /// Makes a batch of outcomes happen exactly once, crash or not:
 /// 1. one transaction records the batch's examples and journal entries
-///    (each line with the offset it must land at);
+///    (each line with the offset it must land at; one row per input);
 /// 2. the lines are appended (one `write` each) and the outbox files fsynced;
 /// 3. the inputs are moved (or deleted) and their folders fsynced;
 /// 4. the journal entries are cleared.
 /// `recover()` finishes whatever a crash interrupted: a line already at its
-/// offset is not written again, a torn one is cut and rewritten.
+/// offset is not written again, a torn one is cut and rewritten. An input whose
+/// folder mcnd may not change keeps its row, marked waiting (`WaitingMoves`).
 final class OutcomeWriter {
     let layout: RootLayout
     let store: StateStore
     let outboxes: [String: OutboxFile]
+    let waiting: WaitingMoves
+    /// A batch failed after its commit (disk full, I/O): its rows are finished
+    /// (`recover()`) before the next pass decides anything.
+    private var unfinished = false
 
-    init(layout: RootLayout, store: StateStore, outboxes: [String: OutboxFile]) {
+    init(layout: RootLayout, store: StateStore, outboxes: [String: OutboxFile], logger: Logger) throws(PipelineError) {
         self.layout = layout
         self.store = store
         self.outboxes = outboxes
+        waiting = WaitingMoves(rows: try store.pendingJournal().filter { $0.waiting != nil }, events: outboxes["events.jsonl"], logger: logger)
     }
 
     func complete(examples: [NewExample], outcomes: [PlannedOutcome], validationFraction: Double) throws(PipelineError) {
@@ -24,7 +32,9 @@ final class OutcomeWriter {
         defer { for f in files.reversed() { f.unlockForAppending() } }
         var ends: [String: Int] = [:]
         var entries: [JournalEntry] = []
-        for o in outcomes {
+        // One row per input: an input that has one (it waits to be moved) is not decided again.
+        let journaled = try store.journaled(outcomes.map(\.source.bytes))
+        for o in outcomes where !journaled.contains(o.source.bytes) {
             var entry = JournalEntry(source: o.source.bytes, sha256: o.sha256, outcome: o.outcome, destination: o.destination?.bytes,
                                      identity: o.identity?.text)
             if let name = o.outbox, let line = o.line, let file = outboxes[name] {
@@ -36,19 +46,50 @@ final class OutcomeWriter {
             entries.append(entry)
         }
         let journal = try store.commit(examples: examples, journal: entries, validationFraction: validationFraction)
+        unfinished = true
         try finish(journal, verifyLines: false)
+        unfinished = false
     }
 
-    /// Completes entries left by a crash.
+    /// Completes entries left by a crash (or a failed pass), and tries the waiting moves again.
     func recover() throws(PipelineError) {
         let pending = try store.pendingJournal()
         guard !pending.isEmpty else { return }
         try finish(pending, verifyLines: true)
     }
 
+    /// Tries the waiting moves again; returns how many still wait.
+    func retryWaiting() throws(PipelineError) -> Int {
+        guard !waiting.isEmpty else { return 0 }
+        try finish(Array(waiting.rows.values), verifyLines: true)
+        return waiting.count
+    }
+
+    /// Before a pass decides `entries` (relative to inbox/): finishes what a failed
+    /// pass left, and leaves out the inputs whose outcome is recorded and wait to be
+    /// moved — not read, hashed or journaled again. One whose file changed since
+    /// is checked first (`InputMatch`): a rewrite is a new input and is kept.
+    func undecided(_ entries: [InboxEntry]) throws(PipelineError) -> [InboxEntry] {
+        let root = RawPath(layout.root)
+        var entries = entries
+        if unfinished {
+            try recover()
+            unfinished = false
+            entries = entries.filter { (RawPath(layout.inbox) + $0.relative).exists }
+        }
+        guard !waiting.isEmpty else { return entries }
+        let changed = entries.compactMap { entry -> JournalEntry? in
+            guard let row = waiting.row(for: RawPath("inbox") + entry.relative) else { return nil }
+            return (root + RawPath(row.source)).identity()?.text == row.identity ? nil : row
+        }
+        if !changed.isEmpty { try finish(changed, verifyLines: true) }
+        return entries.filter { waiting.row(for: RawPath("inbox") + $0.relative) == nil }
+    }
+
     private func finish(_ journal: [JournalEntry], verifyLines: Bool) throws(PipelineError) {
         var touched: Set<String> = []
-        for entry in journal.sorted(by: { ($0.offset ?? 0) < ($1.offset ?? 0) }) {
+        // A waiting row's line was made durable before its move was first tried.
+        for entry in journal.filter({ $0.waiting == nil }).sorted(by: { ($0.offset ?? 0) < ($1.offset ?? 0) }) {
             guard let name = entry.outbox, let line = entry.line, let offset = entry.offset, let file = outboxes[name] else { continue }
             if verifyLines {
                 try ensureLine(line, at: offset, in: file)
@@ -60,25 +101,42 @@ final class OutcomeWriter {
         for name in touched.sorted() { try outboxes[name]!.sync() }
 
         var folders: Set<RawPath> = []
+        var done: [JournalEntry] = []
+        var blocked: [(entry: JournalEntry, why: BlockedMove)] = []
         let root = RawPath(layout.root)
         for entry in journal {
             let source = root + RawPath(entry.source)
-            guard let now = source.identity() else { continue }
-            // Another file renamed over the input (or the input rewritten) after
-            // it was read is a new input: leave it for the next scan.
-            if let decided = entry.identity, decided != now.text { continue }
-            if let destination = entry.destination {
-                let target = root + RawPath(destination)
-                if !folders.contains(target.parent) { try target.parent.makeDirectories() }
-                try source.move(to: target)
-                folders.insert(target.parent)
-            } else {
-                try source.remove()
+            // Another file renamed over the input, or the input rewritten, after it
+            // was read is a new input: leave it for the next scan. A touch is not.
+            guard case .same(let now) = InputMatch.check(source, decided: entry.identity, sha256: entry.sha256) else {
+                done.append(entry)
+                continue
             }
-            folders.insert(source.parent)
+            do {
+                if let destination = entry.destination {
+                    let target = root + RawPath(destination)
+                    if !folders.contains(target.parent) { try target.parent.makeDirectories() }
+                    try source.move(to: target)
+                    folders.insert(target.parent)
+                } else {
+                    try source.remove()
+                }
+                folders.insert(source.parent)
+                done.append(entry)
+            } catch {
+                guard case .io(_, _, let code) = error,
+                      let why = BlockedMove(errno: code, root: root, source: RawPath(entry.source),
+                                            destination: entry.destination.map(RawPath.init)) else { throw error }
+                var row = entry
+                row.identity = now.text
+                blocked.append((row, why))
+            }
         }
         for folder in folders where folder.exists { try folder.syncDirectory() }
-        try store.clearJournal(journal.compactMap(\.id))
+        try store.clearJournal(done.compactMap(\.id))
+        // Only rows newly waiting, or whose file was touched since, are written.
+        try store.markWaiting(blocked.map(\.entry).filter { $0.waiting == nil || waiting.row(for: RawPath($0.source))?.identity != $0.identity })
+        waiting.update(moved: done, blocked: blocked)
     }
 
     /// Leaves exactly one copy of `line` at `offset`: present → nothing; the file

@@ -34,9 +34,9 @@ final class PipelineContext: @unchecked Sendable {
         predictions = try OutboxFile(path: layout.predictions)
         losses = try OutboxFile(path: layout.losses)
         events = try OutboxFile(path: layout.events)
-        writer = OutcomeWriter(layout: layout, store: store, outboxes: [
+        writer = try OutcomeWriter(layout: layout, store: store, outboxes: [
             "predictions.jsonl": predictions, "events.jsonl": events,
-        ])
+        ], logger: logger)
         _serving = try store.servingModel()
     }
 
