@@ -45,7 +45,7 @@ extension Faults {
             try handle.seekToEnd(); try handle.write(contentsOf: Data(lines.utf8)); try handle.close()
 
             let run = try MCND.once(root.path, output: scratch.path, ["train.min_labels=99"])
-            #expect(run.succeeded && !run.stdout.contains("duplicates"), "\(run.transcript)")
+            #expect(run.succeeded && !run.stdout.contains("duplicate"), "\(run.transcript)")
             #expect(try Blocked.journalRows(root.path) == 0)
             #expect(Files.entries(under: root.inbox).isEmpty)
             #expect(Files.exists(root.path + "/archive/labeled/alpha/stormed.png") && Files.exists(root.path + "/archive/predicted/stormed.png"))

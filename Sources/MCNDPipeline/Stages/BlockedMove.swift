@@ -16,7 +16,7 @@ enum BlockedMove: Sendable, Equatable, CustomStringConvertible {
     /// `source` and `destination` are relative to `root`.
     init?(errno code: Int32, root: RawPath, source: RawPath, destination: RawPath?) {
         guard code == EACCES || code == EPERM || code == EROFS else { return nil }
-        // rename needs write and search permission on both folders: name the one that lacks it.
+        // rename needs write and execute (x) permission on both folders: name the one that lacks it.
         var folder = source.parent
         if Self.isWritable(root + folder), let destination {
             var target = destination.parent
