@@ -23,6 +23,15 @@ struct DaemonLoop {
     private var lastStatus = ""
     /// Another process holds the state's write lock: said once, then retried quietly.
     private var stateBusy = false
+    private var moveRetry = MoveRetry()
+    private let clock: any DaemonClock
+    private let started: ContinuousClock.Instant
+
+    /// Monotonic seconds since the loop started, for the move backoff.
+    private var now: Double {
+        let d = clock.monotonic() - started
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
          pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?, clock: any DaemonClock = SystemClock()) {
@@ -30,6 +39,8 @@ struct DaemonLoop {
         self.stop = stop; self.polling = polling
         scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule, clock: clock)
         timers = DaemonTimers(watchdog: watchdog, clock: clock)
+        self.clock = clock
+        started = clock.monotonic()
     }
 
     mutating func handle(_ event: DaemonEvent) throws {
@@ -40,6 +51,7 @@ struct DaemonLoop {
             let changes = pending.take()
             complete.formUnion(changes.complete)
             rescan = changes.rescan
+            if changes.folderChanged { moveRetry.folderChanged(now: now) }
         case .tick:
             rescan = timers.rescanDue(watch: pipeline.configuration.watch, polling: polling, leftovers: leftovers)
             if timers.watchdogPingDue() { notifier.notify("WATCHDOG=1") }
@@ -65,6 +77,7 @@ struct DaemonLoop {
         var changed = false
         if case .trainingFinished = event { changed = true }
         if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
+        if moveRetry.isDue(now: now, waiting: pipeline.waitingToMove) { try retryMoves(now: now); changed = true }
         if startTrainingIfDue() { changed = true }
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
@@ -105,6 +118,16 @@ struct DaemonLoop {
             }
             leftovers = true
             complete.formUnion(known)
+        }
+    }
+
+    /// Moves inputs that wait for their folder to become writable (see MoveRetry).
+    mutating func retryMoves(now: Double) throws {
+        moveRetry.tried(now: now)
+        do { _ = try pipeline.retryWaitingMoves() } catch {
+            if case .corruptState = error { throw error }
+            logger.error("\(error); retrying")
+            pipeline.emit("error") { $0.add("detail", error.description) }
         }
     }
 

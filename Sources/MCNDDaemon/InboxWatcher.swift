@@ -12,6 +12,8 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
         case complete(RawPath)
         /// Something may have been missed (queue overflow, a new folder): rescan.
         case rescan
+        /// A folder's mode, owner or ACL changed: moves it refused may work now.
+        case folderChanged
     }
 
     private let inbox: RawPath
@@ -30,7 +32,7 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
 
     deinit { close(fd) }
 
-    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB | IN_ONLYDIR)
 
     /// Watches `relative` and every non-hidden folder below it (symlinks are not followed).
     private func watchTree(_ relative: RawPath) throws(PipelineError) {
@@ -108,6 +110,8 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
             if folder.bytes.isEmpty { try rewatch() }
             return [.rescan]
         }
+        // A file's attributes (a client setting its time) are no news; a folder's may be.
+        if mask & UInt32(IN_ATTRIB) != 0 { return name.isEmpty || mask & UInt32(IN_ISDIR) != 0 ? [.folderChanged] : [] }
         guard let first = name.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { return [] }
         let relative = folder.bytes.isEmpty ? RawPath(name) : folder + RawPath(name)
         if mask & UInt32(IN_ISDIR) != 0 {

@@ -10,7 +10,8 @@ final class PendingChanges: Sendable {
     private struct State {
         var complete: Set<RawPath> = []
         var rescan = false
-        var isEmpty: Bool { complete.isEmpty && !rescan }
+        var folderChanged = false
+        var isEmpty: Bool { complete.isEmpty && !rescan && !folderChanged }
     }
     private let state = Mutex(State())
 
@@ -22,6 +23,7 @@ final class PendingChanges: Sendable {
                 switch change {
                 case .complete(let path): s.complete.insert(path)
                 case .rescan: s.rescan = true
+                case .folderChanged: s.folderChanged = true
                 }
             }
             return wasEmpty && !s.isEmpty
@@ -29,10 +31,10 @@ final class PendingChanges: Sendable {
     }
 
     /// Everything pending, leaving the set empty.
-    func take() -> (complete: Set<RawPath>, rescan: Bool) {
+    func take() -> (complete: Set<RawPath>, rescan: Bool, folderChanged: Bool) {
         state.withLock { s in
             defer { s = State() }
-            return (s.complete, s.rescan)
+            return (s.complete, s.rescan, s.folderChanged)
         }
     }
 }

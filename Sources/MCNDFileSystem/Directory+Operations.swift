@@ -169,3 +169,13 @@ extension Directory {
         if syncFolder { try sync(path.parent) }
     }
 }
+
+extension Directory {
+    /// Whether this process may create, rename and remove entries in the folder
+    /// `path` beneath this one (write and search permission, `faccessat` with
+    /// the effective ids).
+    public func canChange(_ path: RawPath) -> Bool {
+        guard let folder = try? openDirectory(path) else { return false }
+        return faccessat(folder.descriptor, ".", W_OK | X_OK, AT_EACCESS) == 0
+    }
+}

@@ -16,6 +16,8 @@ public final class Pipeline {
         public var predict = PredictSummary()
         /// Files seen but not settled yet (left for the next pass).
         public var unsettled = 0
+        /// Inputs whose outcome is recorded but that wait to be moved, per folder.
+        public var waitingToMove: [String: Int] = [:]
     }
 
     /// Opens `root`: creates missing folders, takes the lock (or fails with
@@ -69,6 +71,7 @@ public final class Pipeline {
         summary.ingest = try ingest(scan.entries)
         summary.training = try train(request)
         summary.predict = try predict(scan.entries)
+        summary.waitingToMove = context.writer.waiting.perFolder
         return summary
     }
 
@@ -89,7 +92,7 @@ public final class Pipeline {
 
     /// `closed`: files known to be complete (the daemon's inotify events), relative to inbox/.
     public func ingest(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> IngestSummary {
-        try IngestStage(context: context, closed: closed).run(entries)
+        try IngestStage(context: context, closed: closed).run(try context.writer.undecided(entries))
     }
 
     public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
@@ -120,8 +123,14 @@ public final class Pipeline {
     }
 
     public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
-        try PredictStage(context: context, closed: closed).run(entries)
+        try PredictStage(context: context, closed: closed).run(try context.writer.undecided(entries))
     }
+
+    /// Inputs whose outcome is recorded but whose folder mcnd may not change: they wait to be moved.
+    public var waitingToMove: Int { context.writer.waiting.count }
+
+    /// Tries those moves again; returns how many still wait.
+    public func retryWaitingMoves() throws(PipelineError) -> Int { try context.writer.retryWaiting() }
 
     /// Appends an event line (`started`, `stopped`, …).
     public func emit(_ event: String, _ fill: (inout JSONLine) -> Void = { _ in }) {

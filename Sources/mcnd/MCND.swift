@@ -31,6 +31,8 @@ struct MCND: AsyncParsableCommand {
                 let pipeline = try Pipeline(root: options.resolvedRoot, configuration: configuration, logger: logger)
                 let summary = try pipeline.once()
                 print(OnceReport(summary).text)
+                // Exit 0 all the same: every outcome is recorded and the next run moves the files.
+                if let warning = OnceReport(summary).waitingWarning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             } catch {
                 throw fail(error)
             }
@@ -71,6 +73,16 @@ struct OnceReport {
         if p.waiting > 0 { parts.append("waiting \(p.waiting)") }
         if i.incomplete + p.incomplete > 0 { parts.append("incomplete \(i.incomplete + p.incomplete)") }
         if summary.unsettled > 0 { parts.append("not settled yet \(summary.unsettled)") }
+        let waiting = summary.waitingToMove.values.reduce(0, +)
+        if waiting > 0 { parts.append("waiting to be moved \(waiting)") }
         return parts.joined(separator: "; ")
+    }
+
+    /// For stderr: which inputs wait to be moved, where, and what to do.
+    var waitingWarning: String? {
+        guard !summary.waitingToMove.isEmpty else { return nil }
+        let folders = summary.waitingToMove.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+        return "mcnd: warning: \(summary.waitingToMove.values.reduce(0, +)) inputs are done but wait to be moved, in \(folders) "
+            + "(what to do is above); exit status 0: the next run moves them once mcnd may change those folders"
     }
 }

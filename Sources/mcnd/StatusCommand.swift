@@ -20,6 +20,8 @@ struct StatusCommand: AsyncParsableCommand {
         var pendingLabeled: Int
         /// Truncated files left for their writer to finish (incomplete_grace_seconds).
         var incomplete: Int
+        /// Inputs done but not moved (their folder is not writable by mcnd), per folder.
+        var waitingToMove: [String: Int]
     }
 
     func run() async throws {
@@ -32,11 +34,14 @@ struct StatusCommand: AsyncParsableCommand {
             let root = try layout.open()
             let configuration = try await options.configuration()
             let store = try StateStore(readingOnly: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
+            let waiting = try store.waitingSources()
             let scan = InboxScanner(root: root, settleSeconds: 0).scan()
+            let entries = scan.entries.filter { !waiting.contains((RootLayout.Folder.inbox.name + $0.relative).bytes) }
             report = Report(root: layout.root, status: try store.status(),
-                            pending: scan.entries.filter { !$0.isLabeled }.count,
-                            pendingLabeled: scan.entries.filter(\.isLabeled).count,
-                            incomplete: try store.incompleteCount(present: scan.entries))
+                            pending: entries.filter { !$0.isLabeled }.count,
+                            pendingLabeled: entries.filter(\.isLabeled).count,
+                            incomplete: try store.incompleteCount(present: scan.entries),
+                            waitingToMove: try store.waitingToMove())
         } catch {
             throw fail(error)
         }
@@ -59,6 +64,9 @@ struct StatusCommand: AsyncParsableCommand {
         print("pending: \(report.pending) to predict, \(report.pendingLabeled) labeled to ingest")
         if report.incomplete > 0 {
             print("incomplete: \(report.incomplete) still being written (left in the inbox, see incomplete_grace_seconds)")
+        }
+        for (folder, n) in report.waitingToMove.sorted(by: { $0.key < $1.key }) {
+            print("waiting to be moved: \(n) in \(folder) (done, but mcnd may not change the folder; see events.jsonl)")
         }
         if let r = s.lastRun {
             print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))

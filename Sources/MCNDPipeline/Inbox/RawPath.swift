@@ -10,7 +10,11 @@ public struct FileIdentity: Sendable, Equatable {
     public var modified: Int64
 
     public init(_ st: FileStatus) {
-        device = st.device; inode = st.inode; size = st.size; modified = st.modified
+        self.init(device: st.device, inode: st.inode, size: st.size, modified: st.modified)
+    }
+
+    public init(device: UInt64, inode: UInt64, size: Int64, modified: Int64) {
+        self.device = device; self.inode = inode; self.size = size; self.modified = modified
     }
 
     public var text: String { "\(device):\(inode):\(size):\(modified)" }

@@ -1,20 +1,29 @@
+import Logging
+import MCNDFileSystem
+
 /// Makes a batch of outcomes happen exactly once, crash or not:
 /// 1. one transaction records the batch's examples and journal entries
-///    (each line with the offset it must land at);
+///    (each line with the offset it must land at; one row per input);
 /// 2. the lines are appended (one `write` each) and the outbox files fsynced;
 /// 3. the inputs are moved (or deleted) and their folders fsynced;
 /// 4. the journal entries are cleared.
 /// `recover()` finishes whatever a crash interrupted: a line already at its
-/// offset is not written again, a torn one is cut and rewritten.
+/// offset is not written again, a torn one is cut and rewritten. An input whose
+/// folder mcnd may not change keeps its row, marked waiting (`WaitingMoves`).
 final class OutcomeWriter {
     let root: Directory
     let store: StateStore
     let outboxes: [String: OutboxFile]
+    let waiting: WaitingMoves
+    /// A batch failed after its commit (disk full, I/O): its rows are finished
+    /// (`recover()`) before the next pass decides anything.
+    private var unfinished = false
 
-    init(root: Directory, store: StateStore, outboxes: [String: OutboxFile]) {
+    init(root: Directory, store: StateStore, outboxes: [String: OutboxFile], logger: Logger) throws(PipelineError) {
         self.root = root
         self.store = store
         self.outboxes = outboxes
+        waiting = WaitingMoves(rows: try store.pendingJournal().filter { $0.waiting != nil }, events: outboxes["events.jsonl"], logger: logger)
     }
 
     func complete(examples: [NewExample], outcomes: [PlannedOutcome], validationFraction: Double) throws(PipelineError) {
@@ -24,7 +33,9 @@ final class OutcomeWriter {
         defer { for f in files.reversed() { f.unlockForAppending() } }
         var ends: [String: Int] = [:]
         var entries: [JournalEntry] = []
-        for o in outcomes {
+        // One row per input: an input that has one (it waits to be moved) is not decided again.
+        let journaled = try store.journaled(outcomes.map(\.source.bytes))
+        for o in outcomes where !journaled.contains(o.source.bytes) {
             var entry = JournalEntry(source: o.source.bytes, sha256: o.sha256, outcome: o.outcome, destination: o.destination?.bytes,
                                      identity: o.identity?.text)
             if let name = o.outbox, let line = o.line, let file = outboxes[name] {
@@ -36,19 +47,50 @@ final class OutcomeWriter {
             entries.append(entry)
         }
         let journal = try store.commit(examples: examples, journal: entries, validationFraction: validationFraction)
+        unfinished = true
         try finish(journal, verifyLines: false)
+        unfinished = false
     }
 
-    /// Completes entries left by a crash.
+    /// Completes entries left by a crash (or a failed pass), and tries the waiting moves again.
     func recover() throws(PipelineError) {
         let pending = try store.pendingJournal()
         guard !pending.isEmpty else { return }
         try finish(pending, verifyLines: true)
     }
 
+    /// Tries the waiting moves again; returns how many still wait.
+    func retryWaiting() throws(PipelineError) -> Int {
+        guard !waiting.isEmpty else { return 0 }
+        try finish(Array(waiting.rows.values), verifyLines: true)
+        return waiting.count
+    }
+
+    /// Before a pass decides `entries` (relative to inbox/): finishes what a failed
+    /// pass left, and leaves out the inputs whose outcome is recorded and wait to be
+    /// moved — not read, hashed or journaled again. One whose file changed since
+    /// is checked first (`InputMatch`): a rewrite is a new input and is kept.
+    func undecided(_ entries: [InboxEntry]) throws(PipelineError) -> [InboxEntry] {
+        var entries = entries
+        if unfinished {
+            try recover()
+            unfinished = false
+            entries = entries.filter { root.exists(RootLayout.Folder.inbox.name + $0.relative) }
+        }
+        guard !waiting.isEmpty else { return entries }
+        let changed = entries.compactMap { entry -> JournalEntry? in
+            guard let row = waiting.row(for: RawPath("inbox") + entry.relative) else { return nil }
+            let now = ((try? root.status(RawPath(row.source))) ?? nil).map(FileIdentity.init)
+            return now?.text == row.identity ? nil : row
+        }
+        if !changed.isEmpty { try finish(changed, verifyLines: true) }
+        return entries.filter { waiting.row(for: RawPath("inbox") + $0.relative) == nil }
+    }
+
     private func finish(_ journal: [JournalEntry], verifyLines: Bool) throws(PipelineError) {
         var touched: Set<String> = []
-        for entry in journal.sorted(by: { ($0.offset ?? 0) < ($1.offset ?? 0) }) {
+        // A waiting row's line was made durable before its move was first tried.
+        for entry in journal.filter({ $0.waiting == nil }).sorted(by: { ($0.offset ?? 0) < ($1.offset ?? 0) }) {
             guard let name = entry.outbox, let line = entry.line, let offset = entry.offset, let file = outboxes[name] else { continue }
             if verifyLines {
                 try ensureLine(line, at: offset, in: file)
@@ -61,14 +103,18 @@ final class OutcomeWriter {
 
         var folders: Set<RawPath> = []
         var made: Set<RawPath> = []
-        do {
-            for entry in journal {
-                let source = RawPath(entry.source)
-                // Gone, or a folder on its way swapped for a symlink: nothing of ours to move.
-                guard let now = try root.status(source) else { continue }
-                // Another file renamed over the input (or the input rewritten) after
-                // it was read is a new input: leave it for the next scan.
-                if let decided = entry.identity, decided != FileIdentity(now).text { continue }
+        var done: [JournalEntry] = []
+        var blocked: [(entry: JournalEntry, why: BlockedMove)] = []
+        for entry in journal {
+            let source = RawPath(entry.source)
+            // Another file renamed over the input, or the input rewritten, after it
+            // was read is a new input: leave it for the next scan. A touch is not.
+            // Gone, or a folder on its way swapped for a symlink: nothing of ours to move.
+            guard case .same(let now) = InputMatch.check(source, in: root, decided: entry.identity, sha256: entry.sha256) else {
+                done.append(entry)
+                continue
+            }
+            do throws(FileSystemError) {
                 if let destination = entry.destination {
                     let target = RawPath(destination)
                     if !made.contains(target.parent) {
@@ -82,14 +128,26 @@ final class OutcomeWriter {
                     try root.remove(source)
                 }
                 folders.insert(source.parent)
+                done.append(entry)
+            } catch {
+                guard let why = BlockedMove(errno: error.errno, root: root, source: source,
+                                            destination: entry.destination.map(RawPath.init)) else { throw PipelineError(error) }
+                var row = entry
+                row.identity = now.text
+                blocked.append((row, why))
             }
-            for folder in folders.sorted(by: { $0.bytes.count > $1.bytes.count }) where root.exists(folder) || folder.isEmpty {
+        }
+        do {
+            for folder in folders.sorted(by: { $0.bytes.count > $1.bytes.count }) where folder.isEmpty || root.exists(folder) {
                 try root.sync(folder)
             }
         } catch {
             throw PipelineError(error)
         }
-        try store.clearJournal(journal.compactMap(\.id))
+        try store.clearJournal(done.compactMap(\.id))
+        // Only rows newly waiting, or whose file was touched since, are written.
+        try store.markWaiting(blocked.map(\.entry).filter { $0.waiting == nil || waiting.row(for: RawPath($0.source))?.identity != $0.identity })
+        waiting.update(moved: done, blocked: blocked)
     }
 
     /// Renames without replacing: a file someone put at the destination since

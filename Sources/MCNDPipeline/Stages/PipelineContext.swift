@@ -38,9 +38,9 @@ final class PipelineContext: @unchecked Sendable {
         predictions = try OutboxFile(root: root, name: RootLayout.Name.predictions)
         losses = try OutboxFile(root: root, name: RootLayout.Name.losses)
         events = try OutboxFile(root: root, name: RootLayout.Name.events)
-        writer = OutcomeWriter(root: root, store: store, outboxes: [
+        writer = try OutcomeWriter(root: root, store: store, outboxes: [
             "predictions.jsonl": predictions, "events.jsonl": events,
-        ])
+        ], logger: logger)
         _serving = try store.servingModel()
     }
 

@@ -29,6 +29,9 @@ public struct JournalEntry: Sendable, Equatable {
     /// The file the outcome was decided on (`FileIdentity.text`); another file
     /// at the same path is not moved.
     public var identity: String?
+    /// Since when the input waits to be moved (its folder is not writable by
+    /// mcnd); its line is durable already. Nil for a batch in progress.
+    public var waiting: String?
 
     public init(source: [UInt8], sha256: String?, outcome: Outcome, outbox: String? = nil, offset: Int? = nil,
                 line: [UInt8]? = nil, destination: [UInt8]?, identity: String?) {

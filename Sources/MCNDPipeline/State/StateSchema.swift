@@ -81,6 +81,17 @@ enum StateSchema {
                     first_seen TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("journal-one-row-per-input") { db in
+            // One row per input: a retry never adds one. Rows left by
+            // older versions' retries keep the newest per input (its line is the
+            // one a crash could have left torn). `waiting`: the outcome is durable,
+            // only the move is left (the folder is not writable by mcnd).
+            try db.execute(sql: """
+                DELETE FROM journal WHERE id NOT IN (SELECT MAX(id) FROM journal GROUP BY source);
+                ALTER TABLE journal ADD COLUMN waiting TEXT;
+                CREATE UNIQUE INDEX journal_source ON journal(source);
+                """)
+        }
         return migrator
     }
 }

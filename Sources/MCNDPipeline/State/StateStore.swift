@@ -133,7 +133,8 @@ public final class StateStore: Sendable {
     }
 
     /// In one transaction: the new examples (and their labels) and the journal
-    /// entries of the batch. Returns the entries with their ids.
+    /// entries of the batch (one row per input: an input that has one already is
+    /// left out). Returns the entries written, with their ids.
     public func commit(examples: [NewExample], journal: [JournalEntry], validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
         let now = Timestamp.now()
         return try write { db in
@@ -146,7 +147,7 @@ public final class StateStore: Sendable {
                 """)
             let insertJournal = try db.cachedStatement(sql: """
                 INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO NOTHING
                 """)
             for e in examples {
                 try insertLabel.execute(arguments: [e.label, now])
@@ -157,6 +158,7 @@ public final class StateStore: Sendable {
             for var entry in journal {
                 try insertJournal.execute(arguments: [Data(entry.source), entry.sha256, entry.outcome.rawValue, entry.outbox, entry.offset,
                                                       entry.line.map { Data($0) }, entry.destination.map { Data($0) }, entry.identity, now])
+                guard db.changesCount > 0 else { continue }
                 entry.id = db.lastInsertedRowID
                 out.append(entry)
             }
@@ -175,6 +177,7 @@ public final class StateStore: Sendable {
                     destination: (row["destination"] as Data?).map { [UInt8]($0) },
                     identity: row["identity"])
                 entry.id = row["id"]
+                entry.waiting = row["waiting"]
                 return entry
             }
         }
