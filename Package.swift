@@ -61,7 +61,10 @@ let package = Package(
         .testTarget(name: "MCNDFileSystemTests", dependencies: ["MCNDFileSystem"]),
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
-        .testTarget(name: "MCNDPipelineTests", dependencies: ["MCNDPipeline", "MCNDImaging", "MCNDModel"]),
+        .testTarget(name: "MCNDPipelineTests", dependencies: [
+            "MCNDPipeline", "MCNDImaging", "MCNDModel",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ]),
         // The daemon's timers with an injected clock (in-process, no binary).
         .testTarget(name: "MCNDDaemonTests", dependencies: ["MCNDDaemon", "MCNDPipeline"]),
         // Tests that run the built `mcnd` binary on temporary roots, as a user would.

@@ -126,7 +126,7 @@ public struct DaemonService: Service {
         let settings = pipeline.configuration.watch
         if settings.mode == .poll || (settings.mode == .auto && FileSystemKind.isNetwork(pipeline.layout.inbox)) { return .poll }
         let watcher: InboxWatcher
-        do { watcher = try InboxWatcher(inbox: pipeline.layout.inbox) } catch {
+        do { watcher = try InboxWatcher(root: pipeline.root, inbox: pipeline.layout.inbox) } catch {
             if settings.mode == .inotify { throw error }
             logger.warning("inotify is not available (\(error)); polling every \(settings.pollSeconds) s")
             return .poll

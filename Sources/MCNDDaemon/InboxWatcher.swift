@@ -17,13 +17,15 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
     }
 
     private let inbox: RawPath
+    private let root: Directory
     private let fd: Int32
     private var folders: [Int32: RawPath] = [:]
     /// The watch on inbox/ itself; nil while inbox/ is missing (replaced, not made again yet).
     private var inboxWatch: Int32?
 
     /// Fails when the kernel offers no inotify here (then poll).
-    init(inbox: String) throws(PipelineError) {
+    init(root: Directory, inbox: String) throws(PipelineError) {
+        self.root = root
         self.inbox = RawPath(inbox)
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { throw .io(path: inbox, operation: "inotify_init1", errno: errno) }
@@ -34,23 +36,30 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
 
     private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB | IN_ONLYDIR)
 
-    /// Watches `relative` and every non-hidden folder below it (symlinks are not followed).
+    /// Watches `relative` and every non-hidden folder below it. Each folder is
+    /// opened beneath the root first (a folder swapped for a symlink is not
+    /// entered) and watched through its descriptor (`/proc/self/fd/N`), so the
+    /// watch is on the folder that was opened, whatever its name names now.
     private func watchTree(_ relative: RawPath) throws(PipelineError) {
-        let path = relative.bytes.isEmpty ? inbox : inbox + relative
-        let wd = path.withCString { inotify_add_watch(fd, $0, Self.mask | UInt32(IN_DONT_FOLLOW)) }
-        guard wd >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR { return }
-            throw .io(path: path.display, operation: "inotify_add_watch", errno: errno)
+        let folder: Directory
+        do { folder = try root.openDirectory(RootLayout.Folder.inbox.name + relative) } catch { return }
+        var wd = RawPath("/proc/self/fd/\(folder.descriptor)").withCString { inotify_add_watch(fd, $0, Self.mask) }
+        if wd < 0 {
+            // No /proc: the path, not following a symlink at its end.
+            let path = relative.bytes.isEmpty ? inbox : inbox + relative
+            wd = path.withCString { inotify_add_watch(fd, $0, Self.mask | UInt32(IN_DONT_FOLLOW)) }
+            guard wd >= 0 else {
+                if errno == ENOENT || errno == ENOTDIR { return }
+                throw .io(path: path.display, operation: "inotify_add_watch", errno: errno)
+            }
         }
         folders[wd] = relative
         if relative.bytes.isEmpty { inboxWatch = wd }
-        guard let dir = path.withCString({ opendir($0) }) else { return }
-        defer { closedir(dir) }
-        while let item = readdir(dir) {
-            guard item.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name: [UInt8] = withUnsafeBytes(of: item.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            guard let first = name.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { continue }
-            try watchTree(relative.bytes.isEmpty ? RawPath(name) : relative + RawPath(name))
+        guard let names = try? folder.entriesWithKinds() else { return }
+        for (name, kind) in names {
+            guard let first = name.bytes.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { continue }
+            guard (kind ?? ((try? folder.status(name)) ?? nil)?.kind) == .directory else { continue }
+            try watchTree(relative + name)
         }
     }
 

@@ -115,7 +115,11 @@ extension Directory {
 
     /// The names in this folder, without `.` and `..`, in the order the file
     /// system gives them.
-    public func entries() throws(FileSystemError) -> [RawPath] {
+    public func entries() throws(FileSystemError) -> [RawPath] { try entriesWithKinds().map(\.name) }
+
+    /// The names with their kind as the folder listing tells it (`d_type`;
+    /// nil where the file system does not say — ask `status`).
+    public func entriesWithKinds() throws(FileSystemError) -> [(name: RawPath, kind: FileStatus.Kind?)] {
         // fdopendir owns the descriptor it gets: give it a duplicate.
         let copy = try SystemCall.run(.list, name) { dup(descriptor) }
         guard let stream = fdopendir(copy) else {
@@ -125,7 +129,7 @@ extension Directory {
         }
         defer { closedir(stream) }
         rewinddir(stream)
-        var out: [RawPath] = []
+        var out: [(name: RawPath, kind: FileStatus.Kind?)] = []
         while true {
             errno = 0
             guard let item = readdir(stream) else {
@@ -135,7 +139,15 @@ extension Directory {
             }
             let entry: [UInt8] = withUnsafeBytes(of: item.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
             if entry == [UInt8(ascii: ".")] || entry == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            out.append(RawPath(entry))
+            let kind: FileStatus.Kind?
+            switch Int32(item.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symbolicLink
+            case Int32(DT_UNKNOWN): kind = nil
+            default: kind = .other
+            }
+            out.append((RawPath(entry), kind))
         }
     }
 

@@ -62,6 +62,8 @@ public final class Pipeline {
     /// The model answering predictions.
     public var servingModel: ModelFile? { context.serving }
     public var store: StateStore { context.store }
+    /// The root folder, opened once; every name is resolved beneath it.
+    public var root: Directory { context.root }
 
     /// Ingest everything complete, train if due (or as asked), predict everything pending.
     public func once(train request: TrainRequest = .ifDue) throws(PipelineError) -> OnceSummary {

@@ -34,7 +34,7 @@ extension Faults {
             let downgrade = try Shell.run([python, "-c", """
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
-                c.executescript("DROP INDEX journal_source; ALTER TABLE journal DROP COLUMN waiting; DELETE FROM grdb_migrations WHERE identifier = 'v2';")
+                c.executescript("DROP INDEX journal_source; ALTER TABLE journal DROP COLUMN waiting; DELETE FROM grdb_migrations WHERE identifier = 'journal-one-row-per-input';")
                 c.commit()
                 """, database])
             #expect(downgrade.status == 0, "\(downgrade.stderr)")
