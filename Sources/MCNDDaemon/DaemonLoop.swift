@@ -34,7 +34,7 @@ struct DaemonLoop {
 
     mutating func handle(_ event: DaemonEvent) throws {
         let now = Timestamp.seconds()
-        var rescan = false
+        var rescan = false, swapped = false
         switch event {
         case .inboxChanged:
             scheduler.lastActivity = now
@@ -46,6 +46,7 @@ struct DaemonLoop {
             if polling && now - lastScan >= watch.pollSeconds { rescan = true }
             if now - lastFullScan >= watch.rescanSeconds { rescan = true }
             if leftovers && now - lastScan >= 0.5 { rescan = true }
+            swapped = applyModelChanges()
             if let watchdog, now - lastPing >= watchdog / 2 {
                 notifier.notify("WATCHDOG=1")
                 lastPing = now
@@ -65,7 +66,7 @@ struct DaemonLoop {
         case .reload, .shutdown:
             break
         }
-        var changed = false
+        var changed = swapped
         if case .trainingFinished = event { changed = true }
         if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
         if startTrainingIfDue(now: now) { changed = true }

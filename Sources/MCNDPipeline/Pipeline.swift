@@ -31,6 +31,7 @@ public final class Pipeline {
         context = try PipelineContext(layout: layout, root: directory, configuration: configuration, store: store, logger: logger)
         try context.writer.recover()
         try store.closeInterruptedRuns()
+        try applyModelChanges()
     }
 
     public var configuration: MCNDConfiguration {

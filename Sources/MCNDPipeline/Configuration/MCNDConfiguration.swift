@@ -25,6 +25,8 @@ public struct MCNDConfiguration: Sendable, Equatable {
 
     /// The daemon's watching. Keys `watch.*`.
     public var watch = WatchSettings()
+    /// Where the serving model is exported. Keys `export.*`.
+    public var export = ExportSettings()
 
     public enum Consumed: String, Sendable, CaseIterable { case archive, delete }
 

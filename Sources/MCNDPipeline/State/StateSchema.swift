@@ -70,6 +70,7 @@ enum StateSchema {
                 CREATE INDEX examples_label ON examples(label_idx);
                 """)
         }
+        migrator.registerMigration("model-lifecycle", migrate: ModelLifecycleSchema.migrate)
         return migrator
     }
 }
