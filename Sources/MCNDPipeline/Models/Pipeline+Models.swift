@@ -17,12 +17,13 @@ extension Pipeline {
             let model = try store.servingModel()
             context.serving = model
             swapped = true
-            if let model {
-                context.logger.info("serving model \(model.version)")
-                ServingExport(context: context).write(model)
-            }
+            if let model { context.logger.info("serving model \(model.version)") }
         }
         let changes = try store.pendingModelChanges()
+        // A pin made while no daemon ran is already in `serving` (read at open), but not exported yet.
+        if swapped || changes.contains(where: { $0.event != .unpinned }), let model = context.serving {
+            ServingExport(context: context).write(model)
+        }
         for change in changes {
             context.emit(change.event.rawValue) { line in
                 line.add("model_version", change.version)
