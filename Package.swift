@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift file.
@@ -29,12 +30,17 @@ let package = Package(
 
         // The network, its trainer, the model file and the IDX dataset reader.
         .target(name: "MCNDModel", dependencies: ["CDNNL", "CZlib", "MCNDFileSystem"]),
+        // A model as an ONNX graph and a Triton repository entry; the ONNX messages are
+        // generated from Proto/onnx_subset.proto (README: regenerating them).
+        .target(name: "MCNDExport", dependencies: [
+            "MCNDFileSystem", "MCNDModel", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["Proto"]),
         // PNG decoding, normalization and encoding.
         .target(name: "MCNDImaging", dependencies: ["CLibPNG", "MCNDFileSystem", "MCNDModel"]),
 
         // Inbox → state → training → outbox: the pipeline `--once`, the daemon and the tests share.
         .target(name: "MCNDPipeline", dependencies: [
-            "MCNDFileSystem", "MCNDModel", "MCNDImaging",
+            "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDExport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -50,7 +56,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "mcnd", dependencies: [
-            "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon",
+            "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon", "MCNDExport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

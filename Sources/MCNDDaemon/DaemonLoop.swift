@@ -44,7 +44,7 @@ struct DaemonLoop {
     }
 
     mutating func handle(_ event: DaemonEvent) throws {
-        var rescan = false
+        var rescan = false, swapped = false
         switch event {
         case .inboxChanged:
             scheduler.inboxChanged()
@@ -55,6 +55,7 @@ struct DaemonLoop {
         case .tick:
             rescan = timers.rescanDue(watch: pipeline.configuration.watch, polling: polling, leftovers: leftovers)
             if timers.watchdogPingDue() { notifier.notify("WATCHDOG=1") }
+            swapped = applyModelChanges()
         case .trainingFinished(let result):
             training = false
             switch result {
@@ -74,7 +75,7 @@ struct DaemonLoop {
         case .reload, .shutdown:
             break
         }
-        var changed = false
+        var changed = swapped
         if case .trainingFinished = event { changed = true }
         if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
         if moveRetry.isDue(now: now, waiting: pipeline.waitingToMove) { try retryMoves(now: now); changed = true }

@@ -37,6 +37,7 @@ public final class Pipeline {
         logger.info("math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)")
         context = try Self.open(layout, directory, configuration, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
                                 whileBusy: whileBusy)
+        try applyModelChanges()
     }
 
     private static func open(_ layout: RootLayout, _ root: Directory, _ configuration: MCNDConfiguration, _ logger: Logger,

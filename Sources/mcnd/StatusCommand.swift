@@ -56,6 +56,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let m = s.model {
             let accuracy = m.metrics["val_accuracy"].map { String(format: "%.4f", $0) } ?? "n/a"
             print("model: version \(m.version) (\(m.created)), \(m.labels.count) labels, val_accuracy \(accuracy)")
+            if let p = s.pinned { print("pinned: version \(p.version) since \(p.since); new runs are recorded but do not replace it (`mcnd models unpin`)") }
         } else {
             print("model: none yet")
         }

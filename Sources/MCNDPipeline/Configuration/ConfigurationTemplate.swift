@@ -67,5 +67,8 @@ public enum ConfigurationTemplate {
       poll_seconds: 2
       rescan_seconds: 60
 
+    export:
+      onnx_dir: ""          # a Triton model repository the serving model is exported to on every change; "" = off
+
     """
 }

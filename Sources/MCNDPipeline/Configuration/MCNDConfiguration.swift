@@ -32,6 +32,8 @@ public struct MCNDConfiguration: Sendable, Equatable {
 
     /// The daemon's watching. Keys `watch.*`.
     public var watch = WatchSettings()
+    /// Where the serving model is exported. Keys `export.*`.
+    public var export = ExportSettings()
 
     public enum Consumed: String, Sendable, CaseIterable { case archive, delete }
 

@@ -91,10 +91,10 @@ struct TrainingStage: Sendable {
             }
             return TrainingSummary(outcome: .notDue, run: run, mode: mode, reason: "interrupted")
         } catch let error as PipelineError {
-            try? store.finishRun(run, outcome: "failed", reason: error.description, model: nil, promote: false)
+            _ = try? store.finishRun(run, outcome: "failed", reason: error.description, model: nil, promote: false)
             throw error
         } catch {
-            try? store.finishRun(run, outcome: "failed", reason: "\(error)", model: nil, promote: false)
+            _ = try? store.finishRun(run, outcome: "failed", reason: "\(error)", model: nil, promote: false)
             throw .badConfiguration("training failed: \(error)")
         }
         LossChart(run: Int(run), mode: mode, reports: reports).write(to: RootLayout.Name.lossChart, in: context.root, logger: context.logger)
@@ -147,9 +147,13 @@ struct TrainingStage: Sendable {
             model = ModelFile(version: try context.store.nextModelVersion(), labels: data.labels, input: input, options: options,
                               metrics: metrics, created: Timestamp.now(), weights: result.weights)
         }
-        let promote = summary.outcome == .notDue && model != nil
+        var promote = summary.outcome == .notDue && model != nil
         if promote { summary.outcome = .promoted }
-        try context.store.finishRun(run, outcome: summary.outcome.rawValue, reason: reason, model: model, promote: promote)
+        if let pinned = try context.store.finishRun(run, outcome: summary.outcome.rawValue, reason: reason, model: model, promote: promote) {
+            // Recorded, not promoted: `mcnd models pin` holds the serving model.
+            (promote, summary.outcome, reason) = (false, .keptServing, ModelLifecycleSchema.pinnedReason(pinned))
+            summary.reason = reason
+        }
         if promote, let model {
             summary.modelVersion = model.version
             let file = context.layout.path(RootLayout.Name.model(model.version))
@@ -158,6 +162,7 @@ struct TrainingStage: Sendable {
                 context.logger.error("cannot export \(file): \(error)")
             }
             context.serving = model
+            ServingExport(context: context).write(model)
             try context.store.setMeta("waiting_for_model", nil)
             context.emit("model_promoted") { line in
                 line.add("run", Int(run)); line.add("model_version", model.version)

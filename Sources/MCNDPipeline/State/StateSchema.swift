@@ -92,6 +92,7 @@ enum StateSchema {
                 CREATE UNIQUE INDEX journal_source ON journal(source);
                 """)
         }
+        migrator.registerMigration("model-lifecycle", migrate: ModelLifecycleSchema.migrate)
         return migrator
     }
 }

@@ -21,6 +21,8 @@ public struct StateStatus: Sendable, Codable {
     public var examplesPerLabel: [String: Int]
     public var examples: Int
     public var lastRun: Run?
+    /// The pinned model (`mcnd models pin`): new runs do not replace it.
+    public var pinned: ModelPin?
 }
 
 extension StateStore {
@@ -42,7 +44,8 @@ extension StateStore {
                 StateStatus.Run(id: $0["id"], mode: $0["mode"], started: $0["started"], finished: $0["finished"],
                                 outcome: $0["outcome"], reason: $0["reason"])
             }
-            return StateStatus(model: model, examplesPerLabel: counts, examples: counts.values.reduce(0, +), lastRun: run)
+            let pinned = try Row.fetchOne(db, sql: "SELECT version, pinned FROM model_pin WHERE id = 1").map { ModelPin(version: $0["version"], since: $0["pinned"]) }
+            return StateStatus(model: model, examplesPerLabel: counts, examples: counts.values.reduce(0, +), lastRun: run, pinned: pinned)
         }
     }
 }

@@ -135,9 +135,15 @@ extension StateStore {
         }
     }
 
-    /// Ends a run; with `model`, stores it and, when `promote`, makes it the serving one.
-    public func finishRun(_ run: Int64, outcome: String, reason: String?, model: ModelFile?, promote: Bool) throws(PipelineError) {
+    /// Ends a run; with `model`, stores it and, when `promote`, makes it the serving one,
+    /// unless a model is pinned: then the run is kept_serving and the pinned version is returned.
+    @discardableResult
+    public func finishRun(_ run: Int64, outcome: String, reason: String?, model: ModelFile?, promote: Bool) throws(PipelineError) -> Int? {
         try write { db in
+            var (outcome, reason, promote) = (outcome, reason, promote)
+            // Checked in the transaction that promotes, so a pin made during the run holds.
+            let pinned = promote ? try ModelLifecycleSchema.pinnedVersion(db) : nil
+            if let pinned { (outcome, reason, promote) = ("kept_serving", ModelLifecycleSchema.pinnedReason(pinned), false) }
             var version: Int?
             if let model {
                 version = model.version
@@ -154,6 +160,7 @@ extension StateStore {
             }
             try db.execute(sql: "UPDATE runs SET finished = ?, outcome = ?, reason = ?, model_version = ? WHERE id = ?",
                            arguments: [Timestamp.now(), outcome, reason, version, run])
+            return pinned
         }
     }
 
