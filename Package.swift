@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "mcnd",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mcnd", targets: ["mcnd"]),
     ],

@@ -4,7 +4,7 @@ import MCNDModel
 import Testing
 
 extension EndToEnd {
-    /// DESIGN.md: every input file ends in exactly one of a prediction line, an
+    /// The README's exactly-once promise: every input file ends in exactly one of a prediction line, an
     /// example in the dataset, a rejection event — never two, never none, also
     /// across `kill -9` and restarts. Each trial SIGKILLs `mcnd --once` at a
     /// random moment of a run over a mixed inbox (ingest, an incremental

@@ -128,7 +128,7 @@ struct GradientCheckTests {
     }
 
     /// An independent Double-precision MultiClassNetwork: only the forward
-    /// pass and the objective, written from the formulas in DESIGN.md.
+    /// pass and the objective, written from the formulas in the README (the book's network).
     struct ReferenceNetwork {
         let inputs: Int, units: Int, classes: Int
         /// W1 (inputs×units), b1, W2 (units×classes), b2; row-major.

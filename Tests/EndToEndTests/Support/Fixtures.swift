@@ -214,7 +214,7 @@ enum JSONLines {
     }
 }
 
-/// The outbox lines the tests read, with the keys DESIGN.md promises.
+/// The outbox lines the tests read, with the keys the README documents.
 struct PredictionRecord: Decodable, Equatable {
     var file: String
     var sha256: String
