@@ -24,6 +24,10 @@ struct DaemonLoop {
     private var leftovers = false
     private var waitingForModel = false
     private var lastStatus = ""
+    /// The metrics textfile is rewritten this often (and after each pass that changed something).
+    static let metricsSeconds = 5.0
+    private var lastMetrics = 0.0
+    private var pendingFiles = 0
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
          pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?) {
@@ -71,6 +75,10 @@ struct DaemonLoop {
         if startTrainingIfDue(now: now) { changed = true }
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
+        if changed || now - lastMetrics >= Self.metricsSeconds {
+            pipeline.writeMetricsLogging(pending: pendingFiles)
+            lastMetrics = now
+        }
     }
 
     /// One pass: scan (the whole inbox, or only the files inotify named),
@@ -92,6 +100,7 @@ struct DaemonLoop {
             let left = scan.unsettled > 0 || ingest.deferred > 0 || (predict.waiting > 0 && !waiting)
             waitingForModel = rescan ? waiting : (waitingForModel || waiting)
             leftovers = rescan ? left : (leftovers || left)
+            if rescan { pendingFiles = scan.unsettled + ingest.deferred + predict.waiting }
         } catch {
             if case .corruptState = error { throw error }
             logger.error("\(error); retrying")

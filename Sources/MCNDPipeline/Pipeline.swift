@@ -50,6 +50,7 @@ public final class Pipeline {
         summary.ingest = try ingest(scan.entries)
         summary.training = try train(request)
         summary.predict = try predict(scan.entries)
+        writeMetricsLogging(pending: summary.pending)
         return summary
     }
 

@@ -116,6 +116,9 @@ public enum ConfigurationLoader {
         out.watch.pollSeconds = number("watch.poll_seconds", out.watch.pollSeconds)
         out.watch.rescanSeconds = number("watch.rescan_seconds", out.watch.rescanSeconds)
 
+        out.metrics.textfile = text("metrics.textfile", out.metrics.textfile)
+        if let problem = out.metrics.problem { problems.append(problem) }
+
         if let problem = input.problem { problems.append("input: \(problem)") }
         if out.predictBatch < 1 || out.ingestBatch < 1 { problems.append("predict_batch and ingest_batch must be at least 1") }
         if out.settleSeconds < 0 { problems.append("settle_seconds must not be negative") }

@@ -55,5 +55,8 @@ public enum ConfigurationTemplate {
       poll_seconds: 2
       rescan_seconds: 60
 
+    metrics:
+      textfile: outbox/mcnd.prom  # Prometheus textfile; relative to the root or absolute; "" = none
+
     """
 }

@@ -26,6 +26,9 @@ public struct MCNDConfiguration: Sendable, Equatable {
     /// The daemon's watching. Keys `watch.*`.
     public var watch = WatchSettings()
 
+    /// The Prometheus textfile. Keys `metrics.*`.
+    public var metrics = MetricsSettings()
+
     public enum Consumed: String, Sendable, CaseIterable { case archive, delete }
 
     public init() {}
