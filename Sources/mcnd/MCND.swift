@@ -25,7 +25,7 @@ struct MCND: AsyncParsableCommand {
     func run() async throws {
         let configuration: MCNDConfiguration
         do { configuration = try await options.configuration() } catch { throw fail(error) }
-        let logger = Logger(label: "mcnd")
+        let logger = MCNDLog.logger()
         if once {
             do {
                 let pipeline = try Pipeline(root: options.resolvedRoot, configuration: configuration, logger: logger)
