@@ -32,6 +32,10 @@ struct DaemonLoop {
         let d = clock.monotonic() - started
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
+    /// The metrics textfile is rewritten this often (and after each pass that changed something).
+    static let metricsSeconds = 5.0
+    private var lastMetrics = 0.0
+    private var pendingFiles = 0
 
     init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
          pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?, clock: any DaemonClock = SystemClock()) {
@@ -82,6 +86,10 @@ struct DaemonLoop {
         if startTrainingIfDue() { changed = true }
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
+        if changed || now - lastMetrics >= Self.metricsSeconds {
+            pipeline.writeMetricsLogging(pending: pendingFiles)
+            lastMetrics = now
+        }
     }
 
     /// One pass: scan (the whole inbox, or only the files inotify named),
@@ -109,6 +117,7 @@ struct DaemonLoop {
                 stateBusy = false
                 logger.info("the state database is free again")
             }
+            if rescan { pendingFiles = scan.unsettled + ingest.deferred + predict.waiting }
         } catch {
             if case .corruptState = error { throw error }
             if error.isStateBusy {

@@ -75,6 +75,7 @@ public final class Pipeline {
         summary.training = try train(request)
         summary.predict = try predict(scan.entries)
         summary.waitingToMove = context.writer.waiting.perFolder
+        writeMetricsLogging(pending: summary.pending)
         return summary
     }
 

@@ -15,8 +15,8 @@ struct MCND: AsyncParsableCommand {
             Without a subcommand, mcnd watches ROOT/inbox as a daemon until SIGTERM; \
             with --once it handles what is in the inbox and exits.
             """,
-        subcommands: [InitCommand.self, StatusCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self, ImportIDXCommand.self,
-                      ModelsCommand.self])
+        subcommands: [InitCommand.self, StatusCommand.self, ReportCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self,
+                      ImportIDXCommand.self, ModelsCommand.self])
 
     @OptionGroup var options: RootOptions
 
@@ -26,7 +26,7 @@ struct MCND: AsyncParsableCommand {
     func run() async throws {
         let configuration: MCNDConfiguration
         do { configuration = try await options.configuration() } catch { throw fail(error) }
-        let logger = Logger(label: "mcnd")
+        let logger = MCNDLog.logger()
         if once {
             do {
                 let pipeline = try Pipeline(root: options.resolvedRoot, configuration: configuration, logger: logger)

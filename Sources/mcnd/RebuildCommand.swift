@@ -17,7 +17,7 @@ struct RebuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let s = try Pipeline.rebuild(root: options.resolvedRoot, configuration: try await options.configuration(), logger: Logger(label: "mcnd"))
+            let s = try Pipeline.rebuild(root: options.resolvedRoot, configuration: try await options.configuration(), logger: MCNDLog.logger())
             print("rebuilt: \(s.examples) examples from archive/labeled/"
                   + (s.setAside.map { "; the old database is \($0)" } ?? "")
                   + (s.conflicts > 0 ? "; \(s.conflicts) conflicting duplicates skipped" : "")

@@ -13,7 +13,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let pipeline = try Pipeline(root: options.resolvedRoot, configuration: try await options.configuration(), logger: Logger(label: "mcnd"))
+            let pipeline = try Pipeline(root: options.resolvedRoot, configuration: try await options.configuration(), logger: MCNDLog.logger())
             let summary = try pipeline.once(train: full ? .full : .always)
             print(OnceReport(summary).text)
         } catch {

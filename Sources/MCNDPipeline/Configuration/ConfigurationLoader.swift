@@ -123,6 +123,8 @@ public enum ConfigurationLoader {
         out.watch.rescanSeconds = number("watch.rescan_seconds", out.watch.rescanSeconds)
 
         out.export.onnxDirectory = text("export.onnx_dir", out.export.onnxDirectory)
+        out.metrics.textfile = text("metrics.textfile", out.metrics.textfile)
+        if let problem = out.metrics.problem { problems.append(problem) }
 
         if let problem = input.problem { problems.append("input: \(problem)") }
         if out.predictBatch < 1 || out.ingestBatch < 1 { problems.append("predict_batch and ingest_batch must be at least 1") }

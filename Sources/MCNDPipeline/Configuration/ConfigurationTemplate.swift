@@ -69,6 +69,8 @@ public enum ConfigurationTemplate {
 
     export:
       onnx_dir: ""          # a Triton model repository the serving model is exported to on every change; "" = off
+    metrics:
+      textfile: outbox/mcnd.prom  # Prometheus textfile; relative to the root or absolute; "" = none
 
     """
 }

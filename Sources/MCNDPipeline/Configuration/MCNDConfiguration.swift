@@ -35,6 +35,9 @@ public struct MCNDConfiguration: Sendable, Equatable {
     /// Where the serving model is exported. Keys `export.*`.
     public var export = ExportSettings()
 
+    /// The Prometheus textfile. Keys `metrics.*`.
+    public var metrics = MetricsSettings()
+
     public enum Consumed: String, Sendable, CaseIterable { case archive, delete }
 
     public init() {}

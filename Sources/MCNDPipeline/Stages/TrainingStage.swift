@@ -74,13 +74,11 @@ struct TrainingStage: Sendable {
         context.logger.info("run \(run): \(mode), \(options.epochs) epochs, \(data.train.count) training and \(data.validation.count) validation examples")
 
         let validation = data.validation.count > 0 ? (data.validation.rows, data.validation.labels) : nil
-        var reports: [EpochReport] = []
         let result: TrainingResult
         do {
             result = try Trainer(options: options).train(
                 rows: data.train.rows, labels: data.train.labels, classes: data.labels.count,
                 validation: validation, start: start) { report in
-                    reports.append(report)
                     try writeLossLine(run: run, mode: mode, report: report, data: data)
                     if shouldStop() { throw Interrupted() }
                 }
@@ -97,9 +95,11 @@ struct TrainingStage: Sendable {
             _ = try? store.finishRun(run, outcome: "failed", reason: "\(error)", model: nil, promote: false)
             throw .badConfiguration("training failed: \(error)")
         }
-        LossChart(run: Int(run), mode: mode, reports: reports).write(to: RootLayout.Name.lossChart, in: context.root, logger: context.logger)
-        return try conclude(run: run, mode: mode, result: result, data: data, input: input, options: options,
-                            trainedEpochs: trainedEpochs + result.reports.count)
+        let summary = try conclude(run: run, mode: mode, result: result, data: data, input: input, options: options,
+                                   trainedEpochs: trainedEpochs + result.reports.count)
+        // report.html, report.json and losses.svg show this run and the model now serving.
+        ReportWriter(context: context).writeLogging(context.logger)
+        return summary
     }
 
     private func writeLossLine(run: Int64, mode: String, report: EpochReport, data: TrainingData) throws(PipelineError) {

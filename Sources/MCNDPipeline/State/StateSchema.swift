@@ -93,6 +93,12 @@ enum StateSchema {
                 """)
         }
         migrator.registerMigration("model-lifecycle", migrate: ModelLifecycleSchema.migrate)
+        migrator.registerMigration("outcome-counters") { db in
+            // Outcome counts for the metrics (OutcomeCounter); earlier outcomes are not counted.
+            try db.execute(sql: "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+            // Examples per label and split without reading the pixel rows (the metrics ask every few seconds).
+            try db.execute(sql: "CREATE INDEX examples_label_split ON examples(label_idx, split)")
+        }
         return migrator
     }
 }

@@ -162,6 +162,7 @@ public final class StateStore: Sendable {
                 entry.id = db.lastInsertedRowID
                 out.append(entry)
             }
+            try OutcomeCounter.add(journal, in: db)
             return out
         }
     }

@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+
+/// Monotonic counts of outcomes (the Prometheus counters), kept in the state so
+/// they survive restarts and `--once` passes. They are added in the same
+/// transaction as the journal entries, so a crash never counts an input twice
+/// or not at all.
+public enum OutcomeCounter {
+    public static let predictions = "predictions"
+    public static let examples = "examples"
+    public static let duplicates = "duplicates"
+    public static let conflicts = "conflicts"
+    /// `rejected:<reason>`, one per reason code.
+    public static let rejectedPrefix = "rejected:"
+
+    static func name(of entry: JournalEntry) -> String {
+        switch entry.outcome {
+        case .predicted: return predictions
+        case .example: return examples
+        case .duplicate: return duplicates
+        case .conflict: return conflicts
+        case .rejected: return rejectedPrefix + (entry.line.flatMap(reason) ?? "unknown")
+        }
+    }
+
+    private struct Reason: Decodable { var reason: String? }
+
+    /// The `reason` of a rejection's event line.
+    private static func reason(_ line: [UInt8]) -> String? {
+        (try? JSONDecoder().decode(Reason.self, from: Data(line)))?.reason
+    }
+
+    /// Adds the batch's outcomes to the counters table (inside the caller's transaction).
+    static func add(_ journal: [JournalEntry], in db: Database) throws {
+        var counts: [String: Int] = [:]
+        for entry in journal { counts[name(of: entry), default: 0] += 1 }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+            """)
+        for (name, n) in counts { try statement.execute(arguments: [name, n]) }
+    }
+}
+
+extension StateStore {
+    /// Every counter by name (`predictions`, `rejected:not_png`, …).
+    public func counters() throws(PipelineError) -> [String: Int] {
+        try read { db in
+            var out: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM counters") { out[row["name"]] = row["value"] }
+            return out
+        }
+    }
+
+    /// Rejections (and conflicts) by reason code.
+    public func rejectionsByReason() throws(PipelineError) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (name, value) in try counters() {
+            if name.hasPrefix(OutcomeCounter.rejectedPrefix) { out[String(name.dropFirst(OutcomeCounter.rejectedPrefix.count))] = value }
+            if name == OutcomeCounter.conflicts { out["conflict"] = value }
+        }
+        return out
+    }
+}
