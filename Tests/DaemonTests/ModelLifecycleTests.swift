@@ -103,6 +103,10 @@ struct ModelLifecycleTests {
         #expect(records.filter { $0["pinned"] as? Bool == true }.map { $0["version"] as? Int } == [1])
         let status = try await Child.run(["--root", root.path, "status"], in: scratch.path)
         #expect(status.stdout.contains("pinned: version 1"), "\(status.transcript)")
+        let report = try await Child.run(["--root", root.path, "report"], in: scratch.path)
+        let page = try String(contentsOfFile: root.path + "/outbox/report.json", encoding: .utf8)
+        let model = (try JSONSerialization.jsonObject(with: Data(page.utf8)) as? [String: Any])?["model"] as? [String: Any]
+        #expect(model?["version"] as? Int == 1 && model?["pinned_since"] is String, "the report says model 1 is pinned: \(report.transcript)")
 
         _ = try await Self.models(root, scratch, ["unpin"])
         let again = try await Child.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], in: scratch.path)

@@ -14,6 +14,8 @@ public struct ReportData: Sendable, Codable, Equatable {
         public var promoted: String?
         public var run: Int64?
         public var runMode: String?
+        /// Set while an operator has pinned this version (`mcnd models pin`): new runs do not replace it.
+        public var pinnedSince: String?
     }
     public struct LabelCount: Sendable, Codable, Equatable {
         public var label: String

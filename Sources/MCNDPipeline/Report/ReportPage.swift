@@ -54,7 +54,7 @@ struct ReportPage {
             ["validation accuracy (at training)", HTML.number(m.valAccuracy)],
             ["trained", HTML.escape(m.created) + (m.run.map { " by run \($0)" } ?? "") + (m.runMode.map { " (\($0))" } ?? "")],
             ["promoted", HTML.escape(m.promoted ?? "–")],
-        ]
+        ] + (m.pinnedSince.map { [["pinned", "since " + HTML.escape($0) + " (`mcnd models unpin` lets new models serve)"]] } ?? [])
         var counts = report.examples.map { [HTML.escape($0.label), "\($0.train)", "\($0.validation)"] }
         counts.append(["total", "\(report.examples.reduce(0) { $0 + $1.train })", "\(report.examples.reduce(0) { $0 + $1.validation })"])
         return section(.model, "Serving model", table([], rows, leftColumns: 2) + "<p>Examples in the state now:</p>" + table(["label", "training", "validation"], counts))
