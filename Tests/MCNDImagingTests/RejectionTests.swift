@@ -44,8 +44,8 @@ import Testing
         #expect(Self.rejection(png) == nil)
     }
 
-    @Test func truncatedCorpusFile() throws {
-        guard Corpus.available else { print("skipped: no shared corpus"); return }
+    @Test(.enabled(if: Corpus.available, "the shared PNG corpus (../shared/testdata/png) is not beside the repo"))
+    func truncatedCorpusFile() throws {
         let png = try Corpus.bytes("pngsuite/basn6a08.png")
         for length in [9, 20, 33, 40, png.count / 2, png.count - 13, png.count - 1] {
             #expect(Self.rejection(Array(png.prefix(length)))?.code == "truncated", "prefix \(length)")
@@ -122,8 +122,8 @@ import Testing
         #expect(header == PNGHeader(width: 10, height: 10, layout: .rgb, sixteenBit: false, palette: false))
     }
 
-    @Test func crashersAndBadPalettesAreHandled() throws {
-        guard Corpus.available else { print("skipped: no shared corpus"); return }
+    @Test(.enabled(if: Corpus.available, "the shared PNG corpus (../shared/testdata/png) is not beside the repo"))
+    func crashersAndBadPalettesAreHandled() throws {
         let files = Corpus.files(in: "libpng-testpngs/crashers") + Corpus.files(in: "libpng-testpngs/badpal")
         #expect(files.count >= 30)
         var rejected = 0
