@@ -77,6 +77,6 @@ let package = Package(
         // The power-loss test's FUSE file system is a Python script beside its Swift driver.
         .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"], exclude: ["Support/PowerCutFS"]),
         .testTarget(name: "DaemonTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"]),
-        .testTarget(name: "FaultTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"]),
+        .testTarget(name: "FaultTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

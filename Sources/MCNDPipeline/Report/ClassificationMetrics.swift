@@ -27,22 +27,30 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
     public var accuracy: Double
     public var rows: Int
 
+    /// Above this many labels the matrix is left out (`confusion` empty): it
+    /// would be labels² cells; the per-class scores are still all there.
+    public static let matrixLabelLimit = 100
+
     public init(labels: [String], truth: [Int], predicted: [Int]) {
         precondition(truth.count == predicted.count, "one prediction per row")
         let k = labels.count
-        var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-        for (t, p) in zip(truth, predicted) where t < k && p < k { confusion[t][p] += 1 }
+        // Counted in O(rows + labels): a root may have thousands of labels.
+        var truePositives = [Int](repeating: 0, count: k), support = [Int](repeating: 0, count: k)
+        var predictedAs = [Int](repeating: 0, count: k)
+        var confusion = k <= Self.matrixLabelLimit ? [[Int]](repeating: [Int](repeating: 0, count: k), count: k) : []
+        for (t, p) in zip(truth, predicted) where t < k && p < k {
+            support[t] += 1; predictedAs[p] += 1
+            if t == p { truePositives[t] += 1 }
+            if !confusion.isEmpty { confusion[t][p] += 1 }
+        }
         var scores: [ClassScore] = []
         var occurring: [Int] = []
         for c in 0..<k {
-            let tp = confusion[c][c]
-            let support = confusion[c].reduce(0, +)
-            let predictedAs = confusion.reduce(0) { $0 + $1[c] }
-            let precision = predictedAs > 0 ? Double(tp) / Double(predictedAs) : 0
-            let recall = support > 0 ? Double(tp) / Double(support) : 0
+            let precision = predictedAs[c] > 0 ? Double(truePositives[c]) / Double(predictedAs[c]) : 0
+            let recall = support[c] > 0 ? Double(truePositives[c]) / Double(support[c]) : 0
             let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-            scores.append(ClassScore(label: labels[c], precision: precision, recall: recall, f1: f1, support: support))
-            if support > 0 || predictedAs > 0 { occurring.append(c) }
+            scores.append(ClassScore(label: labels[c], precision: precision, recall: recall, f1: f1, support: support[c]))
+            if support[c] > 0 || predictedAs[c] > 0 { occurring.append(c) }
         }
         let total = scores.reduce(0) { $0 + $1.support }
         func average(_ weight: (ClassScore) -> Double) -> Average {
@@ -59,6 +67,6 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
         self.macro = average { _ in 1 }
         self.weighted = average { Double($0.support) }
         self.rows = total
-        self.accuracy = total > 0 ? Double((0..<k).reduce(0) { $0 + confusion[$1][$1] }) / Double(total) : 0
+        self.accuracy = total > 0 ? Double(truePositives.reduce(0, +)) / Double(total) : 0
     }
 }

@@ -75,6 +75,10 @@ struct ReportPage {
         guard let e = report.evaluation else { return section(.confusion, "Confusion matrix", "<p>No model or no validation rows yet.</p>") }
         let m = e.metrics
         var out = "<p>Model \(e.modelVersion) on the \(m.rows) validation rows in the state now (accuracy \(HTML.number(m.accuracy))). "
+        if m.confusion.isEmpty && !m.labels.isEmpty {
+            out += "With \(m.labels.count) labels the matrix is left out (more than \(ClassificationMetrics.matrixLabelLimit)); the per-class table has every label.</p>\n"
+            return section(.confusion, "Confusion matrix", out)
+        }
         out += "Rows are true labels, columns predicted ones; shading is the row's share, the diagonal is outlined.</p>\n"
         out += "<div class=\"scroll\"><table class=\"cm\"><tr><th class=\"l\">true \\ predicted</th>"
         for label in m.labels { out += "<th>\(HTML.escape(label))</th>" }
