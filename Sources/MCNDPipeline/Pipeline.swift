@@ -118,8 +118,12 @@ public final class Pipeline {
         return last.lastExampleId < newest
     }
 
+    /// Re-scores the review queue first when a newer model serves (RescoreStage).
     public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
-        try PredictStage(context: context, closed: closed).run(entries)
+        let rescored = try RescoreStage(context: context).run()
+        var summary = try PredictStage(context: context, closed: closed).run(entries)
+        summary.rescored = rescored
+        return summary
     }
 
     /// Appends an event line (`started`, `stopped`, …).
@@ -144,5 +148,6 @@ public final class Pipeline {
         try context.predictions.reopen()
         try context.losses.reopen()
         try context.events.reopen()
+        try context.rescored.reopen()
     }
 }

@@ -20,6 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
         var pendingLabeled: Int
         /// Truncated files left for their writer to finish (incomplete_grace_seconds).
         var incomplete: Int
+        var review: ReviewStatus
     }
 
     func run() async throws {
@@ -36,7 +37,7 @@ struct StatusCommand: AsyncParsableCommand {
             report = Report(root: layout.root, status: try store.status(),
                             pending: scan.entries.filter { !$0.isLabeled }.count,
                             pendingLabeled: scan.entries.filter(\.isLabeled).count,
-                            incomplete: try store.incompleteCount(present: scan.entries))
+                            incomplete: try store.incompleteCount(present: scan.entries), review: try store.reviewStatus())
         } catch {
             throw fail(error)
         }
@@ -60,6 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
         if report.incomplete > 0 {
             print("incomplete: \(report.incomplete) still being written (left in the inbox, see incomplete_grace_seconds)")
         }
+        print(ReviewStatusText(report.review).text, terminator: "")
         if let r = s.lastRun {
             print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))
         }

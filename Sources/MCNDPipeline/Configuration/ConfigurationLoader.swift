@@ -118,6 +118,11 @@ public enum ConfigurationLoader {
         out.watch.pollSeconds = number("watch.poll_seconds", out.watch.pollSeconds)
         out.watch.rescanSeconds = number("watch.rescan_seconds", out.watch.rescanSeconds)
 
+        out.review.targetPrecision = number("review.target_precision", out.review.targetPrecision)
+        out.review.auditFraction = number("review.audit_fraction", out.review.auditFraction)
+        out.review.minimumSupport = integer("review.min_support", out.review.minimumSupport)
+        problems += out.review.problems
+
         if let problem = input.problem { problems.append("input: \(problem)") }
         if out.predictBatch < 1 || out.ingestBatch < 1 { problems.append("predict_batch and ingest_batch must be at least 1") }
         if out.settleSeconds < 0 { problems.append("settle_seconds must not be negative") }

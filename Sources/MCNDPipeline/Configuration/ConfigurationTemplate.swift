@@ -63,5 +63,13 @@ public enum ConfigurationTemplate {
       poll_seconds: 2
       rescan_seconds: 60
 
+    review:
+      # Predictions less sure than their class's threshold go to review/<label>/
+      # for a person; thresholds are chosen at each promotion so that the
+      # accepted ones are right this often. 0 turns review off.
+      target_precision: 0.95
+      audit_fraction: 0.02  # share of confident predictions sent to review too, to check them
+      min_support: 50       # fewer validation rows of a class: one threshold for all classes
+
     """
 }

@@ -31,6 +31,8 @@ public struct MCNDConfiguration: Sendable, Equatable {
 
     /// The daemon's watching. Keys `watch.*`.
     public var watch = WatchSettings()
+    /// Doubtful predictions to a person. Keys `review.*`.
+    public var review = ReviewSettings()
 
     public enum Consumed: String, Sendable, CaseIterable { case archive, delete }
 

@@ -35,7 +35,8 @@ final class OutcomeWriter {
             }
             entries.append(entry)
         }
-        let journal = try store.commit(examples: examples, journal: entries, validationFraction: validationFraction)
+        let journal = try store.commit(examples: examples, journal: entries, reviews: outcomes.compactMap(\.review),
+                                       validationFraction: validationFraction)
         try finish(journal, verifyLines: false)
     }
 

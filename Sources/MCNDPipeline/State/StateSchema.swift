@@ -81,6 +81,10 @@ enum StateSchema {
                     first_seen TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("review") { db in
+            // Predictions routed to review/ and what became of them (StateStore+Review.swift).
+            try db.execute(sql: StateStore.reviewSchema)
+        }
         return migrator
     }
 }

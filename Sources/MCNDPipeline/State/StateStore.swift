@@ -135,6 +135,12 @@ public final class StateStore: Sendable {
     /// In one transaction: the new examples (and their labels) and the journal
     /// entries of the batch. Returns the entries with their ids.
     public func commit(examples: [NewExample], journal: [JournalEntry], validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
+        try commit(examples: examples, journal: journal, reviews: [], validationFraction: validationFraction)
+    }
+
+    /// … and the review queue's changes of the batch (StateStore+Review.swift).
+    func commit(examples: [NewExample], journal: [JournalEntry], reviews: [ReviewChange],
+                validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
         let now = Timestamp.now()
         return try write { db in
             // Statements compiled once per connection (cachedStatement), not once per row.
@@ -160,6 +166,7 @@ public final class StateStore: Sendable {
                 entry.id = db.lastInsertedRowID
                 out.append(entry)
             }
+            try Self.apply(reviews, db, now: now)
             return out
         }
     }
