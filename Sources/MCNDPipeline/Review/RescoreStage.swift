@@ -43,8 +43,9 @@ struct RescoreStage {
                     }
                     continue
                 }
-                guard read.identity.text == item.identity, PipelineContext.sha256(read.bytes) == item.sha256,
-                      let rows = try? normalizer.normalize(png: read.bytes) else {
+                // Touched means changed: the content decides, not the inode (a root
+                // copied or restored from a backup has new inodes, the same files).
+                guard PipelineContext.sha256(read.bytes) == item.sha256, let rows = try? normalizer.normalize(png: read.bytes) else {
                     try context.store.updateReview(id, status: .touched)
                     continue
                 }
