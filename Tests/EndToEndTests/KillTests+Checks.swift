@@ -138,10 +138,13 @@ extension EndToEnd.KillTests {
         for (file, e) in rejections { problems.append("\(e.count) rejected events for \(file), which is not an input") }
         for (file, e) in conflicts { problems.append("\(e.count) conflict events for \(file), which is not an input") }
 
-        // The template's review files: re-scored once (one rescored.jsonl line, moved
-        // to archive/predicted/) or still waiting in review/ with none.
+        // The review files — the template's, and the requests routed there (the daemon
+        // predicts with the template's model before its run promotes a new one): re-scored
+        // once (one rescored.jsonl line, moved to archive/predicted/) or still waiting in review/ with none.
         let rescored = records(RescoredRecord.self, "rescored.jsonl", after: template.rescoredLines)
-        for file in template.review {
+        let candidates = review.union(template.review)
+        review = []
+        for file in candidates {
             let lines = rescored.filter { $0.movedFrom == "review/" + file }
             switch lines.count {
             case 0: review.insert(file)
@@ -149,7 +152,7 @@ extension EndToEnd.KillTests {
             default: problems.append("review/\(file): \(lines.count) rescored lines, expected at most 1")
             }
         }
-        if rescored.count != Set(rescored.map(\.movedFrom)).count || !rescored.allSatisfy({ template.review.contains(String($0.movedFrom.dropFirst(7))) }) {
+        if rescored.count != Set(rescored.map(\.movedFrom)).count || !rescored.allSatisfy({ candidates.contains(String($0.movedFrom.dropFirst(7))) }) {
             problems.append("rescored.jsonl has lines for other files or twice: \(rescored.map(\.movedFrom))")
         }
         let reviewed = Set(Files.regularFiles(under: URL(fileURLWithPath: root + "/review")))
