@@ -137,7 +137,10 @@ extension Directory {
                 if code.rawValue != 0 { throw FileSystemError(.list, name, code) }
                 return out
             }
-            let entry: [UInt8] = withUnsafeBytes(of: item.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            // The name in place: `item.pointee` would copy a whole `struct dirent`,
+            // reading past a short last record at the end of libc's buffer (SIGSEGV).
+            let name = UnsafeRawPointer(item) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let entry = Array(UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self))))
             if entry == [UInt8(ascii: ".")] || entry == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
             let kind: FileStatus.Kind?
             switch Int32(item.pointee.d_type) {

@@ -126,8 +126,12 @@ public final class Pipeline {
         return last.lastExampleId < newest
     }
 
+    /// Re-scores the review queue first when a newer model serves (RescoreStage).
     public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
-        try PredictStage(context: context, closed: closed).run(try context.writer.undecided(entries))
+        let rescored = try RescoreStage(context: context).run()
+        var summary = try PredictStage(context: context, closed: closed).run(try context.writer.undecided(entries))
+        summary.rescored = rescored
+        return summary
     }
 
     /// Inputs whose outcome is recorded but whose folder mcnd may not change: they wait to be moved.
@@ -158,5 +162,6 @@ public final class Pipeline {
         try context.predictions.reopen()
         try context.losses.reopen()
         try context.events.reopen()
+        try context.rescored.reopen()
     }
 }

@@ -71,6 +71,8 @@ struct OnceReport {
         case .keptServing, .diverged: parts.append("training: run \(t.run!) (\(t.mode!)) \(t.outcome.rawValue): \(t.reason ?? "")")
         }
         parts.append("predicted \(p.predicted)")
+        if p.reviewed > 0 { parts.append("to review \(p.reviewed) (unfamiliar \(p.unfamiliar), audit \(p.audited))") }
+        if p.rescored > 0 { parts.append("rescored \(p.rescored)") }
         if p.waiting > 0 { parts.append("waiting \(p.waiting)") }
         if i.incomplete + p.incomplete > 0 { parts.append("incomplete \(i.incomplete + p.incomplete)") }
         if summary.unsettled > 0 { parts.append("not settled yet \(summary.unsettled)") }

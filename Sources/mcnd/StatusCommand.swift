@@ -22,6 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
         var incomplete: Int
         /// Inputs done but not moved (their folder is not writable by mcnd), per folder.
         var waitingToMove: [String: Int]
+        var review: ReviewStatus
     }
 
     func run() async throws {
@@ -41,7 +42,7 @@ struct StatusCommand: AsyncParsableCommand {
                             pending: entries.filter { !$0.isLabeled }.count,
                             pendingLabeled: entries.filter(\.isLabeled).count,
                             incomplete: try store.incompleteCount(present: scan.entries),
-                            waitingToMove: try store.waitingToMove())
+                            waitingToMove: try store.waitingToMove(), review: try store.reviewStatus())
         } catch {
             throw fail(error)
         }
@@ -69,6 +70,7 @@ struct StatusCommand: AsyncParsableCommand {
         for (folder, n) in report.waitingToMove.sorted(by: { $0.key < $1.key }) {
             print("waiting to be moved: \(n) in \(folder) (done, but mcnd may not change the folder; see events.jsonl)")
         }
+        print(ReviewStatusText(report.review).text, terminator: "")
         if let r = s.lastRun {
             print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))
         }

@@ -25,6 +25,8 @@ struct DaemonTests {
         let daemon = try Daemon(root: root, scratch: scratch, settings: [
             "settle_seconds=1", "train.quiet_seconds=\(quiet)", "train.min_interval_seconds=0",
             "train.epochs=5", "train.incremental_epochs=2",
+            // Every request to archive/predicted/ (the review loop has its own tests).
+            "review.target_precision=0",
         ], environment: ["WATCHDOG_USEC": "400000"])
         try await daemon.ready()
         #expect(try await daemon.notify.wait(timeout: 20) { $0.hasPrefix("STATUS=") && $0.contains("no model yet") } != nil,
@@ -160,7 +162,7 @@ struct DaemonTests {
             names.append(name)
         }
 
-        let daemon = try Daemon(root: root, scratch: scratch, settings: ["train.epochs=3"])
+        let daemon = try Daemon(root: root, scratch: scratch, settings: ["train.epochs=3", "review.target_precision=0"])
         try await daemon.ready()
         let start = monotonic()
         for name in names { try Files.move("\(staging)/\(name)", to: "\(root.inbox)/\(name)") }

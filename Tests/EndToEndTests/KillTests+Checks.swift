@@ -7,7 +7,8 @@ import Testing
 /// the exactly-once invariant for every input.
 extension EndToEnd.KillTests {
     /// Which stage a killed run was in, from what it had written: no training
-    /// run started yet → ingest; started, not finished → training; else predict.
+    /// run started yet → ingest; started, not finished → training; finished but
+    /// no prediction line yet → rescore (the review queue goes first); else predict.
     func stage(root: String, template: Template) -> String {
         let data = FileManager.default.contents(atPath: root + "/outbox/events.jsonl") ?? Data()
         let events = data.split(separator: UInt8(ascii: "\n")).dropFirst(template.eventLines)
@@ -16,7 +17,9 @@ extension EndToEnd.KillTests {
         let started = events.filter { $0 == "run_started" }.count
         let finished = events.filter { $0 == "run_finished" }.count
         if started == 0 { return "ingest" }
-        return started > finished ? "training" : "predict"
+        if started > finished { return "training" }
+        let predictions = (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count { $0 == UInt8(ascii: "\n") }
+        return predictions > template.predictionLines ? "predict" : "rescore"
     }
 
     /// The rows of the state's `journal` table (outcomes decided, not yet finished)
@@ -65,7 +68,7 @@ extension EndToEnd.KillTests {
     func verify(root: String, template: Template, inputs: [Input], scratch: Scratch) throws -> [String] {
         var problems: [String] = []
         // Every line of every outbox file is one JSON object (no torn line).
-        for name in ["predictions.jsonl", "events.jsonl", "losses.jsonl"] {
+        for name in Self.outboxFiles {
             let data = FileManager.default.contents(atPath: root + "/outbox/" + name) ?? Data()
             guard let last = data.last else { continue }
             if last != UInt8(ascii: "\n") { problems.append("\(name) ends in a torn line") }
@@ -84,6 +87,12 @@ extension EndToEnd.KillTests {
             return data.split(separator: UInt8(ascii: "\n")).dropFirst(skip).compactMap { try? decoder.decode(T.self, from: Data($0)) }
         }
         let predictions = records(PredictionRecord.self, "predictions.jsonl", after: template.predictionLines)
+        // Where each request must be: archive/predicted/, or review/<label>/ (review/_unfamiliar/) as its line says.
+        var placeOf: [String: String] = [:]
+        for r in records(ReviewedPrediction.self, "predictions.jsonl", after: template.predictionLines) {
+            placeOf[r.file] = r.unfamiliar == true ? "review/_unfamiliar/" : r.review == true ? "review/\(r.label)/" : "archive/predicted/"
+        }
+        var review: Set<String> = []
         let events = records(EventRecord.self, "events.jsonl", after: template.eventLines)
         var predicted: [String: [PredictionRecord]] = [:]
         for p in predictions { predicted[p.file, default: []].append(p) }
@@ -92,7 +101,7 @@ extension EndToEnd.KillTests {
         for e in events where e.event == "rejected" { rejections[e.file ?? "?", default: []].append(e) }
         for e in events where e.event == "conflict" { conflicts[e.file ?? "?", default: []].append(e) }
 
-        let shas = try Files.sha256(inputs.filter { $0.fate == .predicted }.map { root + "/archive/predicted/" + $0.relative }
+        let shas = try Files.sha256(inputs.filter { $0.fate == .predicted }.map { root + "/" + (placeOf[$0.relative] ?? "?/") + $0.relative }
             .filter { Files.exists($0) })
         var archive = Set(template.archive)
         var rejected: Set<String> = []
@@ -104,9 +113,10 @@ extension EndToEnd.KillTests {
             let conflicted = conflicts.removeValue(forKey: name) ?? []
             switch input.fate {
             case .predicted:
-                archive.insert("predicted/" + name)
+                let place = placeOf[name] ?? "archive/predicted/"
+                if place.hasPrefix("review/") { review.insert(String(place.dropFirst(7)) + name) } else { archive.insert("predicted/" + name) }
                 if lines.count != 1 { problems.append("\(name): \(lines.count) prediction lines, expected 1") }
-                if let sha = shas[root + "/archive/predicted/" + name], lines.contains(where: { $0.sha256 != sha }) {
+                if let sha = shas[root + "/" + place + name], lines.contains(where: { $0.sha256 != sha }) {
                     problems.append("\(name): a prediction line has sha256 \(lines.map(\.sha256)), the file has \(sha)")
                 }
             case .example(let label), .duplicate(let label):
@@ -128,6 +138,27 @@ extension EndToEnd.KillTests {
         for (file, e) in rejections { problems.append("\(e.count) rejected events for \(file), which is not an input") }
         for (file, e) in conflicts { problems.append("\(e.count) conflict events for \(file), which is not an input") }
 
+        // The review files — the template's, and the requests routed there (the daemon
+        // predicts with the template's model before its run promotes a new one): re-scored
+        // once (one rescored.jsonl line, moved to archive/predicted/) or still waiting in review/ with none.
+        let rescored = records(RescoredRecord.self, "rescored.jsonl", after: template.rescoredLines)
+        let candidates = review.union(template.review)
+        review = []
+        for file in candidates {
+            let lines = rescored.filter { $0.movedFrom == "review/" + file }
+            switch lines.count {
+            case 0: review.insert(file)
+            case 1: archive.insert(String((lines[0].movedTo ?? "?").dropFirst("archive/".count)))
+            default: problems.append("review/\(file): \(lines.count) rescored lines, expected at most 1")
+            }
+        }
+        if rescored.count != Set(rescored.map(\.movedFrom)).count || !rescored.allSatisfy({ candidates.contains(String($0.movedFrom.dropFirst(7))) }) {
+            problems.append("rescored.jsonl has lines for other files or twice: \(rescored.map(\.movedFrom))")
+        }
+        let reviewed = Set(Files.regularFiles(under: URL(fileURLWithPath: root + "/review")))
+        for missing in review.subtracting(reviewed).sorted() { problems.append("review/\(missing) is missing") }
+        for extra in reviewed.subtracting(review).sorted() { problems.append("review/\(extra) should not exist") }
+
         // Every input is in exactly one place: archive/ or rejected/, under its own name.
         let archived = Set(Files.regularFiles(under: URL(fileURLWithPath: root + "/archive")))
         for missing in archive.subtracting(archived).sorted() { problems.append("archive/\(missing) is missing") }
@@ -137,7 +168,8 @@ extension EndToEnd.KillTests {
         for extra in rejectedFiles.subtracting(rejected).sorted() { problems.append("rejected/\(extra) should not exist") }
         for left in Files.regularFiles(under: URL(fileURLWithPath: root + "/inbox")) { problems.append("inbox/\(left) was left") }
         for input in inputs {
-            let place = input.fate == .predicted ? "archive/predicted/" : (rejected.contains(input.relative) ? "rejected/" : "archive/labeled/")
+            let place = input.fate == .predicted ? placeOf[input.relative] ?? "archive/predicted/"
+                : (rejected.contains(input.relative) ? "rejected/" : "archive/labeled/")
             if let size = Files.size(root + "/" + place + input.relative), size != input.bytes.count {
                 problems.append("\(place)\(input.relative) has \(size) bytes, the input had \(input.bytes.count)")
             }

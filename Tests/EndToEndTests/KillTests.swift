@@ -14,10 +14,14 @@ extension EndToEnd {
         static let trials = 40
         static let seed: UInt64 = ProcessInfo.processInfo.environment["MCND_KILL_SEED"].flatMap { UInt64($0) } ?? 0x6d636e64
         static let incrementalEpochs = 30
+        static let outboxFiles = ["predictions.jsonl", "events.jsonl", "losses.jsonl", "rescored.jsonl"]
         /// Small batches make many journal transactions, so that kills land between and inside them.
         /// The cut-off files are final: rejected at once, without incomplete_grace_seconds.
+        /// A low target and support give the tiny template model thresholds, so that
+        /// some requests are routed to review/ and the trial's model re-scores some.
         static let options = ["--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0", "--set", "ingest_batch=3",
-                              "--set", "predict_batch=4", "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.epochs=10"]
+                              "--set", "predict_batch=4", "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.epochs=10",
+                              "--set", "review.target_precision=0.9", "--set", "review.min_support=5", "--set", "review.audit_fraction=0.1"]
 
         /// When a trial kills `mcnd --once`.
         enum Kill: CustomStringConvertible {
@@ -27,6 +31,8 @@ extension EndToEnd {
             case afterEpochs(Int, jitter: Double)
             /// Once this many prediction lines are written.
             case afterPredicted(Int, jitter: Double)
+            /// Once this many rescored.jsonl lines are written (the queue of the template's model).
+            case afterRescored(Int, jitter: Double)
             case afterSeconds(Double)
 
             var description: String {
@@ -34,6 +40,7 @@ extension EndToEnd {
                 case .afterIngested(let n, let j): String(format: "after %d labeled files + %.1f ms", n, j * 1000)
                 case .afterEpochs(let n, let j): String(format: "after epoch %d + %.1f ms", n, j * 1000)
                 case .afterPredicted(let n, let j): String(format: "after %d prediction lines + %.1f ms", n, j * 1000)
+                case .afterRescored(let n, let j): String(format: "after %d rescored lines + %.1f ms", n, j * 1000)
                 case .afterSeconds(let s): String(format: "after %.3f s", s)
                 }
             }
@@ -62,6 +69,9 @@ extension EndToEnd {
             var eventLines: Int
             var predictionLines: Int
             var lossLines: Int
+            var rescoredLines: Int
+            /// Files waiting in review/ (relative to it), each a prediction of the template's model.
+            var review: [String]
             /// sha256 → label of the examples already in the dataset.
             var examples: [String: String]
             var counts: [String: Int]
@@ -79,6 +89,8 @@ extension EndToEnd {
             let duration = calibration.firstRunSeconds
             let labeled = inputs.filter { $0.relative.contains("/") }.count
             let requests = inputs.filter { $0.fate == .predicted }.count
+            let rescored = calibration.rescored
+            #expect(rescored >= 1, "the trial's model re-scored none of the template's \(template.review.count) review files; re-scoring is not covered")
 
             var phases: [String: Int] = [:]
             var restarts = 0
@@ -92,9 +104,10 @@ extension EndToEnd {
                 // restart after a uniformly random delay (often during the recovery of the first).
                 let jitter = rng.unit() * 0.003
                 var kills: [Kill]
-                switch n % 3 {
+                switch n % 4 {
                 case 0: kills = [.afterIngested(Int(rng.next() % UInt64(labeled)), jitter: jitter)]
                 case 1: kills = [.afterEpochs(1 + Int(rng.next() % UInt64(Self.incrementalEpochs)), jitter: jitter)]
+                case 2 where rescored > 0: kills = [.afterRescored(1 + Int(rng.next() % UInt64(rescored)), jitter: jitter)]
                 default: kills = [.afterPredicted(1 + Int(rng.next() % UInt64(requests - 1)), jitter: jitter)]
                 }
                 if rng.next() % 3 == 0 { kills.append(.afterSeconds(rng.unit() * duration)) }
@@ -107,7 +120,7 @@ extension EndToEnd {
                 + phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 + "; \(restarts) restarts; \(inFlight) kills left outcomes in the journal for recovery")
             // The trials must actually have hit each stage of a run, or they prove little.
-            for phase in ["ingest", "training", "predict"] {
+            for phase in ["ingest", "training", "rescore", "predict"] {
                 #expect(phases[phase, default: 0] >= 1,
                         "no kill landed during \(phase) (\(phases)); the kills no longer cover the run (seed \(Self.seed))")
             }
@@ -136,7 +149,8 @@ extension EndToEnd {
                 let child = try MCND.Child(["--root", root, "--once"] + options, scratch: scratch.url)
                 let target = 1 + Int(rng.next() % 30)
                 let (killed, _) = child.kill(when: {
-                    (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count { $0 == UInt8(ascii: "\n") } >= target
+                    (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count { $0 == UInt8(ascii: "\n") }
+                        >= template.predictionLines + target
                 }, jitter: rng.unit() * 0.0005)
                 if killed, let entry = try journalEntries(root: root, scratch: scratch)
                     .first(where: { $0.outcome == "predicted" && Files.exists(root + "/" + $0.source) }) {
@@ -160,108 +174,6 @@ extension EndToEnd {
             #expect(Files.regularFiles(under: URL(fileURLWithPath: root + "/inbox")).isEmpty)
         }
 
-        // MARK: Setup
-
-        func makeTemplate(_ scratch: Scratch) throws -> Template {
-            let root = scratch.appending("template").path
-            try MCND.succeed(["init", root], scratch: scratch.url)
-            let train = try Fashion.trainSplit()
-            for i in train.stratified(perClass: 30, classes: 0 ..< 5) {
-                try Files.drop(try train.png(i), into: scratch.appending("template/inbox"), as: "\(Fashion.name(train.label(i)))/t-\(i).png")
-            }
-            try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
-            let status = try StatusRecord.of(root: root, scratch: scratch.url)
-            try #require(status.status.model != nil, "the template root has no model")
-            let archive = Files.regularFiles(under: URL(fileURLWithPath: root + "/archive"))
-            let shas = try Files.sha256(archive.map { root + "/archive/" + $0 })
-            var examples: [String: String] = [:]
-            for (path, sha) in shas {
-                let relative = path.dropFirst((root + "/archive/labeled/").count)
-                examples[sha] = String(relative.prefix { $0 != "/" })
-            }
-            return Template(root: root, archive: archive,
-                            eventLines: JSONLines.lines(root + "/outbox/events.jsonl").count,
-                            predictionLines: JSONLines.lines(root + "/outbox/predictions.jsonl").count,
-                            lossLines: JSONLines.lines(root + "/outbox/losses.jsonl").count,
-                            examples: examples, counts: status.status.examplesPerLabel)
-        }
-
-        /// ~320 files: prediction requests, new examples (and a new label), duplicates,
-        /// conflicts, and bad files at the top and in label folders.
-        func makeInputs(template: Template, scratch: Scratch) throws -> [Input] {
-            let train = try Fashion.trainSplit()
-            let test = try Fashion.testSplit()
-            var files: [(String, [UInt8])] = []
-            var bad: [String: String] = [:]
-            for (k, i) in test.stratified(perClass: 20, classes: 0 ..< 10).enumerated() {
-                files.append((String(format: "q-%03d.png", k), try test.png(i)))
-            }
-            // Two requests with the same content: two lines, one per file.
-            files.append(("q-same-a.png", try test.png(5000)))
-            files.append(("q-same-b.png", try test.png(5000)))
-            for i in train.stratified(perClass: 12, classes: 0 ..< 5, skip: 30) + train.stratified(perClass: 20, classes: [5]) {
-                files.append(("\(Fashion.name(train.label(i)))/n-\(i).png", try train.png(i)))
-            }
-            // Content the dataset has: under its own label (duplicates), under another (conflicts).
-            let known = template.archive.filter { $0.hasPrefix("labeled/") }
-            for (k, path) in known.prefix(8).enumerated() {
-                let label = String(path.dropFirst("labeled/".count).prefix { $0 != "/" })
-                files.append(("\(label)/dup-\(k).png", try Files.read(template.root + "/archive/" + path)))
-            }
-            for (k, path) in known.filter({ $0.hasPrefix("labeled/Coat/") }).prefix(6).enumerated() {
-                files.append(("Dress/conf-\(k).png", try Files.read(template.root + "/archive/" + path)))
-            }
-            // New content under two labels in the same drop: Sandal/… comes first in byte order.
-            for i in train.stratified(perClass: 2, classes: [6]) {
-                let png = try train.png(i)
-                files.append(("Sandal/twice-\(i).png", png))
-                files.append(("Trouser/twice-\(i).png", png))
-            }
-            let valid = try test.png(1)
-            for k in 0 ..< 6 { files.append(("bad-text-\(k).png", Array("not a PNG, file \(k)\n".utf8))); bad["bad-text-\(k).png"] = "not_png" }
-            for k in 0 ..< 3 { files.append(("bad-empty-\(k).png", [])); bad["bad-empty-\(k).png"] = "empty" }
-            for k in 0 ..< 5 {
-                files.append(("bad-cut-\(k).png", Array(valid.prefix(40 + k * 30)))); bad["bad-cut-\(k).png"] = "truncated"
-            }
-            for k in 0 ..< 3 { files.append(("Coat/bad-\(k).png", Array("GIF89a\(k)".utf8))); bad["Coat/bad-\(k).png"] = "not_png" }
-            for k in 0 ..< 2 {
-                files.append(("Pullover/cut-\(k).png", Array(valid.prefix(60 + k * 50)))); bad["Pullover/cut-\(k).png"] = "truncated"
-            }
-
-            // The fate of each labeled file follows from the content seen before it, in the
-            // byte order of paths (the order mcnd ingests in, across restarts too).
-            let staging = scratch.appending("staging")
-            for (relative, bytes) in files { try Files.drop(bytes, into: staging, as: relative) }
-            let shas = try Files.sha256(files.map { staging.path + "/" + $0.0 })
-            var seen = template.examples
-            var inputs: [Input] = []
-            for (relative, bytes) in files.sorted(by: { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }) {
-                let fate: Fate
-                if let reason = bad[relative] {
-                    fate = .rejected(reason)
-                } else if let slash = relative.firstIndex(of: "/") {
-                    let label = String(relative[..<slash])
-                    let sha = try #require(shas[staging.path + "/" + relative])
-                    switch seen[sha] {
-                    case nil: fate = .example(label); seen[sha] = label
-                    case label: fate = .duplicate(label)
-                    default: fate = .conflict
-                    }
-                } else {
-                    fate = .predicted
-                }
-                inputs.append(Input(relative: relative, bytes: bytes, fate: fate))
-            }
-            try FileManager.default.removeItem(at: staging)
-            // The mix this test is about.
-            #expect(inputs.filter { $0.fate == .predicted }.count == 202)
-            #expect(inputs.filter { if case .example = $0.fate { true } else { false } }.count == 82)
-            #expect(inputs.filter { if case .duplicate = $0.fate { true } else { false } }.count == 8)
-            #expect(inputs.filter { $0.fate == .conflict }.count == 8)
-            #expect(inputs.filter { if case .rejected = $0.fate { true } else { false } }.count == 19)
-            return inputs
-        }
-
         // MARK: A trial
 
         struct TrialOutcome {
@@ -271,6 +183,8 @@ extension EndToEnd {
             var firstRunSeconds: Double
             /// Kills after which the state's journal held outcomes not finished yet.
             var killsWithPendingJournal = 0
+            /// Review files the trial's model moved on (rescored.jsonl lines).
+            var rescored = 0
         }
 
         func trial(_ n: Int, template: Template, inputs: [Input], scratch: Scratch, kills: [Kill]) throws -> TrialOutcome {
@@ -300,6 +214,8 @@ extension EndToEnd {
                     (killed, result) = child.kill(when: { lines("losses.jsonl") - template.lossLines >= count }, jitter: jitter)
                 case .afterPredicted(let count, let jitter):
                     (killed, result) = child.kill(when: { lines("predictions.jsonl") - template.predictionLines >= count }, jitter: jitter)
+                case .afterRescored(let count, let jitter):
+                    (killed, result) = child.kill(when: { lines("rescored.jsonl") - template.rescoredLines >= count }, jitter: jitter)
                 case .afterSeconds(let delay):
                     (killed, result) = child.kill(after: delay)
                 }
@@ -332,13 +248,14 @@ extension EndToEnd {
             #expect(finished, "\(context): the inbox did not empty: \(Files.regularFiles(under: inbox).prefix(10)); runs: \(log)")
 
             // Once done, a further --once has nothing to do: no line, no run.
-            let outbox = ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map { FileManager.default.contents(atPath: root + "/outbox/" + $0) }
+            let outbox = Self.outboxFiles.map { FileManager.default.contents(atPath: root + "/outbox/" + $0) }
             let again = try MCND.run(arguments, scratch: scratch.url)
             #expect(again.succeeded, "\(context): \(again)")
-            let after = ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map { FileManager.default.contents(atPath: root + "/outbox/" + $0) }
+            let after = Self.outboxFiles.map { FileManager.default.contents(atPath: root + "/outbox/" + $0) }
             #expect(after == outbox, "\(context): a --once after recovery wrote to the outbox again: \(again)")
 
             let problems = try verify(root: root, template: template, inputs: inputs, scratch: scratch)
+            let rescored = lines("rescored.jsonl") - template.rescoredLines
             if problems.isEmpty {
                 try? FileManager.default.removeItem(atPath: root)
             } else {
@@ -347,7 +264,8 @@ extension EndToEnd {
                 let history: String = log.joined(separator: "\n")
                 Issue.record("\(context), first kill during \(phase), root \(root):\n\(shown)\(more)\nruns: \(history)")
             }
-            return TrialOutcome(phase: phase, runs: runs, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending)
+            return TrialOutcome(phase: phase, runs: runs, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending,
+                                rescored: rescored)
         }
 
     }

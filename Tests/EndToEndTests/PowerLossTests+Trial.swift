@@ -12,9 +12,10 @@ extension EndToEnd.PowerLossTests {
         try FileManager.default.copyItem(atPath: template.root, toPath: disk)
         if n % 2 == 1 {
             // Odd trials start without what mcnd must then create durably itself: the
-            // rejected/ folder and outbox/predictions.jsonl (the template has no line in either).
+            // rejected/ folder and an outbox file, rescored.jsonl (the template has no line in
+            // either; its predictions.jsonl now holds the lines of its review queue).
             try FileManager.default.removeItem(atPath: disk + "/rejected")
-            try FileManager.default.removeItem(atPath: disk + "/outbox/predictions.jsonl")
+            try FileManager.default.removeItem(atPath: disk + "/outbox/rescored.jsonl")
         }
         for input in inputs { try Files.drop(input.bytes, into: URL(fileURLWithPath: disk + "/inbox"), as: input.relative) }
         let fs = try PowerCutDisk(backing: disk, mountpoint: root)
@@ -43,6 +44,9 @@ extension EndToEnd.PowerLossTests {
                 (killed, result) = child.kill(when: { lines("losses.jsonl") - template.lossLines >= count || Clock.now() > deadline }, jitter: jitter)
             case .afterPredicted(let count, let jitter):
                 (killed, result) = child.kill(when: { lines("predictions.jsonl") - template.predictionLines >= count || Clock.now() > deadline },
+                                              jitter: jitter)
+            case .afterRescored(let count, let jitter):
+                (killed, result) = child.kill(when: { lines("rescored.jsonl") - template.rescoredLines >= count || Clock.now() > deadline },
                                               jitter: jitter)
             case .afterSeconds(let delay):
                 (killed, result) = child.kill(after: delay)
@@ -103,6 +107,7 @@ extension EndToEnd.PowerLossTests {
         case .afterIngested: "ingest"
         case .afterEpochs: "training"
         case .afterPredicted: "predict"
+        case .afterRescored: "rescore"
         case .afterSeconds: "timed"
         }
     }

@@ -20,7 +20,7 @@ extension EndToEnd {
 
             let created = try MCND.succeed(["init", root], scratch: scratch.url)
             #expect(created.stdout.contains("created \(root)"))
-            for folder in ["inbox", "outbox", "archive", "rejected", "state"] {
+            for folder in ["inbox", "outbox", "archive", "review", "rejected", "state"] {
                 #expect(Files.exists("\(root)/\(folder)"), "mcnd init did not create \(folder)/")
             }
             #expect(Files.exists("\(root)/mcnd.yaml"), "mcnd init did not write mcnd.yaml")
@@ -123,13 +123,18 @@ extension EndToEnd {
             #expect(!events.contains { $0.event == "conflict" })
             for e in events { #expect(isRFC3339Milliseconds(e.time), "event \(e.event) time \(e.time)") }
 
-            // The files: consumed inputs archived, bad ones rejected, only ignored names left.
+            // The files: consumed inputs archived (or, doubtful, in review/<label>/), bad ones rejected, only ignored names left.
+            let placed = Dictionary(uniqueKeysWithValues: JSONLines.decode(ReviewedPrediction.self, root + "/outbox/predictions.jsonl").map {
+                ($0.file, $0.unfamiliar == true ? "review/_unfamiliar/\($0.file)" : $0.review == true ? "review/\($0.label)/\($0.file)" : "archive/predicted/\($0.file)")
+            })
             let archive = Files.regularFiles(under: scratch.appending("root/archive"))
-            #expect(archive == (labeled.map { "labeled/\($0)" } + truth.keys.map { "predicted/\($0)" }).sorted())
+            #expect(archive == (labeled.map { "labeled/\($0)" } + placed.values.filter { $0.hasPrefix("archive/") }.map { String($0.dropFirst(8)) }).sorted())
+            #expect(Files.regularFiles(under: scratch.appending("root/review")).map { "review/" + $0 }.sorted()
+                    == placed.values.filter { $0.hasPrefix("review/") }.sorted())
             #expect(Files.regularFiles(under: scratch.appending("root/rejected")) == bad.keys.sorted())
             #expect(Files.regularFiles(under: inbox) == ignored.sorted())
-            // Archived requests are the files as they were.
-            let archived = try Files.sha256(truth.keys.map { "\(root)/archive/predicted/\($0)" })
+            // Archived (or reviewed) requests are the files as they were.
+            let archived = try Files.sha256(truth.keys.map { "\(root)/\(placed[$0] ?? "?")" })
             for (path, sha) in archived {
                 #expect(sha == expectedSHA[URL(fileURLWithPath: path).lastPathComponent], "\(path) changed on its way to the archive")
             }

@@ -20,6 +20,9 @@ public struct ModelFile: Sendable, Equatable {
     /// RFC 3339 UTC.
     public var created: String
     public var weights: NetworkWeights
+    /// Calibration, review thresholds and the familiarity check, fitted at
+    /// promotion; nil in models made before them (they load and predict as before).
+    public var review: ReviewCalibration?
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case invalid(String)
@@ -33,10 +36,10 @@ public struct ModelFile: Sendable, Equatable {
     }
 
     public init(version: Int, labels: [String], input: InputSpec, options: TrainingOptions,
-                metrics: [String: Double], created: String, weights: NetworkWeights) {
+                metrics: [String: Double], created: String, weights: NetworkWeights, review: ReviewCalibration? = nil) {
         precondition(labels.count == weights.classes && input.features == weights.inputs, "labels/input do not match the weights")
         self.version = version; self.labels = labels; self.input = input; self.options = options
-        self.metrics = metrics; self.created = created; self.weights = weights
+        self.metrics = metrics; self.created = created; self.weights = weights; self.review = review
     }
 
     struct Meta: Codable {
@@ -48,6 +51,8 @@ public struct ModelFile: Sendable, Equatable {
         var hyperparameters: TrainingOptions
         var metrics: [String: Double]
         var created: String
+        /// Optional, so files without it (older) still decode.
+        var review: ReviewCalibration?
     }
 
     public func encoded() -> [UInt8] {
@@ -55,7 +60,7 @@ public struct ModelFile: Sendable, Equatable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
         let meta = Meta(format: Self.format, formatVersion: Self.formatVersion, version: version, labels: labels,
-                        input: input, hyperparameters: options, metrics: metrics, created: created)
+                        input: input, hyperparameters: options, metrics: metrics, created: created, review: review)
         // Encoding plain Codable values to JSON cannot fail.
         let json = try! encoder.encode(meta)
         var archive = NumpyArchive()
@@ -94,7 +99,7 @@ public struct ModelFile: Sendable, Equatable {
                                      w1: try floats("W1", [n, h]), b1: try floats("b1", [h]),
                                      w2: try floats("W2", [h, k]), b2: try floats("b2", [k]))
         self.init(version: meta.version, labels: meta.labels, input: meta.input, options: meta.hyperparameters,
-                  metrics: meta.metrics, created: meta.created, weights: weights)
+                  metrics: meta.metrics, created: meta.created, weights: weights, review: meta.review)
     }
 
     public func write(to path: String) throws {

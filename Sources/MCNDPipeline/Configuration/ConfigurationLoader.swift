@@ -125,6 +125,10 @@ public enum ConfigurationLoader {
         out.export.onnxDirectory = text("export.onnx_dir", out.export.onnxDirectory)
         out.metrics.textfile = text("metrics.textfile", out.metrics.textfile)
         if let problem = out.metrics.problem { problems.append(problem) }
+        out.review.targetPrecision = number("review.target_precision", out.review.targetPrecision)
+        out.review.auditFraction = number("review.audit_fraction", out.review.auditFraction)
+        out.review.minimumSupport = integer("review.min_support", out.review.minimumSupport)
+        problems += out.review.problems
 
         if let problem = input.problem { problems.append("input: \(problem)") }
         if out.predictBatch < 1 || out.ingestBatch < 1 { problems.append("predict_batch and ingest_batch must be at least 1") }

@@ -71,6 +71,13 @@ public enum ConfigurationTemplate {
       onnx_dir: ""          # a Triton model repository the serving model is exported to on every change; "" = off
     metrics:
       textfile: outbox/mcnd.prom  # Prometheus textfile; relative to the root or absolute; "" = none
+    review:
+      # Predictions less sure than their class's threshold go to review/<label>/
+      # for a person; thresholds are chosen at each promotion so that the
+      # accepted ones are right this often. 0 turns review off.
+      target_precision: 0.95
+      audit_fraction: 0.02  # share of confident predictions sent to review too, to check them
+      min_support: 50       # fewer validation rows of a class: one threshold for all classes
 
     """
 }

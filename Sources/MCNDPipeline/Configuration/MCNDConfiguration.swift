@@ -37,6 +37,8 @@ public struct MCNDConfiguration: Sendable, Equatable {
 
     /// The Prometheus textfile. Keys `metrics.*`.
     public var metrics = MetricsSettings()
+    /// Doubtful predictions to a person. Keys `review.*`.
+    public var review = ReviewSettings()
 
     public enum Consumed: String, Sendable, CaseIterable { case archive, delete }
 

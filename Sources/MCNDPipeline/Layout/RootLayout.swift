@@ -8,7 +8,7 @@ public struct RootLayout: Sendable, Equatable {
 
     /// The folders directly under the root.
     public enum Folder: String, Sendable, CaseIterable {
-        case inbox, outbox, archive, rejected, state
+        case inbox, outbox, archive, review, rejected, state
         public var name: RawPath { RawPath(rawValue) }
     }
 
@@ -20,6 +20,7 @@ public struct RootLayout: Sendable, Equatable {
         public static let predictions = RawPath("outbox/predictions.jsonl")
         public static let losses = RawPath("outbox/losses.jsonl")
         public static let events = RawPath("outbox/events.jsonl")
+        public static let rescored = RawPath("outbox/rescored.jsonl")
         public static let lossChart = RawPath("outbox/losses.svg")
         public static func model(_ version: Int) -> RawPath { RawPath("state/models/model-\(version).npz") }
     }

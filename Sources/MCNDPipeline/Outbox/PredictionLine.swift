@@ -3,7 +3,9 @@ import MCNDModel
 /// A predictions.jsonl line: file, sha256, label, confidence, probabilities
 /// (label → probability, in label order), model_version, time.
 enum PredictionLine {
-    static func make(file: RawPath, sha256: String, probabilities row: ArraySlice<Float>, model: ModelFile, time: String) -> String {
+    /// `extra` adds keys after `time` (the review marks).
+    static func make(file: RawPath, sha256: String, probabilities row: ArraySlice<Float>, model: ModelFile, time: String,
+                     extra: (inout JSONLine) -> Void = { _ in }) -> String {
         var best = row.startIndex
         for i in row.indices where row[i] > row[best] { best = i }
         var line = JSONLine()
@@ -14,6 +16,7 @@ enum PredictionLine {
         line.add("probabilities", object: zip(model.labels, row).map { ($0, $1) })
         line.add("model_version", model.version)
         line.add("time", time)
+        extra(&line)
         return line.line
     }
 }

@@ -25,7 +25,9 @@ public struct FilePredictor: Sendable {
         }
         do {
             let pixels = try normalizer.normalize(png: bytes)
-            let p = network.probabilities(FeatureRows(pixels: pixels, width: pixels.count))
+            let rows = FeatureRows(pixels: pixels, width: pixels.count)
+            let a = network.activations(rows)
+            let p = (model.review?.assess(a, row: 0, inputs: rows) ?? ReviewRouter.uncalibrated(a, row: 0)).probabilities
             return .success(PredictionLine.make(file: RawPath(path), sha256: PipelineContext.sha256(bytes),
                                                 probabilities: p[...], model: model, time: Timestamp.now()))
         } catch {

@@ -35,6 +35,7 @@ struct IngestStage {
             var planned: Set<RawPath> = []
             var batchLabels: [String: String] = [:]
             var incomplete = IncompleteFiles(context: context, closed: closed)
+            var corrections = ReviewCorrections(store: context.store)
             for entry in chunk {
                 if let problem = entry.problem {
                     outcomes.append(context.rejection(entry, sha256: nil, reason: problem.reason, detail: problem.detail, planned: &planned))
@@ -59,7 +60,9 @@ struct IngestStage {
                 if existing == nil { existing = try context.store.existingLabel(sha256: sha) }
                 if existing == label {
                     let destination = archiveDestination(entry, planned: &planned)
-                    outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .duplicate, destination: destination, identity: identity))
+                    var outcome = PlannedOutcome(source: source, sha256: sha, outcome: .duplicate, destination: destination, identity: identity)
+                    try corrections.resolve(&outcome, file: entry.relative, label: label)
+                    outcomes.append(outcome)
                     summary.duplicates += 1
                 } else if let existing {
                     let destination = context.uniqueDestination("rejected", entry.relative, planned: &planned)
@@ -75,21 +78,25 @@ struct IngestStage {
                                                    line: line.line, destination: destination, identity: identity))
                     summary.conflicts += 1
                 } else {
+                    let pixels: [UInt8]
                     do {
-                        let pixels = try normalizer.normalize(png: bytes)
-                        examples.append(NewExample(sha256: sha, label: label, pixels: pixels, width: c.input.width,
-                                                   height: c.input.height, channels: c.input.channels.count,
-                                                   originalName: entry.relative.display))
-                        batchLabels[sha] = label
-                        let destination = archiveDestination(entry, planned: &planned)
-                        outcomes.append(PlannedOutcome(source: source, sha256: sha, outcome: .example, destination: destination, identity: identity))
-                        summary.examples += 1
+                        pixels = try normalizer.normalize(png: bytes)
                     } catch {
                         if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
                         outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
                                                           planned: &planned, identity: identity))
                         summary.rejected += 1
+                        continue
                     }
+                    examples.append(NewExample(sha256: sha, label: label, pixels: pixels, width: c.input.width,
+                                               height: c.input.height, channels: c.input.channels.count,
+                                               originalName: entry.relative.display))
+                    batchLabels[sha] = label
+                    let destination = archiveDestination(entry, planned: &planned)
+                    var outcome = PlannedOutcome(source: source, sha256: sha, outcome: .example, destination: destination, identity: identity)
+                    try corrections.resolve(&outcome, file: entry.relative, label: label)
+                    outcomes.append(outcome)
+                    summary.examples += 1
                 }
             }
             try context.writer.complete(examples: examples, outcomes: outcomes, validationFraction: c.schedule.validationFraction)

@@ -46,7 +46,8 @@ final class OutcomeWriter {
             }
             entries.append(entry)
         }
-        let journal = try store.commit(examples: examples, journal: entries, validationFraction: validationFraction)
+        let journal = try store.commit(examples: examples, journal: entries, reviews: outcomes.filter { !journaled.contains($0.source.bytes) }.compactMap(\.review),
+                                       validationFraction: validationFraction)
         unfinished = true
         try finish(journal, verifyLines: false)
         unfinished = false

@@ -19,6 +19,8 @@ final class PipelineContext: @unchecked Sendable {
     let predictions: OutboxFile
     let losses: OutboxFile
     let events: OutboxFile
+    /// Review files a newer model was sure of (RescoreStage).
+    let rescored: OutboxFile
     let writer: OutcomeWriter
     let logger: Logger
     private let servingLock = NSLock()
@@ -38,8 +40,9 @@ final class PipelineContext: @unchecked Sendable {
         predictions = try OutboxFile(root: root, name: RootLayout.Name.predictions)
         losses = try OutboxFile(root: root, name: RootLayout.Name.losses)
         events = try OutboxFile(root: root, name: RootLayout.Name.events)
+        rescored = try OutboxFile(root: root, name: RootLayout.Name.rescored)
         writer = try OutcomeWriter(root: root, store: store, outboxes: [
-            "predictions.jsonl": predictions, "events.jsonl": events,
+            "predictions.jsonl": predictions, "events.jsonl": events, "rescored.jsonl": rescored,
         ], logger: logger)
         _serving = try store.servingModel()
     }

@@ -11,4 +11,6 @@ struct PlannedOutcome {
     var destination: RawPath?
     /// The file this outcome was decided on.
     var identity: FileIdentity?
+    /// The review queue's change that goes with it, in the same transaction.
+    var review: ReviewChange?
 }

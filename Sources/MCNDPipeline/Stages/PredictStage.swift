@@ -9,6 +9,18 @@ public struct PredictSummary: Sendable, Equatable {
     public var waiting = 0
     /// Truncated and changed recently: left for the writer to finish (IncompleteFiles).
     public var incomplete = 0
+    /// Of `predicted`: sent to review/ (doubtful, unfamiliar or audit), and of those unfamiliar and audits.
+    public var reviewed = 0
+    public var unfamiliar = 0
+    public var audited = 0
+    /// Review files a newer model was sure of (moved on to archive/predicted/).
+    public var rescored = 0
+
+    mutating func count(_ d: ReviewRouter.Decision) {
+        reviewed += 1
+        if d.unfamiliar { unfamiliar += 1 }
+        if d.audit { audited += 1 }
+    }
 }
 
 /// Prediction requests (files at the top of inbox/) become prediction lines,
@@ -28,8 +40,8 @@ struct PredictStage {
         }
         let normalizer = ImageNormalizer(spec: spec, limits: context.configuration.limits)
         let network = MultiClassNetwork(weights: model.weights)
+        let router = ReviewRouter(model: model, settings: context.configuration.review)
         let ingest = IngestStage(context: context)
-        let k = model.labels.count
         var start = 0
         while start < requests.count {
             let chunk = requests[start ..< min(start + context.configuration.predictBatch, requests.count)]
@@ -64,16 +76,25 @@ struct PredictStage {
                 }
             }
             if !accepted.isEmpty {
-                let probabilities = network.probabilities(FeatureRows(pixels: pixels, width: spec.featureCount))
+                let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
+                let activations = network.activations(rows)
                 let time = Timestamp.now()
                 for (i, item) in accepted.enumerated() {
-                    let line = PredictionLine.make(file: item.entry.relative, sha256: item.sha,
-                                                   probabilities: probabilities[i * k ..< (i + 1) * k], model: model, time: time)
-                    let destination = context.configuration.consumed == .delete
-                        ? nil : context.uniqueDestination("archive/predicted", item.entry.relative, planned: &planned)
-                    outcomes.append(PlannedOutcome(source: RawPath("inbox") + item.entry.relative, sha256: item.sha, outcome: .predicted,
-                                                   outbox: "predictions.jsonl", line: line, destination: destination,
-                                                   identity: item.identity))
+                    let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha)
+                    let line = PredictionLine.make(file: item.entry.relative, sha256: item.sha, probabilities: d.assessment.probabilities[...],
+                                                   model: model, time: time) { router.addMarks(d, to: &$0) }
+                    // Review files wait for a person whatever `consumed` says.
+                    let destination = context.configuration.consumed == .delete && !d.review
+                        ? nil : context.uniqueDestination(d.folder, item.entry.relative, planned: &planned)
+                    var outcome = PlannedOutcome(source: RawPath("inbox") + item.entry.relative, sha256: item.sha, outcome: .predicted,
+                                                 outbox: "predictions.jsonl", line: line, destination: destination,
+                                                 identity: item.identity)
+                    if d.review, let destination {
+                        outcome.review = .queued(router.item(d, sha256: item.sha, file: item.entry.relative, path: destination,
+                                                             identity: item.identity))
+                        summary.count(d)
+                    }
+                    outcomes.append(outcome)
                 }
                 summary.predicted += accepted.count
             }

@@ -145,7 +145,10 @@ struct TrainingStage: Sendable {
             if let v = final.validationLoss { metrics["val_loss"] = v }
             if let v = final.validationAccuracy { metrics["val_accuracy"] = v }
             model = ModelFile(version: try context.store.nextModelVersion(), labels: data.labels, input: input, options: options,
-                              metrics: metrics, created: Timestamp.now(), weights: result.weights)
+                              metrics: metrics, created: Timestamp.now(), weights: result.weights,
+                              review: ReviewCalibration.fit(network: MultiClassNetwork(weights: result.weights), train: data.train,
+                                                            validation: data.validation, targetPrecision: configuration.review.targetPrecision,
+                                                            minimumSupport: configuration.review.minimumSupport))
         }
         var promote = summary.outcome == .notDue && model != nil
         if promote { summary.outcome = .promoted }
@@ -168,6 +171,7 @@ struct TrainingStage: Sendable {
                 line.add("run", Int(run)); line.add("model_version", model.version)
                 line.add("val_accuracy", final.validationAccuracy); line.add("labels", strings: model.labels)
                 line.add("file", "state/models/model-\(model.version).npz")
+                if let review = model.review { line.add("calibration", ReviewEvents.calibration(review)) }
             }
         } else if let reason {
             context.emit("model_not_promoted") { line in

@@ -12,6 +12,8 @@ public struct JournalEntry: Sendable, Equatable {
         case rejected
         /// Same content already an example under another label; moved to rejected/ with an event.
         case conflict
+        /// A file in review/ a newer model is sure of: a rescored.jsonl line, moved to archive/predicted/.
+        case rescored
     }
 
     public var id: Int64?

@@ -99,6 +99,10 @@ enum StateSchema {
             // Examples per label and split without reading the pixel rows (the metrics ask every few seconds).
             try db.execute(sql: "CREATE INDEX examples_label_split ON examples(label_idx, split)")
         }
+        migrator.registerMigration("review") { db in
+            // Predictions routed to review/ and what became of them (StateStore+Review.swift).
+            try db.execute(sql: StateStore.reviewSchema)
+        }
         return migrator
     }
 }

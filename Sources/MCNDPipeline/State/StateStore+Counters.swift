@@ -10,6 +10,8 @@ public enum OutcomeCounter {
     public static let examples = "examples"
     public static let duplicates = "duplicates"
     public static let conflicts = "conflicts"
+    /// Review files a newer model was sure of (moved on to archive/predicted/).
+    public static let rescored = "rescored"
     /// `rejected:<reason>`, one per reason code.
     public static let rejectedPrefix = "rejected:"
 
@@ -19,6 +21,7 @@ public enum OutcomeCounter {
         case .example: return examples
         case .duplicate: return duplicates
         case .conflict: return conflicts
+        case .rescored: return rescored
         case .rejected: return rejectedPrefix + (entry.line.flatMap(reason) ?? "unknown")
         }
     }

@@ -136,6 +136,12 @@ public final class StateStore: Sendable {
     /// entries of the batch (one row per input: an input that has one already is
     /// left out). Returns the entries written, with their ids.
     public func commit(examples: [NewExample], journal: [JournalEntry], validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
+        try commit(examples: examples, journal: journal, reviews: [], validationFraction: validationFraction)
+    }
+
+    /// … and the review queue's changes of the batch (StateStore+Review.swift).
+    func commit(examples: [NewExample], journal: [JournalEntry], reviews: [ReviewChange],
+                validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
         let now = Timestamp.now()
         return try write { db in
             // Statements compiled once per connection (cachedStatement), not once per row.
@@ -163,6 +169,7 @@ public final class StateStore: Sendable {
                 out.append(entry)
             }
             try OutcomeCounter.add(journal, in: db)
+            try Self.apply(reviews, db, now: now)
             return out
         }
     }

@@ -1,0 +1,93 @@
+/// What a model learns about its own answers at promotion, from the
+/// validation rows: a temperature that makes its confidence mean what it says,
+/// per-class thresholds for a target precision, and the familiarity check.
+/// Stored in the model (`review` in the `.npz` meta); a model without it
+/// (made before) predicts uncalibrated and routes nothing to review.
+public struct ReviewCalibration: Sendable, Codable, Equatable {
+    public var temperature: Double
+    /// Top-label expected calibration error on the validation rows, at T = 1 and at `temperature`.
+    public var eceBefore: Double
+    public var eceAfter: Double
+    public var validationRows: Int
+    /// The `review.target_precision` the thresholds were chosen for (0: none chosen).
+    public var targetPrecision: Double
+    public var minimumSupport: Int
+    public var thresholds: ClassThresholds?
+    public var familiarity: FamiliarityCheck?
+    /// The same question asked of the input (noise looks familiar to the hidden layer).
+    public var inputCheck: InputSubspaceCheck?
+
+    /// Nil without validation rows: there is nothing to calibrate on.
+    public static func fit(network: MultiClassNetwork, train: LabeledRows, validation: LabeledRows,
+                           targetPrecision: Double, minimumSupport: Int) -> ReviewCalibration? {
+        guard validation.count > 0 else { return nil }
+        let k = network.classes
+        let v = network.activations(validation.rows)
+        let t = TemperatureScaling.fit(logits: v.logits, labels: validation.labels, classes: k)
+        // JSON cannot hold a non-finite number; a promoted model's logits are finite.
+        guard t.isFinite, v.logits.allSatisfy(\.isFinite) else { return nil }
+        var before: [Double] = [], after: [Double] = [], correct: [Bool] = []
+        var predictions: [ClassThresholds.Prediction] = []
+        for r in 0 ..< validation.count {
+            let row = v.logits[r * k ..< (r + 1) * k]
+            let p1 = TemperatureScaling.probabilities(row, temperature: 1)
+            let pt = TemperatureScaling.probabilities(row, temperature: t)
+            let best = argmax(pt)
+            before.append(Double(p1[best])); after.append(Double(pt[best]))
+            correct.append(best == Int(validation.labels[r]))
+            predictions.append(.init(label: best, confidence: Double(pt[best]), correct: correct[r]))
+        }
+        let thresholds = targetPrecision > 0
+            ? ClassThresholds(predictions: predictions, classes: k, target: targetPrecision, minimumSupport: minimumSupport) : nil
+        let familiarity = FamiliarityCheck(train: network.activations(train.rows), trainLabels: train.labels,
+                                           validation: v, validationLabels: validation.labels,
+                                           classes: k, minimumSupport: minimumSupport)
+        return ReviewCalibration(temperature: t, eceBefore: CalibrationError.expected(confidences: before, correct: correct),
+                                 eceAfter: CalibrationError.expected(confidences: after, correct: correct),
+                                 validationRows: validation.count, targetPrecision: targetPrecision,
+                                 minimumSupport: minimumSupport, thresholds: thresholds, familiarity: familiarity,
+                                 inputCheck: InputSubspaceCheck(train: train.rows, validation: validation.rows))
+    }
+
+    /// One input as the review loop sees it.
+    public struct Assessment: Sendable, Equatable {
+        /// Calibrated, in label order.
+        public var probabilities: [Float]
+        public var label: Int
+        public var confidence: Float
+        /// The label's threshold; nil when none reaches the target (or none was chosen).
+        public var threshold: Double?
+        /// Below its threshold (or the class has none): a person should look.
+        public var doubtful: Bool
+        public var unfamiliar: Bool
+
+        public init(probabilities: [Float], label: Int, confidence: Float, threshold: Double?, doubtful: Bool, unfamiliar: Bool) {
+            self.probabilities = probabilities; self.label = label; self.confidence = confidence
+            self.threshold = threshold; self.doubtful = doubtful; self.unfamiliar = unfamiliar
+        }
+    }
+
+    /// Row `r` of a forward pass over `inputs`.
+    public func assess(_ a: NetworkActivations, row r: Int, inputs: FeatureRows) -> Assessment {
+        let k = a.classes
+        let p = TemperatureScaling.probabilities(a.logits[r * k ..< (r + 1) * k], temperature: temperature)
+        let best = Self.argmax(p)
+        let threshold = thresholds.flatMap { best < $0.thresholds.count ? $0.thresholds[best] : nil }
+        let doubtful = thresholds.map { !$0.accepts(label: best, confidence: Double(p[best])) } ?? false
+        var unfamiliar = familiarity?.assess(a.hidden[r * a.units ..< (r + 1) * a.units]).unfamiliar ?? false
+        if !unfamiliar, let inputCheck {
+            var x = [Float](repeating: 0, count: inputs.width)
+            x.withUnsafeMutableBufferPointer { inputs.copyRows(from: r, count: 1, into: $0.baseAddress!) }
+            unfamiliar = inputCheck.unfamiliar(x[...])
+        }
+        return Assessment(probabilities: p, label: best, confidence: p[best], threshold: threshold,
+                          doubtful: doubtful, unfamiliar: unfamiliar)
+    }
+
+    /// The first largest value, like the network's argmax.
+    static func argmax(_ p: [Float]) -> Int {
+        var best = 0
+        for i in p.indices where p[i] > p[best] { best = i }
+        return best
+    }
+}

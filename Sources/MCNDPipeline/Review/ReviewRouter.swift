@@ -1,0 +1,87 @@
+import MCNDModel
+
+/// Decides, per prediction, whether a person should look: below its class's
+/// threshold (doubtful), unlike the training data (unfamiliar), or picked for
+/// an audit. Without calibration in the model, or with review off, every
+/// prediction is accepted as before.
+struct ReviewRouter {
+    /// Folder names below the root and below review/.
+    enum Folder {
+        static let review = "review"
+        static let unfamiliar = "_unfamiliar"
+        static let predicted = "archive/predicted"
+    }
+
+    let model: ModelFile
+    let settings: ReviewSettings
+
+    /// Review is on and the model has thresholds to route by.
+    var active: Bool { settings.isOn && model.review?.thresholds != nil }
+
+    struct Decision {
+        var assessment: ReviewCalibration.Assessment
+        /// Goes to review/ (doubtful, unfamiliar or audit).
+        var review: Bool
+        var audit: Bool
+        var unfamiliar: Bool
+        /// Relative to the root: `archive/predicted`, `review/<label>`, `review/_unfamiliar`.
+        var folder: String
+        var label: String
+    }
+
+    func decide(_ a: NetworkActivations, row: Int, inputs: FeatureRows, sha256: String) -> Decision {
+        let assessment = model.review?.assess(a, row: row, inputs: inputs) ?? Self.uncalibrated(a, row: row)
+        let label = model.labels[assessment.label]
+        guard active else {
+            return Decision(assessment: assessment, review: false, audit: false, unfamiliar: false, folder: Folder.predicted, label: label)
+        }
+        let unfamiliar = assessment.unfamiliar
+        let audit = !unfamiliar && !assessment.doubtful && Self.audited(sha256: sha256, fraction: settings.auditFraction)
+        let review = unfamiliar || assessment.doubtful || audit
+        let folder = unfamiliar ? "\(Folder.review)/\(Folder.unfamiliar)" : review ? "\(Folder.review)/\(label)" : Folder.predicted
+        return Decision(assessment: assessment, review: review, audit: audit, unfamiliar: unfamiliar, folder: folder, label: label)
+    }
+
+    /// A model from before calibration: the plain softmax, nothing doubtful.
+    static func uncalibrated(_ a: NetworkActivations, row r: Int) -> ReviewCalibration.Assessment {
+        let k = a.classes
+        let p = TemperatureScaling.probabilities(a.logits[r * k ..< (r + 1) * k], temperature: 1)
+        var best = 0
+        for i in p.indices where p[i] > p[best] { best = i }
+        return .init(probabilities: p, label: best, confidence: p[best], threshold: nil, doubtful: false, unfamiliar: false)
+    }
+
+    /// Chosen by content: hex digits 9–16 of the SHA-256 as a fraction of 2³²
+    /// (the validation split reads digits 1–8, so the two choices are independent).
+    static func audited(sha256: String, fraction: Double) -> Bool {
+        guard fraction > 0, let v = UInt32(sha256.dropFirst(8).prefix(8), radix: 16) else { return false }
+        return Double(v) / 4_294_967_296 < fraction
+    }
+
+    /// The review keys of a prediction line (only while review is active).
+    func addMarks(_ d: Decision, to line: inout JSONLine) {
+        guard active else { return }
+        line.add(ReviewKey.review, d.review)
+        line.add(ReviewKey.threshold, d.assessment.threshold)
+        line.add(ReviewKey.audit, d.audit)
+        line.add(ReviewKey.unfamiliar, d.unfamiliar)
+    }
+}
+
+/// Keys the review loop writes to JSON lines.
+enum ReviewKey {
+    static let review = "review"
+    static let threshold = "threshold"
+    static let audit = "audit"
+    static let unfamiliar = "unfamiliar"
+}
+
+extension ReviewRouter {
+    /// The queue row of a prediction routed to review/.
+    func item(_ d: Decision, sha256: String, file: RawPath, path: RawPath, identity: FileIdentity?) -> ReviewItem {
+        ReviewItem(sha256: sha256, path: path.bytes, file: file.display,
+                   folder: d.unfamiliar ? Folder.unfamiliar : d.label, label: d.label,
+                   confidence: Double(d.assessment.confidence), modelVersion: model.version, audit: d.audit,
+                   unfamiliar: d.unfamiliar, identity: identity?.text)
+    }
+}

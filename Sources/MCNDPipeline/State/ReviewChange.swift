@@ -1,0 +1,47 @@
+/// A change to the review queue (the state's `review` table), made in the
+/// same transaction as the journal entry of the input it belongs to, so the
+/// queue and the files in review/ never disagree across a crash.
+enum ReviewChange: Sendable {
+    /// A prediction routed to review/.
+    case queued(ReviewItem)
+    /// A person moved it into a label folder: `confirmed` or `corrected`, with their label.
+    case resolved(id: Int64, status: ReviewItem.Status, label: String)
+    /// A newer model was sure of it: moved on to archive/predicted/.
+    case rescored(id: Int64, label: String, confidence: Double, modelVersion: Int)
+}
+
+/// One file waiting in review/ (or one that was), as the `review` table holds it.
+public struct ReviewItem: Sendable, Equatable {
+    /// Strings stored in the `status` column.
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        /// In review/, waiting for a person.
+        case waiting
+        /// Moved into the label folder of the prediction.
+        case confirmed
+        /// Moved into another label folder.
+        case corrected
+        /// A newer model was sure of it: moved to archive/predicted/, a line in rescored.jsonl.
+        case rescored
+        /// Gone from review/ without coming back as an example (deleted, moved elsewhere).
+        case gone
+        /// Changed or replaced in review/: never re-scored.
+        case touched
+    }
+
+    public var id: Int64?
+    public var sha256: String
+    /// Where the file went, relative to the root (`review/<folder>/<name>`).
+    public var path: [UInt8]
+    /// The request's name relative to inbox/ (as `file` in predictions.jsonl).
+    public var file: String
+    /// The folder below review/: the predicted label, or `_unfamiliar`.
+    public var folder: String
+    /// The predicted label and its calibrated confidence, by `modelVersion`.
+    public var label: String
+    public var confidence: Double
+    public var modelVersion: Int
+    public var audit: Bool
+    public var unfamiliar: Bool
+    public var identity: String?
+    public var status: Status = .waiting
+}

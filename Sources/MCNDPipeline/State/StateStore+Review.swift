@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+/// The review queue: every prediction routed to review/ and what became of it.
+extension StateStore {
+    /// The `review` table (migration "review", registered in StateSchema).
+    static let reviewSchema = """
+        CREATE TABLE review (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256 TEXT NOT NULL,
+            path BLOB NOT NULL,
+            file TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            label TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            model_version INTEGER NOT NULL,
+            audit INTEGER NOT NULL,
+            unfamiliar INTEGER NOT NULL,
+            identity TEXT,
+            status TEXT NOT NULL,
+            queued TEXT NOT NULL,
+            resolved TEXT,
+            resolved_label TEXT,
+            rescored_model_version INTEGER);
+        CREATE INDEX review_sha256 ON review(sha256);
+        CREATE INDEX review_status ON review(status);
+        """
+
+    /// Applies `changes` inside the caller's transaction.
+    static func apply(_ changes: [ReviewChange], _ db: Database, now: String) throws {
+        for change in changes {
+            switch change {
+            case .queued(let item):
+                try db.execute(sql: """
+                    INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
+                                     item.audit, item.unfamiliar, item.identity, item.status.rawValue, now])
+            case .resolved(let id, let status, let label):
+                try db.execute(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?",
+                               arguments: [status.rawValue, now, label, id])
+            case .rescored(let id, let label, _, let version):
+                try db.execute(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ?, rescored_model_version = ? WHERE id = ?",
+                               arguments: [ReviewItem.Status.rescored.rawValue, now, label, version, id])
+            }
+        }
+    }
+
+    static func reviewItem(_ row: Row) -> ReviewItem {
+        ReviewItem(id: row["id"], sha256: row["sha256"], path: [UInt8](row["path"] as Data), file: row["file"], folder: row["folder"],
+                   label: row["label"], confidence: row["confidence"], modelVersion: row["model_version"],
+                   audit: row["audit"], unfamiliar: row["unfamiliar"], identity: row["identity"],
+                   status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting)
+    }
+
+    /// The waiting item a labeled file resolves: the one it was (same file
+    /// identity: a `mv` keeps it), else the oldest with the same content.
+    func waitingReview(sha256: String, identity: String) throws(PipelineError) -> ReviewItem? {
+        try read { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM review WHERE sha256 = ? AND status = 'waiting' ORDER BY identity = ? DESC, id LIMIT 1
+                """), arguments: [sha256, identity]).map(Self.reviewItem)
+        }
+    }
+
+    /// Waiting items last scored by a model older than `version` (audits stay for the person).
+    func reviewToRescore(olderThan version: Int) throws(PipelineError) -> [ReviewItem] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM review WHERE status = 'waiting' AND audit = 0 AND model_version < ? ORDER BY id",
+                             arguments: [version]).map(Self.reviewItem)
+        }
+    }
+
+    /// Outside the journal: changes that move no file (still doubtful under a newer model, gone, touched).
+    func updateReview(_ id: Int64, status: ReviewItem.Status? = nil, modelVersion: Int? = nil) throws(PipelineError) {
+        try write { db in
+            if let status {
+                try db.execute(sql: "UPDATE review SET status = ?, resolved = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.now(), id])
+            }
+            if let modelVersion {
+                try db.execute(sql: "UPDATE review SET model_version = ? WHERE id = ?", arguments: [modelVersion, id])
+            }
+        }
+    }
+}

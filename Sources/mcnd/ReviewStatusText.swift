@@ -1,0 +1,37 @@
+import Foundation
+import MCNDPipeline
+
+/// The review lines of `mcnd status`.
+struct ReviewStatusText {
+    let review: ReviewStatus
+    init(_ review: ReviewStatus) { self.review = review }
+
+    var text: String {
+        var out = ""
+        let waiting = review.queue.values.reduce(0, +)
+        out += "review: \(waiting) waiting in review/"
+        if let t = review.targetPrecision { out += String(format: " (target precision %.3f)", t) }
+        out += "\n"
+        for (folder, n) in review.queue.sorted(by: { $0.key < $1.key }) { out += "  \(folder): \(n)\n" }
+        if let t = review.temperature, let before = review.eceBefore, let after = review.eceAfter {
+            out += String(format: "calibration: temperature %.4f, ECE %.4f before, %.4f after\n", t, before, after)
+        }
+        if let thresholds = review.thresholds {
+            out += "thresholds:"
+            for (label, t) in thresholds.sorted(by: { $0.key < $1.key }) {
+                out += " \(label) " + (t.map { String(format: "%.4f", $0) } ?? "none (all reviewed)") + ";"
+            }
+            out.removeLast()
+            out += "\n"
+        }
+        if let a = review.auditAccuracy {
+            out += String(format: "audit: auto-accepted answers right %.3f of the time (%d audited files confirmed or corrected)\n",
+                          a, review.auditSamples)
+        } else {
+            out += "audit: no audited file confirmed or corrected yet\n"
+        }
+        let resolved = ["confirmed", "corrected", "rescored"].map { "\($0) \(review.outcomes[$0] ?? 0)" }
+        out += "resolved: " + resolved.joined(separator: ", ") + "\n"
+        return out
+    }
+}
