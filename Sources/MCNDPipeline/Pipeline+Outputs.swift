@@ -9,7 +9,7 @@ extension Pipeline {
     /// Rewrites the metrics textfile; `pending` is what the last pass left in the inbox.
     public func writeMetrics(pending: Int) throws(PipelineError) {
         try MetricsWriter(root: context.root, store: context.store, settings: context.configuration.metrics)
-            .write(serving: context.serving, pending: pending)
+            .write(serving: context.serving, pending: pending, review: try? context.store.reviewSnapshot())
     }
 
     /// As `writeMetrics`, logging a failure instead of throwing: metrics never stop the work.

@@ -25,7 +25,7 @@ struct ReportCommand: AsyncParsableCommand {
             let configuration = try await options.configuration()
             // Read-only, like status: works beside the daemon and while another process holds the write lock.
             let store = try StateStore(readingOnly: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
-            try ReportWriter(root: root, store: store, serving: try store.servingModel()).write()
+            try ReportWriter(root: root, store: store, serving: try store.servingModel(), review: try store.reviewSnapshot()).write()
         } catch {
             throw fail(error)
         }

@@ -137,6 +137,16 @@ extension EndToEnd {
 
             let again = try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
             #expect(JSONLines.decode(RescoredRecord.self, root + "/outbox/rescored.jsonl").count == rescored.count, "\(again)")
+
+            // The report shows the loop: the queue as it is, the audit estimate, the calibration.
+            _ = try MCND.succeed(["--root", root, "report"], scratch: scratch.url)
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/outbox/report.json"))) as? [String: Any]
+            let review = report?["review"] as? [String: Any]
+            let queue = review?["queue"] as? [[String: Any]] ?? []
+            #expect(queue.reduce(0) { $0 + ($1["files"] as? Int ?? 0) } == waiting.count, "report.json review: \(String(describing: review))")
+            #expect((review?["audit"] as? [String: Any])?["sampled"] as? Int == audits.count)
+            #expect(review?["temperature"] is Double)
+            #expect((try? String(contentsOfFile: root + "/outbox/report.html", encoding: .utf8))?.contains("id=\"review\"") == true)
         }
     }
 }

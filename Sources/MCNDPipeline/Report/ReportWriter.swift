@@ -21,7 +21,7 @@ public struct ReportWriter: Sendable {
     }
 
     init(context: PipelineContext) {
-        self.init(root: context.root, store: context.store, serving: context.serving)
+        self.init(root: context.root, store: context.store, serving: context.serving, review: try? context.store.reviewSnapshot())
     }
 
     public static func encoder() -> JSONEncoder {
