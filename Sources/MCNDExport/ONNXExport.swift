@@ -6,11 +6,13 @@ import SwiftProtobuf
 /// `MultiClassNetwork` computes:
 ///
 ///     x = pixels / 255                  (after a Cast for uint8 input)
-///     probabilities = Softmax(Sigmoid(x·W1 + b1)·W2 + b2, axis 1)
+///     probabilities = Softmax((Sigmoid(x·W1 + b1)·W2 + b2) · (1/T), axis 1)
 ///     label = ArgMax(probabilities, axis 1)
 ///
 /// mcnd clips pre-activations at -100 before `Sigmoid` and `Softmax`; at -100
-/// both are already below 4e-44, so the graph leaves the clip out.
+/// both are already below 4e-44, so the graph leaves the clip out. T is the
+/// model's calibration temperature (the review loop's; the `Mul` is left out
+/// for a model without one), so the probabilities are those `mcnd` writes.
 public struct ONNXExport: Sendable {
     /// IR version 8 with opset 17: read by every ONNX Runtime since 1.12 and the Triton releases built on them.
     public static let irVersion: Int64 = 8
@@ -55,7 +57,15 @@ public struct ONNXExport: Sendable {
             Self.node("Sigmoid", ["z1"], "a1"),
             Self.node("MatMul", ["a1", "W2"], "a1W2"),
             Self.node("Add", ["a1W2", "b2"], "z2"),
-            Self.node("Softmax", ["z2"], ONNXNames.probabilities, [Self.int("axis", 1)]),
+        ]
+        var logits = "z2"
+        if let t = model.review?.temperature, t > 0, t != 1 {
+            graph.initializer.append(Self.tensor("inverse_temperature", [], [Float(1 / t)]))
+            nodes.append(Self.node("Mul", ["z2", "inverse_temperature"], "z2_calibrated"))
+            logits = "z2_calibrated"
+        }
+        nodes += [
+            Self.node("Softmax", [logits], ONNXNames.probabilities, [Self.int("axis", 1)]),
             Self.node("ArgMax", [ONNXNames.probabilities], ONNXNames.label, [Self.int("axis", 1), Self.int("keepdims", 0)]),
         ]
         graph.node = nodes
