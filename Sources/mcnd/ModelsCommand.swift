@@ -16,10 +16,7 @@ struct ModelsCommand: AsyncParsableCommand {
     /// The state of `options`' root, which must exist already.
     static func store(_ options: RootOptions) throws -> StateStore {
         let layout = RootLayout(root: options.resolvedRoot)
-        guard FileManager.default.fileExists(atPath: layout.database) else {
-            throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
-        }
-        return try StateStore(layout: layout, root: try layout.open(), busyTimeout: MCNDConfiguration().stateBusyTimeoutSeconds)
+        return try StateStore(layout: layout, root: try layout.openExisting(), busyTimeout: MCNDConfiguration().stateBusyTimeoutSeconds)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

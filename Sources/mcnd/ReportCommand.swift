@@ -18,10 +18,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let layout = RootLayout(root: options.resolvedRoot)
         do {
-            guard FileManager.default.fileExists(atPath: layout.database) else {
-                throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
-            }
-            let root = try layout.open()
+            let root = try layout.openExisting()
             let configuration = try await options.configuration()
             // Read-only, like status: works beside the daemon and while another process holds the write lock.
             let store = try StateStore(readingOnly: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)

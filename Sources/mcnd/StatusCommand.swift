@@ -29,10 +29,7 @@ struct StatusCommand: AsyncParsableCommand {
         let layout = RootLayout(root: options.resolvedRoot)
         let report: Report
         do {
-            guard FileManager.default.fileExists(atPath: layout.database) else {
-                throw PipelineError.badLayout("\(layout.root) has no state yet; run `mcnd init \(layout.root)` or `mcnd --once`")
-            }
-            let root = try layout.open()
+            let root = try layout.openExisting()
             let configuration = try await options.configuration()
             let store = try StateStore(readingOnly: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
             let waiting = try store.waitingSources()

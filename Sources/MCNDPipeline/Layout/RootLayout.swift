@@ -50,6 +50,15 @@ public struct RootLayout: Sendable, Equatable {
         do { return try Directory.open(path: root) } catch { throw PipelineError(error) }
     }
 
+    /// Opens a root that has state already (`status`, `report`, `models`): the
+    /// database is looked up beneath the root, never created here.
+    public func openExisting() throws(PipelineError) -> Directory {
+        let noState = PipelineError.badLayout("\(root) has no state yet; run `mcnd init \(root)` or `mcnd --once`")
+        guard let directory = try? open() else { throw noState }
+        guard directory.exists(Name.database) else { throw noState }
+        return directory
+    }
+
     /// Creates every folder that is missing (0755) beneath `directory`, and
     /// makes the creation durable.
     public func create(in directory: Directory) throws(PipelineError) {
