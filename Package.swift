@@ -72,8 +72,10 @@ let package = Package(
         ]),
         // The daemon's timers with an injected clock (in-process, no binary).
         .testTarget(name: "MCNDDaemonTests", dependencies: ["MCNDDaemon", "MCNDPipeline"]),
+        // The one test kit: child processes, scratch folders, file writers, the outbox
+        // reader, `eventually`, Fashion-MNIST subsets.
+        .target(name: "MCNDTestSupport", dependencies: ["MCNDModel", "MCNDImaging"], path: "Tests/Support"),
         // Tests that run the built `mcnd` binary on temporary roots, as a user would.
-        .target(name: "MCNDTestSupport", path: "Tests/Support"),
         // The power-loss test's FUSE file system is a Python script beside its Swift driver.
         .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"], exclude: ["Support/PowerCutFS"]),
         .testTarget(name: "DaemonTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Glibc
 import Testing
 
@@ -134,10 +135,10 @@ struct DaemonTests {
 
         // Every input was consumed: the inbox holds only the (empty) label folders,
         // and each archived request is the very file its prediction describes.
-        #expect(Files.files(under: root.inbox).isEmpty, "left in the inbox: \(Files.files(under: root.inbox))")
+        #expect(Files.regularFiles(under: root.inbox).isEmpty, "left in the inbox: \(Files.regularFiles(under: root.inbox))")
         let archived = "\(root.path)/archive/predicted"
         #expect(Set(Files.names(in: archived)) == Set(all))
-        let sums = try await Files.sha256(all.map { "\(archived)/\($0)" }, scratch: scratch.path)
+        let sums = try Files.sha256(all.map { "\(archived)/\($0)" })
         for prediction in predictions {
             let file = prediction["file"] as? String ?? "?"
             #expect(prediction["sha256"] as? String == sums["\(archived)/\(file)"], "\(file): sha256 of what was read")
@@ -170,17 +171,17 @@ struct DaemonTests {
         var lines = 0
         let done = try await eventually(timeout: 120, every: 50) {
             lines = root.predictions.files.count
-            return lines >= count && Files.files(under: root.inbox).isEmpty
+            return lines >= count && Files.regularFiles(under: root.inbox).isEmpty
         }
         let seconds = monotonic() - start
-        #expect(done, "\(lines) of \(count) predicted after \(seconds) s; \(Files.files(under: root.inbox).count) left in the inbox")
+        #expect(done, "\(lines) of \(count) predicted after \(seconds) s; \(Files.regularFiles(under: root.inbox).count) left in the inbox")
         let exit = try await daemon.stop(SIGTERM)
         #expect(exit.succeeded, "\(daemon.child.transcript)")
 
         let files = try root.predictions.objects().compactMap { $0["file"] as? String }
         #expect(files.count == count, "one line per file")
         #expect(Set(files) == Set(names), "each file once")
-        #expect(Files.files(under: root.inbox).isEmpty)
+        #expect(Files.regularFiles(under: root.inbox).isEmpty)
         #expect(Files.names(in: "\(root.path)/archive/predicted").count == count)
         #expect(Files.names(in: "\(root.path)/rejected").isEmpty)
         let events = try root.events.objects()
@@ -198,7 +199,7 @@ struct DaemonTests {
         try await daemon.ready()
         let pid = daemon.child.pid
         for arguments in [["--root", root.path], ["--root", root.path, "--once"]] {
-            let second = try await Child.run(arguments, in: scratch.path, timeout: 30)
+            let second = try await MCND.run(arguments, scratch: scratch.url, timeout: 30)
             #expect(second.exit?.succeeded == false, "\(second.transcript)")
             #expect(second.stderr.contains("another mcnd (pid \(pid)) holds \(root.path)"), "\(second.transcript)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Testing
 import MCNDImaging
 import MCNDModel
@@ -45,13 +46,13 @@ struct ModelExportTests {
             paths.append("\(flat)/\(i).png")
             try Files.write(png, to: paths[i])
         }
-        let predict = try await Child.run(["--root", root.path, "predict"] + paths, in: scratch.path)
+        let predict = try await MCND.run(["--root", root.path, "predict"] + paths, scratch: scratch.url)
         guard predict.exit?.succeeded == true else { throw TestFailure(predict.transcript) }
         let predictions = "\(scratch.path)/predictions.jsonl"
         try Files.write(Array(predict.stdout.utf8), to: predictions)
 
         let triton = "\(scratch.path)/triton"
-        let export = try await Child.run(["--root", root.path, "models", "export", "--triton", triton], in: scratch.path)
+        let export = try await MCND.run(["--root", root.path, "models", "export", "--triton", triton], scratch: scratch.url)
         guard export.exit?.succeeded == true else { throw TestFailure(export.transcript) }
         let r = try await Self.python(["--model", "\(triton)/mcnd/1/model.onnx", "--images", Self.testImages, "--count", "1000",
                                        "--predictions", predictions, "--triton", triton], in: scratch)
@@ -88,7 +89,7 @@ struct ModelExportTests {
 
         // The uint8 input: a Cast first, the same answers.
         let small = "\(scratch.path)/uint8.onnx"
-        let u8 = try await Child.run(["--root", root.path, "models", "export", "1", "--pixels", "uint8", "--out", small], in: scratch.path)
+        let u8 = try await MCND.run(["--root", root.path, "models", "export", "1", "--pixels", "uint8", "--out", small], scratch: scratch.url)
         guard u8.exit?.succeeded == true else { throw TestFailure(u8.transcript) }
         let r8 = try await Self.python(["--model", small, "--images", Self.testImages, "--count", "1000", "--predictions", predictions], in: scratch)
         #expect(r8["checker"] as? String == "ok" && (r8["ops"] as? [String])?.first == "Cast")
@@ -102,15 +103,15 @@ struct ModelExportTests {
         try await root.importLabeled(perClass: 30, classes: [0, 1, 7], into: root.inbox, scratch: scratch)
         let folder = "\(scratch.path)/repository"
         let settings = ["--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "export.onnx_dir=\(folder)", "--set", "train.promote_tolerance=1"]
-        let once = try await Child.run(["--root", root.path, "--once"] + settings, in: scratch.path)
+        let once = try await MCND.run(["--root", root.path, "--once"] + settings, scratch: scratch.url)
         #expect(once.stdout.contains("promoted model 1"), "\(once.transcript)")
-        let train = try await Child.run(["--root", root.path, "train"] + settings, in: scratch.path)
+        let train = try await MCND.run(["--root", root.path, "train"] + settings, scratch: scratch.url)
         #expect(train.stdout.contains("promoted model 2"), "\(train.transcript)")
-        #expect(Files.files(under: folder) == ["mcnd/1/model.onnx", "mcnd/2/model.onnx", "mcnd/config.pbtxt", "mcnd/labels.txt"],
-                "\(Files.files(under: folder))")
+        #expect(Files.regularFiles(under: folder) == ["mcnd/1/model.onnx", "mcnd/2/model.onnx", "mcnd/config.pbtxt", "mcnd/labels.txt"],
+                "\(Files.regularFiles(under: folder))")
         let config = { (try? String(contentsOfFile: "\(folder)/mcnd/config.pbtxt", encoding: .utf8)) ?? "" }
         #expect(config().contains("versions: [ 2 ]"), "\(config())")
-        let pin = try await Child.run(["--root", root.path, "models", "pin", "1"] + settings, in: scratch.path)
+        let pin = try await MCND.run(["--root", root.path, "models", "pin", "1"] + settings, scratch: scratch.url)
         #expect(pin.exit?.succeeded == true, "\(pin.transcript)")
         #expect(config().contains("versions: [ 1 ]"), "the pin is exported too: \(config())")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Testing
 
 /// `mcnd models pin|unpin|rollback` beside a running daemon that is fed
@@ -9,13 +10,13 @@ struct ModelLifecycleTests {
     /// A root with two models: 1 from the fixture, 2 from a second run (promoted whatever its accuracy).
     static func twoModels(_ scratch: Scratch) async throws -> Root {
         let root = try await Root.trained(in: scratch)
-        let train = try await Child.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], in: scratch.path)
+        let train = try await MCND.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], scratch: scratch.url)
         guard train.stdout.contains("promoted model 2") else { throw TestFailure(train.transcript) }
         return root
     }
 
     static func models(_ root: Root, _ scratch: Scratch, _ arguments: [String]) async throws -> Child {
-        let child = try await Child.run(["--root", root.path, "models"] + arguments, in: scratch.path)
+        let child = try await MCND.run(["--root", root.path, "models"] + arguments, scratch: scratch.url)
         guard child.exit?.succeeded == true else { throw TestFailure(child.transcript) }
         return child
     }
@@ -94,22 +95,22 @@ struct ModelLifecycleTests {
         let scratch = try Scratch("pinned")
         let root = try await Self.twoModels(scratch)
         _ = try await Self.models(root, scratch, ["pin", "1"])
-        let train = try await Child.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], in: scratch.path)
+        let train = try await MCND.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], scratch: scratch.url)
         #expect(train.stdout.contains("kept_serving: model 1 is pinned"), "\(train.transcript)")
         let list = try await Self.models(root, scratch, ["list", "--json"])
         let records = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(records.map { $0["version"] as? Int } == [1, 2, 3], "run 3's model is recorded: \(list.stdout)")
         #expect(records.filter { $0["serving"] as? Bool == true }.map { $0["version"] as? Int } == [1])
         #expect(records.filter { $0["pinned"] as? Bool == true }.map { $0["version"] as? Int } == [1])
-        let status = try await Child.run(["--root", root.path, "status"], in: scratch.path)
+        let status = try await MCND.run(["--root", root.path, "status"], scratch: scratch.url)
         #expect(status.stdout.contains("pinned: version 1"), "\(status.transcript)")
-        let report = try await Child.run(["--root", root.path, "report"], in: scratch.path)
+        let report = try await MCND.run(["--root", root.path, "report"], scratch: scratch.url)
         let page = try String(contentsOfFile: root.path + "/outbox/report.json", encoding: .utf8)
         let model = (try JSONSerialization.jsonObject(with: Data(page.utf8)) as? [String: Any])?["model"] as? [String: Any]
         #expect(model?["version"] as? Int == 1 && model?["pinned_since"] is String, "the report says model 1 is pinned: \(report.transcript)")
 
         _ = try await Self.models(root, scratch, ["unpin"])
-        let again = try await Child.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], in: scratch.path)
+        let again = try await MCND.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], scratch: scratch.url)
         #expect(again.stdout.contains("promoted model 4"), "\(again.transcript)")
         let rollback = try await Self.models(root, scratch, ["rollback"])
         #expect(rollback.stdout.contains("rolled back to model 1"), "the model serving before 4 was the pinned 1: \(rollback.stdout)")

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import MCNDModel
+import MCNDTestSupport
 import Testing
 
 /// How a kill trial is judged: which stage it hit, what the journal held, and

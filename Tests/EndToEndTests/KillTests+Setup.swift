@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Testing
 
 /// The root every kill trial starts from, and the inputs dropped into it.

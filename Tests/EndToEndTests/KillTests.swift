@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import MCNDModel
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {
@@ -146,7 +147,7 @@ extension EndToEnd {
                 let root = scratch.appending("attempt-\(attempt)").path
                 try FileManager.default.copyItem(atPath: template.root, toPath: root)
                 for k in 0 ..< 40 { try Files.drop(try test.png(k), into: URL(fileURLWithPath: root + "/inbox"), as: String(format: "q-%02d.png", k)) }
-                let child = try MCND.Child(["--root", root, "--once"] + options, scratch: scratch.url)
+                let child = try MCND.start(["--root", root, "--once"] + options, scratch: scratch.url)
                 let target = 1 + Int(rng.next() % 30)
                 let (killed, _) = child.kill(when: {
                     (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count { $0 == UInt8(ascii: "\n") }
@@ -205,8 +206,8 @@ extension EndToEnd {
                 (FileManager.default.contents(atPath: root + "/outbox/" + name) ?? Data()).reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             }
             for (k, kill) in kills.enumerated() {
-                let child = try MCND.Child(arguments, scratch: scratch.url)
-                let (killed, result): (Bool, MCND.RunResult)
+                let child = try MCND.start(arguments, scratch: scratch.url)
+                let (killed, result): (Bool, Child)
                 switch kill {
                 case .afterIngested(let count, let jitter):
                     (killed, result) = child.kill(when: { labeled.count { !Files.exists($0) } >= count }, jitter: jitter)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 /// One power-loss trial, and the checks the kill -9 test does not make.
@@ -33,20 +34,20 @@ extension EndToEnd.PowerLossTests {
         for (k, kill) in kills.enumerated() {
             try fs.mount()
             let arguments = ["--root", root] + (driver == .once ? ["--once"] : Self.daemonOptions) + EndToEnd.KillTests.options
-            let child = try MCND.Child(arguments, scratch: scratch.url)
+            let child = try MCND.start(arguments, scratch: scratch.url)
             // The daemon never ends by itself: a condition that never comes true ends the run after 120 s.
-            let deadline = Clock.now() + 120
-            let (killed, result): (Bool, MCND.RunResult)
+            let deadline = monotonic() + 120
+            let (killed, result): (Bool, Child)
             switch kill {
             case .afterIngested(let count, let jitter):
-                (killed, result) = child.kill(when: { labeled.count { !Files.exists($0) } >= count || Clock.now() > deadline }, jitter: jitter)
+                (killed, result) = child.kill(when: { labeled.count { !Files.exists($0) } >= count || monotonic() > deadline }, jitter: jitter)
             case .afterEpochs(let count, let jitter):
-                (killed, result) = child.kill(when: { lines("losses.jsonl") - template.lossLines >= count || Clock.now() > deadline }, jitter: jitter)
+                (killed, result) = child.kill(when: { lines("losses.jsonl") - template.lossLines >= count || monotonic() > deadline }, jitter: jitter)
             case .afterPredicted(let count, let jitter):
-                (killed, result) = child.kill(when: { lines("predictions.jsonl") - template.predictionLines >= count || Clock.now() > deadline },
+                (killed, result) = child.kill(when: { lines("predictions.jsonl") - template.predictionLines >= count || monotonic() > deadline },
                                               jitter: jitter)
             case .afterRescored(let count, let jitter):
-                (killed, result) = child.kill(when: { lines("rescored.jsonl") - template.rescoredLines >= count || Clock.now() > deadline },
+                (killed, result) = child.kill(when: { lines("rescored.jsonl") - template.rescoredLines >= count || monotonic() > deadline },
                                               jitter: jitter)
             case .afterSeconds(let delay):
                 (killed, result) = child.kill(after: delay)

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import MCNDModel
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {

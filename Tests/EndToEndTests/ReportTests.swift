@@ -1,5 +1,6 @@
 import Foundation
 import MCNDImaging
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {

@@ -1,6 +1,7 @@
 import Foundation
 import MCNDImaging
 import MCNDModel
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {

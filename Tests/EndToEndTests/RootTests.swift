@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {
@@ -69,12 +70,12 @@ extension EndToEnd {
             try MCND.succeed(["init", root], scratch: scratch.url)
             _ = try fill(scratch.appending("root/inbox"), classes: [0, 1], perClass: 10)
             // A run long enough to still hold the root when the second one starts.
-            let first = try MCND.Child(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1000000"],
+            let first = try MCND.start(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1000000"],
                                        scratch: scratch.url)
             defer { if first.isRunning { _ = first.kill(after: 0) } }
             // It holds the lock from before its first event until it exits; wait for training to start.
-            let deadline = Clock.now() + 120
-            while first.isRunning, Clock.now() < deadline,
+            let deadline = monotonic() + 120
+            while first.isRunning, monotonic() < deadline,
                   !((try? String(contentsOfFile: root + "/outbox/events.jsonl", encoding: .utf8)) ?? "").contains("run_started") {
                 usleep(5_000)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {

@@ -1,12 +1,13 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
     /// Issue 17: label folders mcnd may read but not change (`cp -r` by a member of group mcnd
     /// keeps the source's 0755). mcnd runs as uid 65534 here, the folders belong to root.
     @Suite("Folders mcnd cannot write",
-           .enabled(if: Blocked.cannotRun == nil, "\(Blocked.cannotRun ?? "")"))
+           .enabled(if: Unprivileged.cannotRun == nil, "skipped: \(Unprivileged.cannotRun ?? "")"))
     struct BlockedMoves {
         /// Seconds of failing moves the daemon test watches the journal through (the issue asks
         /// for 60; `MCND_TEST_BLOCKED_SECONDS=60` gives that, the default keeps CI short).
@@ -18,7 +19,7 @@ extension Faults {
             let root = try Blocked.root(scratch)
             // The default settle time: the rescan a new folder causes must not take files `cp` is still writing.
             let daemon = try MCND.start(["--root", root.path, "--set", "train.min_labels=99"],
-                                        output: scratch.path, asUser: true)
+                                        scratch: scratch.url, asUser: true)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)")
             // Bag: root:root 0755 (o+w helps); Coat: root:nogroup 0755 (g+w helps), as `cp -r` leaves them.
@@ -42,7 +43,7 @@ extension Faults {
                 #expect(daemon.stderr.components(separatedBy: advice).count - 1 == 1, "one log line for \(folder): \(daemon.stderr.suffix(3000))")
             }
             #expect(outcomes.errors.count == 2, "\(outcomes.errors.count) error events: \(outcomes.errors.prefix(5))")
-            let status = try MCND.run(["status", "--json", "--root", root.path], output: scratch.path, asUser: true)
+            let status = try MCND.run(["status", "--json", "--root", root.path], scratch: scratch.url, asUser: true)
             let report = try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
             #expect(report?["waiting_to_move"] as? [String: Int] == ["inbox/Bag": 40, "inbox/Coat": 40], "\(status.transcript)")
 
@@ -70,7 +71,7 @@ extension Faults {
             try Shell.run(["/bin/chown", "0:0", root.inbox])
             var runs: [Child] = []
             for _ in 0 ..< 2 {
-                let run = try MCND.once(root.path, output: scratch.path, asUser: true, ["train.min_labels=99"])
+                let run = try MCND.once(root.path, scratch: scratch.url, asUser: true, ["train.min_labels=99"])
                 runs.append(run)
                 #expect(run.succeeded, "exit 0: \(run.transcript)")
                 #expect(run.stderr.contains("inbox/Bag is not writable by user nobody"), "\(run.transcript)")
@@ -83,7 +84,7 @@ extension Faults {
 
             chmod(root.inbox, 0o777)
             chmod(root.inbox + "/Bag", 0o757)
-            let last = try MCND.once(root.path, output: scratch.path, asUser: true, ["train.min_labels=99"])
+            let last = try MCND.once(root.path, scratch: scratch.url, asUser: true, ["train.min_labels=99"])
             #expect(last.succeeded && !last.stderr.contains("not writable"), "\(last.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
             #expect(try Blocked.journalRows(root.path) == 0)
@@ -93,14 +94,6 @@ extension Faults {
 
 /// Roots and folders for the tests above.
 enum Blocked {
-    /// Why these tests cannot run here, or nil.
-    static var cannotRun: String? {
-        switch MCND.unprivileged {
-        case .failure(let why): return "skipped: \(why)"
-        case .success: return nil
-        }
-    }
-
     /// A root owned by uid 65534 with a model trained as that user.
     static func root(_ scratch: Scratch) throws -> Root {
         let root = try Root(scratch)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
@@ -19,11 +20,11 @@ extension Faults {
             defer { holder.release() }
             for locked in [true, false] {
                 if !locked { holder.release() }
-                let text = try MCND.run(["status", "--root", root.path], output: scratch.path, timeout: 60)
+                let text = try MCND.run(["status", "--root", root.path], scratch: scratch.url, timeout: 60)
                 #expect(text.succeeded, "locked \(locked): \(text.transcript)")
                 #expect(text.stdout.contains("examples: 20") && text.stdout.contains("pending: 3 to predict, 2 labeled to ingest"),
                         "locked \(locked): \(text.transcript)")
-                let json = try MCND.run(["status", "--json", "--root", root.path], output: scratch.path, timeout: 60)
+                let json = try MCND.run(["status", "--json", "--root", root.path], scratch: scratch.url, timeout: 60)
                 #expect(json.succeeded, "locked \(locked): \(json.transcript)")
                 let object = try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
                 let status = object?["status"] as? [String: Any]
@@ -45,7 +46,7 @@ extension Faults {
             let outboxBefore = Files.snapshot(root.outbox)
             for command in [["--once"], ["train"]] {
                 let refused = try MCND.run(command + ["--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1"],
-                                           output: scratch.path, timeout: 60)
+                                           scratch: scratch.url, timeout: 60)
                 #expect(refused.exit?.status == 75 && refused.exit?.signaled == false, "\(refused.transcript)")
                 #expect(refused.reasonLines.count == 1, "one line: \(refused.transcript)")
                 let reason = refused.reasonLines.first ?? ""
@@ -55,7 +56,7 @@ extension Faults {
                 #expect(Files.snapshot(root.outbox) == outboxBefore, "the outbox is untouched")
             }
             holder.release()
-            let again = try MCND.once(root.path, output: scratch.path)
+            let again = try MCND.once(root.path, scratch: scratch.url)
             #expect(again.succeeded, "\(again.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
         }
@@ -76,7 +77,7 @@ extension Faults {
             defer { holder.release() }
             try root.dropBatch(labels: ["alpha"], perLabel: 3, requests: 3, tag: "start")
             let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1",
-                                         "--set", "train.epochs=2", "--set", "train.units=16"], output: scratch.path)
+                                         "--set", "train.epochs=2", "--set", "train.units=16"], scratch: scratch.url)
             defer { daemon.stop() }
             usleep(12_000_000)
             #expect(daemon.isRunning, "still running: \(daemon.transcript)")

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
@@ -16,13 +17,13 @@ extension Faults {
             let root = try Root(scratch)
             try root.train()
             try root.dropBatch(labels: ["alpha", "gamma"], perLabel: 5, requests: 3, tag: "more")
-            #expect(try MCND.once(root.path, output: scratch.path).succeeded)
+            #expect(try MCND.once(root.path, scratch: scratch.url).succeeded)
             let examples = try #require(try Outcomes.of(root.path).examples)
             #expect(examples.count == 30)
 
             let database = root.path + "/state/mcnd.sqlite"
             #expect(!Files.exists(database + "-wal") || Files.status(Files.bytes(database + "-wal"))?.st_size == 0)
-            let good = try #require(Files.read(database))
+            let good = try #require(try? Files.read(database))
             var damaged: [UInt8]
             switch damage {
             case .truncatedToHalf: damaged = Array(good.prefix(good.count / 2))
@@ -39,26 +40,26 @@ extension Faults {
             let outboxBefore = Files.snapshot(root.outbox)
 
             for arguments in [["--once"], ["train"]] {
-                let refused = try MCND.run(arguments + ["--root", root.path, "--set", "settle_seconds=0"], output: scratch.path)
+                let refused = try MCND.run(arguments + ["--root", root.path, "--set", "settle_seconds=0"], scratch: scratch.url)
                 #expect(refused.exit?.status == 1 && refused.exit?.signaled == false, "\(refused.transcript)")
                 #expect(refused.reasonLines.count == 1, "one line: \(refused.transcript)")
                 let reason = refused.reasonLines.first ?? ""
                 #expect(reason.contains(database) && reason.contains("cannot be used") && reason.contains("mcnd rebuild"), "\(refused.transcript)")
-                #expect(Files.read(database) == damaged, "the damaged database is left byte for byte")
+                #expect((try? Files.read(database)) == damaged, "the damaged database is left byte for byte")
                 #expect(Files.entries(under: root.inbox) == inboxBefore, "the inbox is untouched")
                 #expect(Files.snapshot(root.outbox) == outboxBefore, "the outbox is untouched")
             }
 
-            let rebuilt = try MCND.run(["rebuild", "--root", root.path], output: scratch.path)
+            let rebuilt = try MCND.run(["rebuild", "--root", root.path], scratch: scratch.url)
             #expect(rebuilt.succeeded, "\(rebuilt.transcript)")
             #expect(rebuilt.stdout.contains("rebuilt: 30 examples"), "\(rebuilt.transcript)")
             let aside = Files.names(in: Files.bytes(root.path + "/state")).map { String(decoding: $0, as: UTF8.self) }
                 .filter { $0.hasPrefix("mcnd.sqlite.unusable-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
             #expect(aside.count == 1, "\(aside)")
-            if let aside = aside.first { #expect(Files.read(root.path + "/state/" + aside) == damaged, "moved aside, not rewritten") }
+            if let aside = aside.first { #expect((try? Files.read(root.path + "/state/" + aside)) == damaged, "moved aside, not rewritten") }
             #expect(Set(try Outcomes.of(root.path).examples ?? []) == Set(examples), "the dataset is back from archive/labeled/")
 
-            let again = try MCND.once(root.path, output: scratch.path)
+            let again = try MCND.once(root.path, scratch: scratch.url)
             #expect(again.succeeded, "\(again.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
             #expect(try Outcomes.of(root.path).examples?.count == 33)

@@ -1,15 +1,16 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
     /// Scenario 1: the outbox, or state/, on a small tmpfs that is filled up.
-    @Suite("Disk full") struct DiskFull {
+    @Suite("Disk full", .enabled(if: Tmpfs.unavailable == nil, "skipped: \(Tmpfs.unavailable ?? "")")) struct DiskFull {
         @Test("outbox full: --once exits 1 naming the file, no torn line, nothing moved without its outcome; space back → every input once")
         func outboxFullOnce() throws {
             let scratch = try Scratch("outbox-full")
             let root = try Root(scratch)
-            guard let tmpfs = try Tmpfs.mount(over: root.outbox, kilobytes: 256, keeping: scratch) else { return }
+            let tmpfs = try Tmpfs.mount(over: root.outbox, kilobytes: 256, keeping: scratch)
             defer { tmpfs.unmount() }
             try root.train()
             try root.dropBatch(labels: ["alpha", "gamma"], perLabel: 15, requests: 60, tag: "full")
@@ -17,7 +18,7 @@ extension Faults {
             try root.drop("zero.png", [])
             let filler = try Files.fill(root.outbox, leave: 4096)
 
-            let failed = try MCND.once(root.path, output: scratch.path)
+            let failed = try MCND.once(root.path, scratch: scratch.url)
             #expect(failed.exit?.signaled == false && failed.exit?.status == 1, "\(failed.transcript)")
             #expect(failed.reasonLines.count == 1, "one line with the reason: \(failed.transcript)")
             let reason = failed.reasonLines.first ?? ""
@@ -27,7 +28,7 @@ extension Faults {
                     "the disk filled up before the last input was done")
 
             unlink(filler)
-            let again = try MCND.once(root.path, output: scratch.path)
+            let again = try MCND.once(root.path, scratch: scratch.url)
             #expect(again.succeeded, "\(again.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
             let outcomes = try Outcomes.of(root.path)
@@ -39,7 +40,7 @@ extension Faults {
         func stateFullOnce() throws {
             let scratch = try Scratch("state-full")
             let root = try Root(scratch)
-            guard let tmpfs = try Tmpfs.mount(over: root.path + "/state", kilobytes: 4096, keeping: scratch) else { return }
+            let tmpfs = try Tmpfs.mount(over: root.path + "/state", kilobytes: 4096, keeping: scratch)
             defer { tmpfs.unmount() }
             try root.train()
             try root.dropBatch(labels: ["alpha", "gamma"], perLabel: 150, requests: 30, tag: "full")
@@ -48,7 +49,7 @@ extension Faults {
             // Almost nothing left (SQLite cannot even map its -shm file), then a little (a commit fails).
             for leave in [8 << 10, 128 << 10] {
                 let filler = try Files.fill(root.path + "/state", leave: leave)
-                let failed = try MCND.once(root.path, output: scratch.path)
+                let failed = try MCND.once(root.path, scratch: scratch.url)
                 #expect(failed.exit?.signaled == false && failed.exit?.status == 1, "\(failed.transcript)")
                 #expect(failed.reasonLines.count == 1, "one line with the reason: \(failed.transcript)")
                 let reason = failed.reasonLines.first ?? ""
@@ -58,7 +59,7 @@ extension Faults {
                 try checkInvariant(root.inputs, root: root.path, final: false)
                 unlink(filler)
             }
-            let again = try MCND.once(root.path, output: scratch.path)
+            let again = try MCND.once(root.path, scratch: scratch.url)
             #expect(again.succeeded, "\(again.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
         }
@@ -67,11 +68,11 @@ extension Faults {
         func daemonOutboxFull() throws {
             let scratch = try Scratch("daemon-outbox-full")
             let root = try Root(scratch)
-            guard let tmpfs = try Tmpfs.mount(over: root.outbox, kilobytes: 256, keeping: scratch) else { return }
+            let tmpfs = try Tmpfs.mount(over: root.outbox, kilobytes: 256, keeping: scratch)
             defer { tmpfs.unmount() }
             try root.train()
             let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0", "--set", "train.min_interval_seconds=0",
-                                         "--set", "train.quiet_seconds=0"], output: scratch.path)
+                                         "--set", "train.quiet_seconds=0"], scratch: scratch.url)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
                     "a started event: \(daemon.transcript)")
@@ -98,11 +99,11 @@ extension Faults {
         func daemonStateFull() throws {
             let scratch = try Scratch("daemon-state-full")
             let root = try Root(scratch)
-            guard let tmpfs = try Tmpfs.mount(over: root.path + "/state", kilobytes: 4096, keeping: scratch) else { return }
+            let tmpfs = try Tmpfs.mount(over: root.path + "/state", kilobytes: 4096, keeping: scratch)
             defer { tmpfs.unmount() }
             try root.train()
             let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0", "--set", "train.epochs=2",
-                                         "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0"], output: scratch.path)
+                                         "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0"], scratch: scratch.url)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
                     "a started event: \(daemon.transcript)")

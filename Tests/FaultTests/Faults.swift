@@ -1,3 +1,4 @@
+import MCNDTestSupport
 import Testing
 
 /// Issue 7's fault scenarios, each run on the built `mcnd` binary and temporary roots: disk full,

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
@@ -28,7 +29,7 @@ extension Faults {
             // Settled (unchanged for settle_seconds), so every pass reads and decodes them.
             usleep(1_300_000)
             for pass in 1 ... 2 {
-                let run = try MCND.run(["--root", root.path, "--once"] + settle, output: scratch.path)
+                let run = try MCND.run(["--root", root.path, "--once"] + settle, scratch: scratch.url)
                 #expect(run.succeeded, "\(run.transcript)")
                 #expect(run.stdout.contains("incomplete 2") && run.stdout.contains("rejected 0"), "pass \(pass): \(run.transcript)")
                 #expect(root.inputs.suffix(2).allSatisfy { Files.exists(Files.bytes(root.inbox + "/") + $0.relative) }, "left in place")
@@ -36,9 +37,9 @@ extension Faults {
                 #expect(outcomes.rejected.isEmpty, "pass \(pass): \(outcomes.rejected)")
                 #expect(outcomes.events["waiting_for_complete"] == 2, "one event per file, not per pass: \(outcomes.events)")
             }
-            let status = try MCND.run(["status", "--root", root.path], output: scratch.path)
+            let status = try MCND.run(["status", "--root", root.path], scratch: scratch.url)
             #expect(status.succeeded && status.stdout.contains("incomplete: 2"), "\(status.transcript)")
-            let json = try MCND.run(["status", "--json", "--root", root.path], output: scratch.path)
+            let json = try MCND.run(["status", "--json", "--root", root.path], scratch: scratch.url)
             let object = try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(object?["incomplete"] as? Int == 2, "\(json.transcript)")
 
@@ -47,7 +48,7 @@ extension Faults {
             if pause > 0 { usleep(UInt32(pause * 1e6)) }
             for writer in writers { try writer.finish() }
             usleep(1_300_000)
-            let last = try MCND.run(["--root", root.path, "--once"] + settle, output: scratch.path)
+            let last = try MCND.run(["--root", root.path, "--once"] + settle, scratch: scratch.url)
             #expect(last.succeeded, "\(last.transcript)")
             #expect(last.stdout.contains("examples +1") && last.stdout.contains("predicted 1") && !last.stdout.contains("incomplete"),
                     "\(last.transcript)")
@@ -55,7 +56,7 @@ extension Faults {
             let outcomes = try Outcomes.of(root.path)
             #expect(outcomes.predicted[hex(Files.bytes("slow.png"))] == 1, "one prediction line")
             #expect(outcomes.rejected.isEmpty && !Files.exists(root.path + "/rejected/slow.png"), "no rejection: \(outcomes.rejected)")
-            let after = try MCND.run(["status", "--root", root.path], output: scratch.path)
+            let after = try MCND.run(["status", "--root", root.path], scratch: scratch.url)
             #expect(after.succeeded && !after.stdout.contains("incomplete:"), "\(after.transcript)")
         }
 
@@ -66,10 +67,10 @@ extension Faults {
             try root.train()
             _ = try Self.slowWriters(root)
             let settings = ["--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=2"]
-            let early = try MCND.run(["--root", root.path, "--once"] + settings, output: scratch.path)
+            let early = try MCND.run(["--root", root.path, "--once"] + settings, scratch: scratch.url)
             #expect(early.succeeded && early.stdout.contains("incomplete 2"), "within the grace: \(early.transcript)")
             usleep(2_300_000)
-            let late = try MCND.run(["--root", root.path, "--once"] + settings, output: scratch.path)
+            let late = try MCND.run(["--root", root.path, "--once"] + settings, scratch: scratch.url)
             #expect(late.succeeded && late.stdout.contains("rejected 2"), "after the grace: \(late.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
             let outcomes = try Outcomes.of(root.path)
@@ -90,7 +91,7 @@ extension Faults {
             let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=1", "--set", "watch.mode=\(mode)",
                                          "--set", "watch.poll_seconds=0.5", "--set", "watch.rescan_seconds=1",
                                          "--set", "train.epochs=2", "--set", "train.units=16",
-                                         "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0"], output: scratch.path)
+                                         "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0"], scratch: scratch.url)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["waiting_for_complete"] == 2 },
                     "one event per file: \(daemon.transcript)")

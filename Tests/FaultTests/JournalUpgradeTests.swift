@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
@@ -44,7 +45,7 @@ extension Faults {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: root.outbox + "/predictions.jsonl"))
             try handle.seekToEnd(); try handle.write(contentsOf: Data(lines.utf8)); try handle.close()
 
-            let run = try MCND.once(root.path, output: scratch.path, ["train.min_labels=99"])
+            let run = try MCND.once(root.path, scratch: scratch.url, ["train.min_labels=99"])
             #expect(run.succeeded && !run.stdout.contains("duplicate"), "\(run.transcript)")
             #expect(try Blocked.journalRows(root.path) == 0)
             #expect(Files.entries(under: root.inbox).isEmpty)

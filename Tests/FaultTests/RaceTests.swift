@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 /// A flag shared with a background thread.
@@ -22,7 +23,7 @@ extension Faults {
             let image = root.nextImage()
             let first = try root.drop("alpha/same.png", image, record: false)
             let second = try root.drop("beta/same.png", image, record: false)
-            let run = try MCND.once(root.path, output: scratch.path)
+            let run = try MCND.once(root.path, scratch: scratch.url)
             #expect(run.succeeded, "\(run.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
 
@@ -43,13 +44,14 @@ extension Faults {
             let scratch = try Scratch("10k-labels")
             // On a tmpfs when possible: the test is about the number of folders, not the disk's fsync speed.
             try Files.makeFolder(scratch.path + "/fs")
-            let tmpfs = try Tmpfs.mount(over: scratch.path + "/fs", kilobytes: 512 << 10, keeping: scratch)
+            let tmpfs = try Tmpfs.unavailable == nil
+                ? Tmpfs.mount(over: scratch.path + "/fs", kilobytes: 512 << 10, keeping: scratch) : nil
             defer { tmpfs?.unmount() }
             let root = try Root(scratch, name: "fs/root")
             let count = 10_000
             for i in 0 ..< count { try root.drop("label-\(i)/image.png") }
             let started = monotonic()
-            let run = try MCND.once(root.path, output: scratch.path, ["train.epochs=1", "train.units=8", "train.validation_fraction=0.1"])
+            let run = try MCND.once(root.path, scratch: scratch.url, ["train.epochs=1", "train.units=8", "train.validation_fraction=0.1"])
             let seconds = monotonic() - started
             #expect(run.succeeded, "\(run.transcript)")
             print("10,000 label folders: --once took \(String(format: "%.1f", seconds)) s")
@@ -97,7 +99,7 @@ extension Faults {
             }
             thread.start()
             var runs: [Child] = []
-            for _ in 0 ..< 3 { runs.append(try MCND.once(root.path, output: scratch.path)) }
+            for _ in 0 ..< 3 { runs.append(try MCND.once(root.path, scratch: scratch.url)) }
             stop.set()
             _ = try eventually(timeout: 10) { stopped.isSet }
             for run in runs {
@@ -106,7 +108,7 @@ extension Faults {
             }
             try checkInvariant(root.inputs, root: root.path, final: true)
             // Whatever the churn left is handled by a quiet pass.
-            let last = try MCND.once(root.path, output: scratch.path)
+            let last = try MCND.once(root.path, scratch: scratch.url)
             #expect(last.succeeded, "\(last.transcript)")
             #expect(Files.entries(under: root.inbox).isEmpty, "left: \(Files.entries(under: root.inbox).map { String(decoding: $0, as: UTF8.self) })")
             try checkInvariant(root.inputs, root: root.path, final: true)
@@ -117,7 +119,7 @@ extension Faults {
             let scratch = try Scratch("inbox-replaced")
             let root = try Root(scratch)
             try root.train()
-            let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0"], output: scratch.path)
+            let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0"], scratch: scratch.url)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
                     "a started event: \(daemon.transcript)")

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
@@ -33,7 +34,7 @@ extension Faults {
             let server = try Clients.httpServer(serving: scratch.path + "/www", output: scratch.path)
             defer { server.child.stop() }
             let daemon = try MCND.start(["--root", root.path, "--set", "watch.rescan_seconds=2", "--set", "train.min_labels=99"],
-                                        output: scratch.path)
+                                        scratch: scratch.url)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 import Testing
 
 extension Faults {
@@ -43,7 +44,7 @@ extension Faults {
                     for entry in Files.entries(under: root + "/" + folder) {
                         let full = Files.bytes(root + "/" + folder + "/") + entry
                         guard let st = Files.status(full), st.st_mode & S_IFMT == S_IFREG,
-                              let bytes = Files.read(String(decoding: full, as: UTF8.self)) else { continue }
+                              let bytes = try? Files.read(String(decoding: full, as: UTF8.self)) else { continue }
                         if marked.contains(SHA256.hex(bytes)) { out.append("outside content in \(folder)/\(String(decoding: entry, as: UTF8.self))") }
                     }
                 }
@@ -92,7 +93,7 @@ extension Faults {
             var statuses: [Int32: Int] = [:]
             var crashes: [String] = []
             for _ in 0 ..< 300 {
-                let run = try MCND.run(["--root", root.path, "--once"] + Self.settings, output: scratch.path, timeout: 120)
+                let run = try MCND.run(["--root", root.path, "--once"] + Self.settings, scratch: scratch.url, timeout: 120)
                 if let exit = run.poll() {
                     if exit.signaled { crashes.append(run.transcript) } else { statuses[exit.status, default: 0] += 1 }
                 }
@@ -109,7 +110,7 @@ extension Faults {
         func daemonUnderSwaps() throws {
             let scratch = try Scratch("symlink-daemon")
             let (root, outside, swapper) = try Self.prepare(scratch)
-            let daemon = try MCND.start(["--root", root.path] + Self.settings + ["--set", "watch.rescan_seconds=1"], output: scratch.path)
+            let daemon = try MCND.start(["--root", root.path] + Self.settings + ["--set", "watch.rescan_seconds=1"], scratch: scratch.url)
             defer { daemon.stop() }
             swapper.start()
             let started = monotonic()

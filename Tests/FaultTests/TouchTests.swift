@@ -40,7 +40,7 @@ extension Faults {
             // A short rescan interval: an input left behind is found (and decided again) within seconds.
             // Review off: this test is about where each file ends, archive/ (the review loop would route some to review/).
             let daemon = try MCND.start(["--root", root.path, "--set", "review.target_precision=0", "--set", "watch.rescan_seconds=2", "--set", "train.epochs=2",
-                                         "--set", "train.units=16", "--set", "train.quiet_seconds=60"], output: scratch.path)
+                                         "--set", "train.units=16", "--set", "train.quiet_seconds=60"], scratch: scratch.url)
             defer { daemon.stop() }
             #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)")
             let inputs = Self.inputs(root, tag: "d")
@@ -70,7 +70,7 @@ extension Faults {
             var quiet = 0
             while quiet < 2 {
                 if writer.finished { quiet += 1 }
-                let run = try MCND.once(root.path, output: scratch.path, ["train.min_labels=99", "review.target_precision=0"])
+                let run = try MCND.once(root.path, scratch: scratch.url, ["train.min_labels=99", "review.target_precision=0"])
                 runs += 1
                 #expect(run.succeeded, "\(run.transcript)")
                 if run.stdout.contains("duplicate") { duplicateRuns.append(run.stdout) }
@@ -81,7 +81,7 @@ extension Faults {
         }
         /// The JSON objects of an outbox file.
         static func lines(_ path: String) -> [[String: Any]] {
-            (Files.read(path) ?? []).split(separator: 10).compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            ((try? Files.read(path)) ?? []).split(separator: 10).compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
         }
 
         /// Writes journal rows as mcnd does after it appended an outcome's line and before it
@@ -138,10 +138,10 @@ c.commit()
             #expect(Touch.setTimes(root.inbox + "/alpha/touched.png", Touch.oldTime(2)))
             let other = root.nextImage()
             let fd = open(root.inbox + "/rewritten.png", O_WRONLY | O_TRUNC)
-            try RawFile.writeAll(fd, other[...], path: "rewritten.png")
+            try Files.writeAll(fd, other[...], path: "rewritten.png")
             close(fd)
 
-            let run = try MCND.once(root.path, output: scratch.path, ["train.min_labels=99", "review.target_precision=0"])
+            let run = try MCND.once(root.path, scratch: scratch.url, ["train.min_labels=99", "review.target_precision=0"])
             #expect(run.succeeded, "\(run.transcript)")
             #expect(!run.stdout.contains("duplicate"), "the touched example is the example already recorded: \(run.stdout)")
             let outcomes = try Outcomes.of(root.path)

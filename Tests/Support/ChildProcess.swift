@@ -1,16 +1,10 @@
 import Foundation
 import Glibc
 
-/// A failure of a test helper, with the system's reason.
-public struct TestSupportFailure: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// Starting and reaping child processes the way the tests need them: stdin
 /// from /dev/null, stdout and stderr to files, and an environment without
 /// anything that would steer mcnd (`MCND_*`, `NOTIFY_SOCKET`, `WATCHDOG_*`)
-/// except what the test adds.
+/// except what the test adds. `Child` is built on it.
 public enum ChildProcess {
     public static func spawn(_ executable: String, argv: [String], environment extra: [String: String] = [:],
                              stdout: String, stderr: String) throws -> pid_t {
@@ -32,7 +26,7 @@ public enum ChildProcess {
         }
         var child: pid_t = 0
         let code = posix_spawn(&child, executable, &actions, nil, cArgv, envp)
-        guard code == 0 else { throw TestSupportFailure("posix_spawn \(executable): \(String(cString: strerror(code)))") }
+        guard code == 0 else { throw TestFailure("posix_spawn \(executable): \(errnoText(code))") }
         return child
     }
 
@@ -42,36 +36,5 @@ public enum ChildProcess {
         var status: Int32 = 0
         guard waitpid(pid, &status, block ? 0 : WNOHANG) == pid else { return nil }
         return status & 0x7f == 0 ? ((status >> 8) & 0xff, false) : (status & 0x7f, true)
-    }
-}
-
-/// Whole-file writes with plain system calls, on raw byte paths (names need
-/// not be UTF-8), as a writer dropping files into the inbox would do them.
-public enum RawFile {
-    public static func write(_ bytes: [UInt8], to path: [UInt8]) throws {
-        let name = String(decoding: path, as: UTF8.self)
-        let fd = (path.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
-            open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        }
-        guard fd >= 0 else { throw TestSupportFailure("create \(name): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        try writeAll(fd, bytes[...], path: name)
-    }
-
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try write(bytes, to: Array(path.utf8))
-    }
-
-    /// Writes every byte, retrying interrupted and short writes.
-    public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TestSupportFailure("write \(path): \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 
 /// Debian's chromium, headless, with no network: in a network namespace of its
 /// own when `unshare -n` works (root in CI), and in any case with every host

@@ -43,14 +43,14 @@ final class PowerCutDisk {
         let child = try ChildProcess.spawn(Self.python, argv: [Self.python, Self.script, backing, mountpoint],
                                            stdout: output + ".out", stderr: output + ".err")
         pid = child
-        let deadline = Clock.now() + 20
+        let deadline = monotonic() + 20
         while !log.contains("mounted") {
             if let exit = ChildProcess.reap(child, block: false) {
                 pid = nil
-                throw TestSupportFailure("power_cut_fs.py exited \(exit.status) before mounting: \(errors)")
+                throw TestFailure("power_cut_fs.py exited \(exit.status) before mounting: \(errors)")
             }
-            if Clock.now() > deadline {
-                throw TestSupportFailure("power_cut_fs.py did not mount \(mountpoint) within 20 s: \(errors)")
+            if monotonic() > deadline {
+                throw TestFailure("power_cut_fs.py did not mount \(mountpoint) within 20 s: \(errors)")
             }
             usleep(5_000)
         }
@@ -59,18 +59,18 @@ final class PowerCutDisk {
     /// The power cut: unmounts (every process using the mount must have ended) and
     /// waits until the folder holds only what was durable.
     func cut() throws {
-        guard pid != nil else { throw TestSupportFailure("cut of \(mountpoint), which is not mounted") }
+        guard pid != nil else { throw TestFailure("cut of \(mountpoint), which is not mounted") }
         // A killed process's files are closed asynchronously; the mount can be busy for a moment.
-        let deadline = Clock.now() + 10
+        let deadline = monotonic() + 10
         while umount2(mountpoint, 0) != 0 {
-            guard errno == EBUSY, Clock.now() < deadline else {
-                throw TestSupportFailure("umount \(mountpoint): \(String(cString: strerror(errno)))")
+            guard errno == EBUSY, monotonic() < deadline else {
+                throw TestFailure("umount \(mountpoint): \(String(cString: strerror(errno)))")
             }
             usleep(20_000)
         }
         let exit = try reap(timeout: 60)
         guard exit.status == 0, !exit.signaled, let line = log.split(separator: "\n").last(where: { $0.hasPrefix("cut ") }) else {
-            throw TestSupportFailure("power_cut_fs.py ended with \(exit) after the unmount: \(errors)")
+            throw TestFailure("power_cut_fs.py ended with \(exit) after the unmount: \(errors)")
         }
         let counts = line.split(separator: " ").dropFirst().compactMap { Int($0) }
         revertedFiles += counts.first ?? 0
@@ -78,15 +78,15 @@ final class PowerCutDisk {
     }
 
     private func reap(timeout: Double) throws -> (status: Int32, signaled: Bool) {
-        guard let child = pid else { throw TestSupportFailure("no file system process") }
-        let deadline = Clock.now() + timeout
+        guard let child = pid else { throw TestFailure("no file system process") }
+        let deadline = monotonic() + timeout
         while true {
             if let exit = ChildProcess.reap(child, block: false) { pid = nil; return exit }
-            if Clock.now() > deadline {
+            if monotonic() > deadline {
                 kill(child, SIGKILL)
                 _ = ChildProcess.reap(child, block: true)
                 pid = nil
-                throw TestSupportFailure("power_cut_fs.py did not exit within \(timeout) s of the unmount: \(errors)")
+                throw TestFailure("power_cut_fs.py did not exit within \(timeout) s of the unmount: \(errors)")
             }
             usleep(10_000)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 
 /// A predictions.jsonl line with the review keys.
 struct ReviewedPrediction: Decodable {

@@ -41,7 +41,7 @@ final class Root {
     init(_ scratch: Scratch, name: String = "root") throws {
         self.scratch = scratch
         path = scratch.path + "/" + name
-        let made = try MCND.run(["init", path], output: scratch.path)
+        let made = try MCND.run(["init", path], scratch: scratch.url)
         guard made.succeeded else { throw TestFailure("mcnd init failed: \(made.transcript)") }
     }
 
@@ -83,7 +83,7 @@ final class Root {
     func train(asUser: Bool = false) throws {
         try dropBatch(labels: ["alpha", "beta"], perLabel: 10, requests: 0, tag: "seed")
         if asUser { try Shell.run(["/bin/chown", "-R", "65534:65534", path]) }
-        let run = try MCND.once(path, output: scratch.path, asUser: asUser)
+        let run = try MCND.once(path, scratch: scratch.url, asUser: asUser)
         guard run.succeeded else { throw TestFailure("the first run failed: \(run.transcript)") }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 
 /// Another process holding a write transaction on a SQLite database, as an
 /// operator's `sqlite3` session with `BEGIN IMMEDIATE` or a backup tool does:
@@ -10,6 +11,9 @@ final class LockHolder {
     private let input = Pipe()
 
     static let script = #"""
+import Foundation
+import Glibc
+import MCNDTestSupport
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
 c.execute("BEGIN IMMEDIATE")

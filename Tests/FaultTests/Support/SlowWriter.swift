@@ -14,13 +14,13 @@ final class SlowWriter {
         self.content = content
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw TestFailure("create \(path): \(errnoText())") }
-        try RawFile.writeAll(fd, content[..<(content.count / 2)], path: path)
+        try Files.writeAll(fd, content[..<(content.count / 2)], path: path)
     }
 
     func finish() throws {
         guard fd >= 0 else { return }
         defer { close(fd); fd = -1 }
-        try RawFile.writeAll(fd, content[(content.count / 2)...], path: path)
+        try Files.writeAll(fd, content[(content.count / 2)...], path: path)
     }
 
     deinit { if fd >= 0 { close(fd) } }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 
 /// A hostile member of the inbox's group: flips names inside the root between
 /// a real entry and a symlink to a folder (or file) outside it, as fast as it

@@ -11,16 +11,25 @@ final class Tmpfs {
     /// The scratch folder the mount point is in: kept until the file system is unmounted.
     private let owner: AnyObject
 
-    /// Nil (with the reason printed) when mounting is refused: not root, no CAP_SYS_ADMIN, a container.
-    static func mount(over path: String, kilobytes: Int, keeping owner: AnyObject) throws -> Tmpfs? {
-        guard let tool = Shell.which(["mount"]) else {
-            print("skipped: no mount command")
+    /// Why no tmpfs can be mounted here (not root, no CAP_SYS_ADMIN, a container), or nil:
+    /// tried once on a folder of its own, for the tests' `.enabled(if:)` traits.
+    static let unavailable: String? = {
+        guard let scratch = try? Scratch("tmpfs-probe") else { return "no temporary folder for the probe" }
+        do {
+            try mount(over: scratch.path, kilobytes: 64, keeping: scratch).unmount()
             return nil
+        } catch {
+            return "\(error)"
         }
+    }()
+
+    /// Mounts a tmpfs of `kilobytes` over `path`; fails with mount's reason when it is refused.
+    static func mount(over path: String, kilobytes: Int, keeping owner: AnyObject) throws -> Tmpfs {
+        guard let tool = Shell.which(["mount"]) else { throw TestFailure("no mount command") }
         let result = try Shell.run([tool, "-t", "tmpfs", "-o", "size=\(kilobytes)k,mode=0755", "tmpfs", path])
         guard result.status == 0 else {
-            print("skipped: cannot mount a tmpfs over \(path) (mount exited \(result.status): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
-            return nil
+            throw TestFailure("cannot mount a tmpfs over \(path) (mount exited \(result.status): "
+                + "\(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
         }
         return Tmpfs(path, owner)
     }

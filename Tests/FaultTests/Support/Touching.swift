@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MCNDTestSupport
 
 /// What writers do to a file's attributes after closing it (`rsync`, `cp -p`, `curl -R`,
 /// `wget -N`, `tar x`): set its times (once, or twice), its mode, its owner, an extended attribute.
