@@ -11,9 +11,6 @@ final class LockHolder {
     private let input = Pipe()
 
     static let script = #"""
-import Foundation
-import Glibc
-import MCNDTestSupport
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
 c.execute("BEGIN IMMEDIATE")
