@@ -141,7 +141,7 @@ struct DaemonLoop {
         }
     }
 
-    /// Starts a run on its own thread when the schedule says so; true when it did.
+    /// Starts a run on its own thread (see BlockingThread) when the schedule says so; true when it did.
     mutating func startTrainingIfDue() -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
         guard !training, !stateBusy, scheduler.shouldStart(),
@@ -149,14 +149,11 @@ struct DaemonLoop {
               let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
         training = true
         let sink = self.sink
-        let thread = Thread {
+        BlockingThread.start("mcnd-training", stackSize: 8 << 20) {
             let result: Result<TrainingSummary, PipelineError>
             do throws(PipelineError) { result = .success(try job()) } catch { result = .failure(error) }
             sink.yield(.trainingFinished(result))
         }
-        thread.name = "mcnd-training"
-        thread.stackSize = 8 << 20
-        thread.start()
         return true
     }
 

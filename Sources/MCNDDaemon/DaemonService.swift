@@ -119,7 +119,7 @@ public struct DaemonService: Service {
 
     enum WatchMode: String { case inotify, poll }
 
-    /// Starts the inotify thread, or settles for polling when configured, on a
+    /// Starts the inotify thread (see BlockingThread for why a thread), or settles for polling when configured, on a
     /// network file system, or when inotify is unavailable.
     private func startWatching(_ pipeline: Pipeline, pending: PendingChanges, sink: AsyncStream<DaemonEvent>.Continuation,
                                stop: StopFlag) throws -> WatchMode {
@@ -131,19 +131,17 @@ public struct DaemonService: Service {
             logger.warning("inotify is not available (\(error)); polling every \(settings.pollSeconds) s")
             return .poll
         }
-        let thread = Thread {
+        BlockingThread.start("mcnd-inotify") {
             while !stop.isSet {
                 do {
                     let changes = try watcher.wait(timeout: 0.2)
                     if pending.add(changes) { sink.yield(.inboxChanged) }
                 } catch {
                     if pending.add([.rescan]) { sink.yield(.inboxChanged) }
-                    Thread.sleep(forTimeInterval: 1)
+                    sleep(1)
                 }
             }
         }
-        thread.name = "mcnd-inotify"
-        thread.start()
         return .inotify
     }
 }
