@@ -70,8 +70,14 @@ let package = Package(
             "MCNDPipeline", "MCNDImaging", "MCNDModel",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
-        // The daemon's timers with an injected clock (in-process, no binary).
-        .testTarget(name: "MCNDDaemonTests", dependencies: ["MCNDDaemon", "MCNDPipeline"]),
+        // The daemon in-process, no binary: its timers and scheduler on an injected clock, the
+        // inbox watcher on real inotify events, the service started and shut down on a temporary root.
+        .testTarget(name: "MCNDDaemonTests", dependencies: [
+            "MCNDDaemon", "MCNDPipeline", "MCNDFileSystem", "MCNDTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
         // The one test kit: child processes, scratch folders, file writers, the outbox
         // reader, `eventually`, Fashion-MNIST subsets.
         .target(name: "MCNDTestSupport", dependencies: ["MCNDModel", "MCNDImaging"], path: "Tests/Support"),

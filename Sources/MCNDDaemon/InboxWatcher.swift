@@ -6,8 +6,8 @@ import MCNDPipeline
 /// (`IN_MOVED_TO`); new folders are watched as they appear and then rescanned,
 /// so files created before the watch existed are not missed. mcnd only ever
 /// moves files out of the inbox, so its own work does not wake it.
-final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
-    enum Change: Equatable, Sendable {
+public final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
+    public enum Change: Equatable, Sendable {
         /// A file at this path (relative to inbox/) is complete.
         case complete(RawPath)
         /// Something may have been missed (queue overflow, a new folder): rescan.
@@ -24,7 +24,7 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
     private var inboxWatch: Int32?
 
     /// Fails when the kernel offers no inotify here (then poll).
-    init(root: Directory, inbox: String) throws(PipelineError) {
+    public init(root: Directory, inbox: String) throws(PipelineError) {
         self.root = root
         self.inbox = RawPath(inbox)
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
@@ -64,7 +64,7 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
     }
 
     /// Waits up to `timeout` seconds for changes; returns what happened.
-    func wait(timeout: Double) throws(PipelineError) -> [Change] {
+    public func wait(timeout: Double) throws(PipelineError) -> [Change] {
         // inbox/ was renamed away or deleted before a new one existed: watch the new one
         // as soon as it appears, and rescan, so its files are not left to the periodic rescan.
         if inboxWatch == nil {
@@ -80,7 +80,7 @@ final class InboxWatcher: @unchecked Sendable {  // used by one thread at a time
 
     /// Reads every queued event. Records are parsed by hand: the flexible
     /// `name` member of `struct inotify_event` does not import into Swift.
-    func drain() throws(PipelineError) -> [Change] {
+    public func drain() throws(PipelineError) -> [Change] {
         var changes: [Change] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
