@@ -46,15 +46,13 @@ public enum Files {
         try move(temporary, to: folder + [47] + name)
     }
 
-    /// The same for a `relative` path that may name label folders, which are made first.
+    /// The same for a `relative` path that may name label folders; missing folders
+    /// (label folders, a staging folder and its parents) are made first.
     public static func drop(_ content: [UInt8], into folder: String, as relative: String) throws {
         var parts = relative.split(separator: "/").map(String.init)
         let name = parts.removeLast()
-        var target = folder
-        for part in parts {
-            target += "/" + part
-            try makeFolder(target)
-        }
+        let target = ([folder] + parts).joined(separator: "/")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         try drop(content, into: bytes(target), as: bytes(name))
     }
 
