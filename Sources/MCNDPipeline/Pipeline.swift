@@ -48,22 +48,23 @@ public final class Pipeline {
         self.root = directory
         self.configuration = configuration
         self.logger = logger
-        outbox = try Outbox(root: directory, logger: logger)
-        (store, journal) = try Self.open(layout, directory, outbox, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
-                                         whileBusy: whileBusy)
-        serving = ServingModel(try store.servingModel())
+        (store, outbox, journal, serving) = try Self.open(layout, directory, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
+                                                          whileBusy: whileBusy)
         try applyModelChanges()
     }
 
-    private static func open(_ layout: RootLayout, _ root: Directory, _ outbox: Outbox, _ logger: Logger,
-                             busyTimeout: Double, whileBusy: (PipelineError) -> Bool) throws(PipelineError) -> (StateStore, Journal) {
+    /// The state first (a damaged or busy database is the error to report), then the outbox and the journal.
+    private static func open(_ layout: RootLayout, _ root: Directory, _ logger: Logger, busyTimeout: Double,
+                             whileBusy: (PipelineError) -> Bool) throws(PipelineError) -> (StateStore, Outbox, Journal, ServingModel) {
         while true {
             do {
                 let store = try StateStore(layout: layout, root: root, busyTimeout: busyTimeout)
+                let outbox = try Outbox(root: root, logger: logger)
                 let journal = try Journal(root: root, store: store, outbox: outbox, logger: logger)
+                let serving = ServingModel(try store.servingModel())
                 try journal.recover()
                 try store.closeInterruptedRuns()
-                return (store, journal)
+                return (store, outbox, journal, serving)
             } catch {
                 guard case .stateBusy = error, whileBusy(error) else { throw error }
             }

@@ -35,11 +35,14 @@ public final class Outbox: Sendable {
         for name in OutboxName.allCases { try file(name).reopen() }
     }
 
-    /// Runs `body` holding every file's append lock (in one order, so two
-    /// holders never deadlock): the journal picks each line's offset and
-    /// writes the line before anyone else appends.
+    /// The files the journal writes input lines to (losses.jsonl is the trainer's alone).
+    static let journaled: [OutboxName] = [.events, .predictions, .rescored]
+
+    /// Runs `body` holding the journaled files' append locks (always in this
+    /// order, so two holders never deadlock): the journal picks each line's
+    /// offset and writes the line before anyone else appends.
     func whileAppending<T>(_ body: () throws(PipelineError) -> T) throws(PipelineError) -> T {
-        try Self.holding(OutboxName.allCases.map(file)[...], body)
+        try Self.holding(Self.journaled.map(file)[...], body)
     }
 
     private static func holding<T>(_ files: ArraySlice<OutboxFile>, _ body: () throws(PipelineError) -> T) throws(PipelineError) -> T {
