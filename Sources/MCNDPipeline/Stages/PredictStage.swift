@@ -38,7 +38,8 @@ struct PredictStage {
         guard let spec = NormalizationSpec(model.input) else {
             throw .corruptState(path: context.layout.database, reason: "the serving model's input spec is not usable")
         }
-        let normalizer = ImageNormalizer(spec: spec, limits: context.configuration.limits)
+        let preparation = InputPreparation(root: context.root, limit: context.configuration.limits.maxInputBytes,
+                                           normalizer: ImageNormalizer(spec: spec, limits: context.configuration.limits))
         let network = MultiClassNetwork(weights: model.weights)
         let router = ReviewRouter(model: model, settings: context.configuration.review)
         let ingest = IngestStage(context: context)
@@ -52,10 +53,11 @@ struct PredictStage {
             var pixels: [UInt8] = []
             pixels.reserveCapacity(chunk.count * spec.featureCount)
             var incomplete = IncompleteFiles(context: context, closed: closed)
-            for entry in chunk {
-                let bytes: [UInt8], identity: FileIdentity
-                switch ingest.read(entry) {
-                case .success(let b): (bytes, identity) = b
+            for item in preparation.prepare(chunk) {
+                let entry = item.entry
+                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
+                switch item.read.mapError({ ingest.problem(entry, $0) }) {
+                case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let problem):
                     if let o = problem.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
                         outcomes.append(o); summary.rejected += 1
@@ -64,9 +66,8 @@ struct PredictStage {
                     }
                     continue
                 }
-                let sha = PipelineContext.sha256(bytes)
                 do {
-                    pixels += try normalizer.normalize(png: bytes)
+                    pixels += try decoded.get()
                     accepted.append((entry, sha, identity))
                 } catch {
                     if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
