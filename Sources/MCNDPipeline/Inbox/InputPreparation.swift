@@ -1,8 +1,6 @@
-import Dispatch
 import Foundation
 import MCNDFileSystem
 import MCNDImaging
-import Synchronization
 
 /// The per-file work of a batch — open beneath the root, read, SHA-256,
 /// decode and normalize — spread over the cores. The stages then decide
@@ -44,20 +42,10 @@ public struct InputPreparation: Sendable {
     /// (a symlink, a bad label name) are not opened; their result is
     /// `.notRegular` and the stages do not look at it.
     public func prepare(_ entries: some Collection<InboxEntry>) -> [Prepared] {
-        let entries = Array(entries)
-        // Small slices let a core that drew small files take more of them.
-        let slices = workers == 1 || entries.count < 2 ? 1 : min(entries.count, workers * 8)
-        guard slices > 1 else { return entries.map(prepare) }
-        let results = Slots(count: slices)
-        let size = (entries.count + slices - 1) / slices
-        DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let range = min(slice * size, entries.count) ..< min((slice + 1) * size, entries.count)
-            results.store(entries[range].map(prepare), at: slice)
-        }
-        return results.joined()
+        ParallelMap.map(Array(entries), workers: workers, prepare)
     }
 
-    private func prepare(_ entry: InboxEntry) -> Prepared {
+    @Sendable private func prepare(_ entry: InboxEntry) -> Prepared {
         guard entry.problem == nil else { return Prepared(entry: entry, read: .failure(.notRegular("not opened"))) }
         let path = RootLayout.Folder.inbox.name + entry.relative
         do {
@@ -67,16 +55,5 @@ public struct InputPreparation: Sendable {
         } catch {
             return Prepared(entry: entry, read: .failure(error))
         }
-    }
-
-    /// Each slice's results, written once by the thread that made them.
-    private final class Slots: Sendable {
-        private let slots: Mutex<[[Prepared]]>
-
-        init(count: Int) { slots = Mutex(Array(repeating: [], count: count)) }
-
-        func store(_ prepared: [Prepared], at slice: Int) { slots.withLock { $0[slice] = prepared } }
-
-        func joined() -> [Prepared] { slots.withLock { Array($0.joined()) } }
     }
 }

@@ -80,8 +80,11 @@ struct PredictStage {
                 let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
                 let activations = network.activations(rows)
                 let time = Timestamp.now()
+                let decisions = ParallelMap.map(Array(accepted.indices), workers: preparation.workers) { [accepted] in
+                    router.decide(activations, row: $0, inputs: rows, sha256: accepted[$0].sha)
+                }
                 for (i, item) in accepted.enumerated() {
-                    let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha)
+                    let d = decisions[i]
                     let line = PredictionLine.make(file: item.entry.relative, sha256: item.sha, probabilities: d.assessment.probabilities[...],
                                                    model: model, time: time) { router.addMarks(d, to: &$0) }
                     // Review files wait for a person whatever `consumed` says.
