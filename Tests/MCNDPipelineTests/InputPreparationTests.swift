@@ -8,7 +8,7 @@ import Testing
 /// threads as on one, and the same lines, moves and events in batches as one
 /// file at a time.
 @Suite("Parallel input preparation") struct InputPreparationTests {
-    /// Good PNGs, damaged ones, duplicates and conflicts, in the labeled folders
+    /// Good PNGs, damaged ones, the same content twice under a label and under two labels, in the labeled folders
     /// (`labeled`) or at the top of the inbox. `known` is content already in the state under `cat`.
     static func fill(_ root: TemporaryRoot, labeled: Bool, known: [UInt8]? = nil) throws {
         let top = labeled ? "inbox/cat/" : "inbox/"
