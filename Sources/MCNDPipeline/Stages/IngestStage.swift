@@ -32,7 +32,8 @@ struct IngestStage {
         var summary = IngestSummary()
         let c = configuration
         let rejections = RejectionBuilder(root: root)
-        let normalizer = ImageNormalizer(spec: c.input, limits: c.limits)
+        let preparation = InputPreparation(root: root, limit: c.limits.maxInputBytes,
+                                           normalizer: ImageNormalizer(spec: c.input, limits: c.limits))
         let work = entries.filter { $0.isLabeled || $0.problem != nil }
         var start = 0
         while start < work.count {
@@ -44,16 +45,17 @@ struct IngestStage {
             var batchLabels: [String: String] = [:]
             var incomplete = IncompleteFiles(root: root, store: store, outbox: outbox, grace: c.incompleteGraceSeconds, closed: closed)
             var corrections = ReviewCorrections(store: store)
-            for entry in chunk {
+            for item in preparation.prepare(chunk) {
+                let entry = item.entry
                 if let problem = entry.problem {
                     outcomes.append(rejections.rejection(entry, sha256: nil, reason: problem.reason, detail: problem.detail, planned: &planned))
                     summary.rejected += 1
                     continue
                 }
                 guard let label = entry.label else { continue }
-                let bytes: [UInt8], identity: FileIdentity
-                switch read(entry) {
-                case .success(let b): (bytes, identity) = b
+                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
+                switch item.read.mapError({ problem(entry, $0) }) {
+                case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let outcome):
                     if let outcome = outcome.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
                         outcomes.append(outcome); summary.rejected += 1
@@ -62,7 +64,6 @@ struct IngestStage {
                     }
                     continue
                 }
-                let sha = ContentHash.hex(bytes)
                 let source = RootLayout.Folder.inbox.name + entry.relative
                 var existing = batchLabels[sha]
                 if existing == nil { existing = try store.existingLabel(sha256: sha) }
@@ -79,7 +80,7 @@ struct IngestStage {
                 } else {
                     let pixels: [UInt8]
                     do {
-                        pixels = try normalizer.normalize(png: bytes)
+                        pixels = try decoded.get()
                     } catch {
                         if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
                         outcomes.append(rejections.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
@@ -114,17 +115,23 @@ struct IngestStage {
         do {
             return .success(try InputReader(root: root).read(path, limit: configuration.limits.maxInputBytes))
         } catch {
-            switch error {
-            case .changing, .vanished:
-                return .failure(ReadProblem(rejection: nil))
-            case .unreadable(let code):
-                logger.error("cannot read \(layout.path(path)): \(code); left in place")
-                return .failure(ReadProblem(rejection: nil))
-            case .notRegular(let what):
-                return .failure(ReadProblem(rejection: ("unsupported", what)))
-            case .tooLarge(let size):
-                return .failure(ReadProblem(rejection: ("too_large", "\(size) bytes, over limits.max_bytes (\(configuration.limits.maxInputBytes))")))
-            }
+            return .failure(problem(entry, error))
+        }
+    }
+
+    /// Why a read gave no bytes, as the stage acts on it (logged here, in the batch's order).
+    func problem(_ entry: InboxEntry, _ error: InputFailure) -> ReadProblem {
+        let path = RootLayout.Folder.inbox.name + entry.relative
+        switch error {
+        case .changing, .vanished:
+            return ReadProblem(rejection: nil)
+        case .unreadable(let code):
+            logger.error("cannot read \(layout.path(path)): \(code); left in place")
+            return ReadProblem(rejection: nil)
+        case .notRegular(let what):
+            return ReadProblem(rejection: ("unsupported", what))
+        case .tooLarge(let size):
+            return ReadProblem(rejection: ("too_large", "\(size) bytes, over limits.max_bytes (\(configuration.limits.maxInputBytes))"))
         }
     }
 }

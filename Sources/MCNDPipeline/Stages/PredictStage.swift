@@ -47,7 +47,8 @@ struct PredictStage {
         guard let spec = NormalizationSpec(model.input) else {
             throw .corruptState(path: layout.database, reason: "the serving model's input spec is not usable")
         }
-        let normalizer = ImageNormalizer(spec: spec, limits: configuration.limits)
+        let preparation = InputPreparation(root: root, limit: configuration.limits.maxInputBytes,
+                                           normalizer: ImageNormalizer(spec: spec, limits: configuration.limits))
         let network = MultiClassNetwork(weights: model.weights)
         let router = ReviewRouter(model: model, settings: configuration.review)
         let ingest = ingestReader
@@ -62,10 +63,11 @@ struct PredictStage {
             var pixels: [UInt8] = []
             pixels.reserveCapacity(chunk.count * spec.featureCount)
             var incomplete = incompleteFiles()
-            for entry in chunk {
-                let bytes: [UInt8], identity: FileIdentity
-                switch ingest.read(entry) {
-                case .success(let b): (bytes, identity) = b
+            for item in preparation.prepare(chunk) {
+                let entry = item.entry
+                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
+                switch item.read.mapError({ ingest.problem(entry, $0) }) {
+                case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let problem):
                     if let o = problem.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
                         outcomes.append(o); summary.rejected += 1
@@ -74,9 +76,8 @@ struct PredictStage {
                     }
                     continue
                 }
-                let sha = ContentHash.hex(bytes)
                 do {
-                    pixels += try normalizer.normalize(png: bytes)
+                    pixels += try decoded.get()
                     accepted.append((entry, sha, identity))
                 } catch {
                     if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
@@ -89,8 +90,11 @@ struct PredictStage {
                 let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
                 let activations = network.activations(rows)
                 let time = Timestamp.now()
+                let decisions = ParallelMap.map(Array(accepted.indices), workers: preparation.workers) { [accepted] in
+                    router.decide(activations, row: $0, inputs: rows, sha256: accepted[$0].sha)
+                }
                 for (i, item) in accepted.enumerated() {
-                    let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha)
+                    let d = decisions[i]
                     let line = PredictionLine.make(file: item.entry.relative, sha256: item.sha, probabilities: d.assessment.probabilities[...],
                                                    model: model, time: time) { router.addMarks(d, to: &$0) }
                     // Review files wait for a person whatever `consumed` says.
