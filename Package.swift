@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
         .testTarget(name: "MCNDPipelineTests", dependencies: [
-            "MCNDPipeline", "MCNDImaging", "MCNDModel",
+            "MCNDPipeline", "MCNDImaging", "MCNDModel", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
         // The daemon in-process, no binary: its timers and scheduler on an injected clock, the

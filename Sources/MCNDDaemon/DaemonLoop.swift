@@ -72,7 +72,7 @@ struct DaemonLoop {
             case .failure(let error):
                 scheduler.runEnded()
                 logger.error("training failed: \(error)")
-                pipeline.emit("error") { $0.add("detail", "training failed: \(error)") }
+                pipeline.outbox.emit(.error) { $0.add("detail", "training failed: \(error)") }
             }
             // Requests that waited for a model can be answered now.
             if waitingForModel { rescan = true }
@@ -109,7 +109,7 @@ struct DaemonLoop {
             if ingest.examples > 0 { scheduler.inboxChanged() }
             // A full scan sees everything and resets the flags; a pass over the
             // files inotify named only adds to them.
-            let waiting = predict.waiting > 0 && pipeline.servingModel == nil
+            let waiting = predict.waiting > 0 && pipeline.serving.current == nil
             let left = scan.unsettled > 0 || ingest.deferred > 0 || (predict.waiting > 0 && !waiting)
             waitingForModel = rescan ? waiting : (waitingForModel || waiting)
             leftovers = rescan ? left : (leftovers || left)
@@ -124,7 +124,7 @@ struct DaemonLoop {
                 reportBusy(error)
             } else {
                 logger.error("\(error); retrying")
-                pipeline.emit("error") { $0.add("detail", error.description) }
+                pipeline.outbox.emit(.error) { $0.add("detail", error.description) }
             }
             leftovers = true
             complete.formUnion(known)
@@ -137,7 +137,7 @@ struct DaemonLoop {
         do { _ = try pipeline.retryWaitingMoves() } catch {
             if case .corruptState = error { throw error }
             logger.error("\(error); retrying")
-            pipeline.emit("error") { $0.add("detail", error.description) }
+            pipeline.outbox.emit(.error) { $0.add("detail", error.description) }
         }
     }
 
@@ -164,12 +164,12 @@ struct DaemonLoop {
         guard !stateBusy else { return }
         stateBusy = true
         logger.warning("\(error); waiting for it, retrying every half second")
-        pipeline.emit("error") { $0.add("detail", error.description) }
+        pipeline.outbox.emit(.error) { $0.add("detail", error.description) }
     }
 
     mutating func updateStatus(force: Bool = false) {
         guard notifier.isActive else { return }
-        let model = pipeline.servingModel.map { "model \($0.version)" } ?? "no model yet"
+        let model = pipeline.serving.current.map { "model \($0.version)" } ?? "no model yet"
         let examples = (try? pipeline.store.exampleCount()) ?? 0
         let status = "\(model), \(examples) examples, \(training ? "training" : "idle")\(waitingForModel ? ", waiting for a model" : "")"
             + (stateBusy ? ", waiting for the state database (another process holds a write lock)" : "")

@@ -47,9 +47,9 @@ public struct DaemonService: Service {
 
         var loop = DaemonLoop(pipeline: pipeline, notifier: notifier, logger: logger, sink: sink, pending: pending, stop: stop,
                               polling: watch == .poll, watchdog: SystemdNotifier.watchdogInterval(environment: environment))
-        pipeline.emit("started") { line in
+        pipeline.outbox.emit(.started) { line in
             line.add("pid", Int(getpid())); line.add("watch", watch.rawValue)
-            line.add("model_version", pipeline.servingModel.map { $0.version })
+            line.add("model_version", pipeline.serving.current.map { $0.version })
         }
         try loop.process(rescan: true)
         notifier.notify("READY=1")
@@ -76,7 +76,7 @@ public struct DaemonService: Service {
                 if case .trainingFinished = event { break }
             }
         }
-        pipeline.emit("stopped") { $0.add("pid", Int(getpid())) }
+        pipeline.outbox.emit(.stopped) { $0.add("pid", Int(getpid())) }
         logger.info("mcnd stopped")
     }
 
@@ -108,12 +108,12 @@ public struct DaemonService: Service {
     private func reload(_ pipeline: Pipeline) async {
         do {
             pipeline.configuration = try await loadConfiguration()
-            try pipeline.reopenOutbox()
-            pipeline.emit("reloaded")
+            try pipeline.outbox.reopen()
+            pipeline.outbox.emit(.reloaded)
             logger.info("configuration reloaded, outbox files reopened")
         } catch {
             logger.error("reload failed, keeping the previous configuration: \(error)")
-            pipeline.emit("error") { $0.add("detail", "reload failed: \(error)") }
+            pipeline.outbox.emit(.error) { $0.add("detail", "reload failed: \(error)") }
         }
     }
 

@@ -28,7 +28,7 @@ public final class InboxWatcher: @unchecked Sendable {  // used by one thread at
         self.root = root
         self.inbox = RawPath(inbox)
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        guard fd >= 0 else { throw .io(path: inbox, operation: "inotify_init1", errno: errno) }
+        guard fd >= 0 else { throw .io(path: inbox, operation: "inotify_init1", errno: Errno(rawValue: errno)) }
         try watchTree(RawPath([]))
     }
 
@@ -50,7 +50,7 @@ public final class InboxWatcher: @unchecked Sendable {  // used by one thread at
             wd = path.withCString { inotify_add_watch(fd, $0, Self.mask | UInt32(IN_DONT_FOLLOW)) }
             guard wd >= 0 else {
                 if errno == ENOENT || errno == ENOTDIR { return }
-                throw .io(path: path.display, operation: "inotify_add_watch", errno: errno)
+                throw .io(path: path.display, operation: "inotify_add_watch", errno: Errno(rawValue: errno))
             }
         }
         folders[wd] = relative
@@ -73,7 +73,7 @@ public final class InboxWatcher: @unchecked Sendable {  // used by one thread at
         }
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let ready = poll(&p, 1, Int32(max(0, timeout * 1000)))
-        if ready < 0 && errno != EINTR { throw .io(path: inbox.display, operation: "poll", errno: errno) }
+        if ready < 0 && errno != EINTR { throw .io(path: inbox.display, operation: "poll", errno: Errno(rawValue: errno)) }
         guard ready > 0 else { return [] }
         return try drain()
     }
@@ -87,7 +87,7 @@ public final class InboxWatcher: @unchecked Sendable {  // used by one thread at
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EAGAIN || errno == EINTR { break }
-                throw .io(path: inbox.display, operation: "read inotify", errno: errno)
+                throw .io(path: inbox.display, operation: "read inotify", errno: Errno(rawValue: errno))
             }
             if n == 0 { break }
             var offset = 0

@@ -1,8 +1,8 @@
 import Glibc
 
 /// What `fstatat`/`fstat` said about a file, without following a symlink.
-public struct FileStatus: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case regular, directory, symbolicLink, other }
+public struct FileStatus: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case regular, directory, symbolicLink, other }
 
     public var kind: Kind
     public var device: UInt64

@@ -4,11 +4,21 @@ import MCNDModel
 
 /// The pipeline over one root: inbox → state → training → outbox. `mcnd --once`,
 /// the daemon and the tests all drive it through these methods. Holding a
-/// Pipeline holds the root's lock.
+/// Pipeline holds the root's lock. Each pass takes the configuration as it is
+/// when the pass starts (a value): a reload hands the next pass a new one.
 public final class Pipeline {
     public let layout: RootLayout
     let lock: RootLock
-    let context: PipelineContext
+    /// The root folder, opened once; every name is resolved beneath it.
+    public let root: Directory
+    public let store: StateStore
+    public let outbox: Outbox
+    /// The model answering predictions (swapped whole by a promotion or a pin).
+    public let serving: ServingModel
+    let journal: Journal
+    let logger: Logger
+    /// What the next pass runs with; only the pipeline's owner changes it.
+    public var configuration: MCNDConfiguration
 
     public struct OnceSummary: Sendable, Equatable {
         public var ingest = IngestSummary()
@@ -35,115 +45,109 @@ public final class Pipeline {
         try layout.create(in: directory)
         lock = try RootLock(layout: layout, root: directory)
         logger.info("math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)")
-        context = try Self.open(layout, directory, configuration, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
-                                whileBusy: whileBusy)
+        self.root = directory
+        self.configuration = configuration
+        self.logger = logger
+        (store, outbox, journal, serving) = try Self.open(layout, directory, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
+                                                          whileBusy: whileBusy)
         try applyModelChanges()
     }
 
-    private static func open(_ layout: RootLayout, _ root: Directory, _ configuration: MCNDConfiguration, _ logger: Logger,
-                             busyTimeout: Double, whileBusy: (PipelineError) -> Bool) throws(PipelineError) -> PipelineContext {
+    /// The state first (a damaged or busy database is the error to report), then the outbox and the journal.
+    private static func open(_ layout: RootLayout, _ root: Directory, _ logger: Logger, busyTimeout: Double,
+                             whileBusy: (PipelineError) -> Bool) throws(PipelineError) -> (StateStore, Outbox, Journal, ServingModel) {
         while true {
             do {
                 let store = try StateStore(layout: layout, root: root, busyTimeout: busyTimeout)
-                let context = try PipelineContext(layout: layout, root: root, configuration: configuration, store: store, logger: logger)
-                try context.writer.recover()
+                let outbox = try Outbox(root: root, logger: logger)
+                let journal = try Journal(root: root, store: store, outbox: outbox, logger: logger)
+                let serving = ServingModel(try store.servingModel())
+                try journal.recover()
                 try store.closeInterruptedRuns()
-                return context
+                return (store, outbox, journal, serving)
             } catch {
                 guard case .stateBusy = error, whileBusy(error) else { throw error }
             }
         }
     }
 
-    public var configuration: MCNDConfiguration {
-        get { context.configuration }
-        set { context.configuration = newValue }
-    }
-
-    /// The model answering predictions.
-    public var servingModel: ModelFile? { context.serving }
-    public var store: StateStore { context.store }
-    /// The root folder, opened once; every name is resolved beneath it.
-    public var root: Directory { context.root }
-
     /// Ingest everything complete, train if due (or as asked), predict everything pending.
     public func once(train request: TrainRequest = .ifDue) throws(PipelineError) -> OnceSummary {
+        let configuration = self.configuration
         var summary = OnceSummary()
-        let scan = self.scan()
+        let scan = self.scan(configuration)
         summary.unsettled = scan.unsettled
-        summary.ingest = try ingest(scan.entries)
-        summary.training = try train(request)
-        summary.predict = try predict(scan.entries)
-        summary.waitingToMove = context.writer.waiting.perFolder
+        summary.ingest = try ingestStage(configuration).run(try journal.undecided(scan.entries))
+        summary.training = try trainingStage(configuration).run(request)
+        summary.predict = try predict(scan.entries, configuration)
+        summary.waitingToMove = journal.waiting.perFolder
         writeMetricsLogging(pending: summary.pending)
         return summary
     }
 
+    /// What training a pass asks for: `ifDue` trains when labeled examples
+    /// arrived since the last run, `always` trains now, `full` trains from scratch.
     public enum TrainRequest: Sendable { case ifDue, always, full, never }
 
-    public func scan(complete: Set<RawPath> = []) -> InboxScanner.Scan {
-        let scan = InboxScanner(root: context.root, settleSeconds: context.configuration.settleSeconds).scan(complete: complete)
+    public func scan(complete: Set<RawPath> = []) -> InboxScanner.Scan { scan(configuration, complete: complete) }
+
+    private func scan(_ configuration: MCNDConfiguration, complete: Set<RawPath> = []) -> InboxScanner.Scan {
+        let scan = InboxScanner(root: root, settleSeconds: configuration.settleSeconds).scan(complete: complete)
         for (path, code) in scan.unreadable {
-            context.logger.error("cannot list \(path): \(code)")
+            logger.error("cannot list \(path): \(code)")
         }
         return scan
     }
 
     /// Only the given files (relative to inbox/), known to be complete.
     public func scan(only paths: Set<RawPath>) -> InboxScanner.Scan {
-        InboxScanner(root: context.root, settleSeconds: context.configuration.settleSeconds).entries(for: paths)
+        InboxScanner(root: root, settleSeconds: configuration.settleSeconds).entries(for: paths)
     }
 
     /// `closed`: files known to be complete (the daemon's inotify events), relative to inbox/.
     public func ingest(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> IngestSummary {
-        try IngestStage(context: context, closed: closed).run(try context.writer.undecided(entries))
+        try ingestStage(configuration, closed: closed).run(try journal.undecided(entries))
     }
 
     public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
-        try trainingJob(request)?() ?? TrainingSummary(reason: "training not requested")
+        try trainingStage(configuration).run(request)
     }
 
     /// The training of `request` as a job that may run on another thread
     /// while this pipeline keeps ingesting and predicting with the serving
-    /// model; the job swaps in the promoted model when it finishes.
+    /// model; the job swaps in the promoted model when it finishes. It keeps
+    /// the configuration of now: a reload during the run does not change it.
     public func trainingJob(_ request: TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false })
         -> (@Sendable () throws(PipelineError) -> TrainingSummary)? {
-        let stage = TrainingStage(context: context, configuration: context.configuration)
-        switch request {
-        case .never: return nil
-        case .ifDue: return { () throws(PipelineError) in try stage.run(.ifDue, shouldStop: shouldStop) }
-        case .always: return { () throws(PipelineError) in try stage.run(.always, shouldStop: shouldStop) }
-        case .full: return { () throws(PipelineError) in try stage.run(.full, shouldStop: shouldStop) }
-        }
+        guard request != .never else { return nil }
+        let stage = trainingStage(configuration)
+        return { () throws(PipelineError) in try stage.run(request, shouldStop: shouldStop) }
     }
 
     /// True when labeled examples arrived since the last completed run (or
     /// there is no model yet and there are examples).
-    public func trainingIsDue() throws(PipelineError) -> Bool {
-        let newest = try context.store.newestExampleId()
-        guard newest > 0 else { return false }
-        guard let last = try context.store.lastRun(), context.serving != nil else { return true }
-        return last.lastExampleId < newest
-    }
+    public func trainingIsDue() throws(PipelineError) -> Bool { try trainingStage(configuration).isDue() }
 
     /// Re-scores the review queue first when a newer model serves (RescoreStage).
     public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
-        let rescored = try RescoreStage(context: context).run()
-        var summary = try PredictStage(context: context, closed: closed).run(try context.writer.undecided(entries))
+        try predict(entries, configuration, closed: closed)
+    }
+
+    private func predict(_ entries: [InboxEntry], _ configuration: MCNDConfiguration, closed: Set<RawPath> = []) throws(PipelineError)
+        -> PredictSummary {
+        let rescored = try RescoreStage(root: root, store: store, journal: journal, serving: serving.current, configuration: configuration).run()
+        let stage = PredictStage(root: root, layout: layout, store: store, journal: journal, outbox: outbox, model: serving.current,
+                                 configuration: configuration, logger: logger, closed: closed)
+        var summary = try stage.run(try journal.undecided(entries))
         summary.rescored = rescored
         return summary
     }
 
     /// Inputs whose outcome is recorded but whose folder mcnd may not change: they wait to be moved.
-    public var waitingToMove: Int { context.writer.waiting.count }
+    public var waitingToMove: Int { journal.waiting.count }
 
     /// Tries those moves again; returns how many still wait.
-    public func retryWaitingMoves() throws(PipelineError) -> Int { try context.writer.retryWaiting() }
-
-    /// Appends an event line (`started`, `stopped`, …).
-    public func emit(_ event: String, _ fill: (inout JSONLine) -> Void = { _ in }) {
-        context.emit(event, fill)
-    }
+    public func retryWaitingMoves() throws(PipelineError) -> Int { try journal.retryWaiting() }
 
     /// `mcnd rebuild`: moves an unusable state database aside and recreates the
     /// dataset from archive/labeled/ (and the serving model from state/models/).
@@ -157,11 +161,12 @@ public final class Pipeline {
         return try RebuildStage.run(layout: layout, root: directory, configuration: configuration, logger: logger)
     }
 
-    /// Reopens the outbox files (after logrotate moved them).
-    public func reopenOutbox() throws(PipelineError) {
-        try context.predictions.reopen()
-        try context.losses.reopen()
-        try context.events.reopen()
-        try context.rescored.reopen()
+    private func ingestStage(_ configuration: MCNDConfiguration, closed: Set<RawPath> = []) -> IngestStage {
+        IngestStage(root: root, layout: layout, store: store, journal: journal, outbox: outbox, configuration: configuration,
+                    logger: logger, closed: closed)
+    }
+
+    private func trainingStage(_ configuration: MCNDConfiguration) -> TrainingStage {
+        TrainingStage(root: root, layout: layout, store: store, outbox: outbox, serving: serving, configuration: configuration, logger: logger)
     }
 }

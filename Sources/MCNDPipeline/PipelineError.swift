@@ -4,10 +4,17 @@ import MCNDFileSystem
 public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another mcnd process holds the root's lock.
     case rootBusy(root: String, pid: Int32?)
-    /// A system call on `path` failed (disk full, permissions, …).
-    case io(path: String, operation: String, errno: Int32)
-    /// The configuration has a bad value.
+    /// A system call on `path` failed (disk full, permissions, …): free space
+    /// or fix the permissions; the daemon retries, `--once` can be run again.
+    case io(path: String, operation: String, errno: Errno)
+    /// The configuration has a bad value: fix the named key (file, `MCND_*`, `--set`).
     case badConfiguration(String)
+    /// Training run `run` failed (recorded as `failed`); the examples are kept
+    /// and the next pass that is due trains again.
+    case trainingFailed(run: Int64, reason: String)
+    /// The state's journal holds an outcome this mcnd does not know (a newer
+    /// mcnd wrote it): finish it with that version, never guess what it meant.
+    case unknownJournalOutcome(path: String, outcome: String)
     /// The state database cannot be used; `mcnd rebuild` recreates it from archive/labeled/.
     case corruptState(path: String, reason: String)
     /// Another process holds a write lock on the state database (an operator's
@@ -30,7 +37,7 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
             return
         }
         let operation = error.destination.map { "\(error.operation.rawValue) to \($0)" } ?? error.operation.rawValue
-        self = .io(path: error.path, operation: operation, errno: error.errno.rawValue)
+        self = .io(path: error.path, operation: operation, errno: error.errno)
     }
 
     public var description: String {
@@ -38,9 +45,15 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rootBusy(let root, let pid):
             return "another mcnd (pid \(pid.map(String.init) ?? "unknown")) holds \(root)"
         case .io(let path, let operation, let code):
-            return "\(operation) \(path): \(Errno(rawValue: code))"
+            return "\(operation) \(path): \(code)"
         case .badConfiguration(let why):
             return "bad configuration: \(why)"
+        case .trainingFailed(let run, let reason):
+            return "training run \(run) failed: \(reason); the examples are kept and the next due pass trains again "
+                + "(check the train.* settings if it keeps failing)"
+        case .unknownJournalOutcome(let path, let outcome):
+            return "the journal in \(path) holds an outcome this mcnd does not know (\(outcome)); a newer mcnd wrote it: "
+                + "run that version on this root to finish it (nothing was moved or written for it)"
         case .corruptState(let path, let reason):
             return "the state database \(path) cannot be used (\(reason)); `mcnd rebuild` moves it aside and recreates the dataset from archive/labeled/"
         case .stateBusy(let path):

@@ -20,12 +20,12 @@ import Testing
         let pipeline = try root.pipeline()
         let start = root.read("outbox/predictions.jsonl")?.count ?? 0
         var offset = start
-        var entries: [JournalEntry] = []
+        var entries: [JournalRecord] = []
         for (name, line, sha256) in inputs {
             let status = try #require(try pipeline.root.status(RawPath("inbox/" + name)))
-            entries.append(JournalEntry(source: Array("inbox/\(name)".utf8), sha256: sha256, outcome: .predicted,
-                                        outbox: "predictions.jsonl", offset: offset, line: Array(line.utf8),
-                                        destination: Array("archive/predicted/\(name)".utf8), identity: FileIdentity(status).text))
+            entries.append(JournalRecord(source: RawPath("inbox/\(name)"), sha256: sha256, outcome: .predicted,
+                                         outbox: .predictions, offset: offset, line: OutboxLine(line),
+                                         destination: RawPath("archive/predicted/\(name)"), identity: FileIdentity(status)))
             offset += line.utf8.count
         }
         _ = try pipeline.store.commit(examples: [], journal: entries, validationFraction: 0)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import MCNDImaging
@@ -61,5 +60,5 @@ final class TemporaryRoot {
         return try! PNGCodec.encode(DecodedImage(width: 28, height: 28, layout: .gray, pixels: pixels))
     }
 
-    static func sha256(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ bytes: [UInt8]) -> String { ContentHash.hex(bytes) }
 }

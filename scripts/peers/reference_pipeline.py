@@ -17,7 +17,8 @@
 
       The weights come from mcnd's exported model (ROOT/state/models/model-N.npz,
       the highest N unless --model is given): W1, b1, W2, b2 float32 and `meta`,
-      UTF-8 JSON as uint8 with `labels`.
+      UTF-8 JSON as uint8 with `labels` and, for a calibrated model,
+      `review.temperature` (the logits are divided by it, as mcnd does).
 
   reference_pipeline.py ingest ROOT [--batch 256]
       The labeled half: every PNG under ROOT/inbox/<label>/ is read, hashed,
@@ -105,10 +106,10 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def forward(weights, x):
+def forward(weights, x, temperature=1.0):
     z1 = x @ weights["W1"] + weights["b1"]
     a1 = sigmoid(z1)
-    z2 = a1 @ weights["W2"] + weights["b2"]
+    z2 = (a1 @ weights["W2"] + weights["b2"]) / np.float32(temperature)
     z2 -= z2.max(axis=1, keepdims=True)
     e = np.exp(z2)
     return e / e.sum(axis=1, keepdims=True)
@@ -187,6 +188,8 @@ def predict(args):
     weights, meta = load_model(root, args.model)
     labels = meta["labels"]
     version = meta.get("version", 0)
+    # mcnd writes calibrated probabilities, softmax(z / T), when the model carries a temperature.
+    temperature = float((meta.get("review") or {}).get("temperature") or 1.0)
     size = input_size(meta, weights["W1"].shape[0])
     quoted = [json.dumps(l, ensure_ascii=False) for l in labels]
     inbox = os.path.join(root, "inbox")
@@ -216,7 +219,7 @@ def predict(args):
         touched = []
         if accepted:
             x = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), -1).astype(np.float32) / 255.0
-            p = forward(weights, x)
+            p = forward(weights, x, temperature)
             best = p.argmax(axis=1)
             now = rfc3339_now()
             for i, (name, sha) in enumerate(accepted):

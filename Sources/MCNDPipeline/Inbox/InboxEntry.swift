@@ -6,6 +6,9 @@ public struct InboxEntry: Sendable, Hashable {
     public var label: String?
     /// Set when the entry cannot be used whatever its content (e.g. a symlink, a bad label name).
     public var problem: Problem?
+    /// What the scan's `stat` said about the file: the reader trusts it only
+    /// when the open file still matches it after the read (`InputReader`).
+    public var seen: FileStatus?
 
     public struct Problem: Sendable, Hashable {
         public var reason: String

@@ -68,7 +68,8 @@ public struct InboxScanner: Sendable {
                      complete: complete, into: &scan)
                 continue
             }
-            let entry = Self.entry(child, label: depth == 0 ? nil : label, labeled: depth > 0, kind: st.kind)
+            var entry = Self.entry(child, label: depth == 0 ? nil : label, labeled: depth > 0, kind: st.kind)
+            entry.seen = st
             if entry.problem == nil, now - st.lastChange < settleSeconds, !complete.contains(child) {
                 scan.unsettled += 1
                 continue
@@ -87,7 +88,9 @@ public struct InboxScanner: Sendable {
             guard !parts.isEmpty, parts.allSatisfy({ $0.first != UInt8(ascii: ".") && $0.first != UInt8(ascii: "_") }),
                   let st = (try? root.status(folder + path)) ?? nil, st.kind != .directory else { continue }
             let labeled = parts.count > 1
-            scan.entries.append(Self.entry(path, label: labeled ? Self.labelName(parts[0]) : nil, labeled: labeled, kind: st.kind))
+            var entry = Self.entry(path, label: labeled ? Self.labelName(parts[0]) : nil, labeled: labeled, kind: st.kind)
+            entry.seen = st
+            scan.entries.append(entry)
         }
         scan.entries.sort { $0.relative.bytes.lexicographicallyPrecedes($1.relative.bytes) }
         return scan

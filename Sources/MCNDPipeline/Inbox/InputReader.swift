@@ -5,8 +5,9 @@ import MCNDFileSystem
 struct InputReader {
     let root: Directory
 
-    /// The bytes and the identity of the file they were read from.
-    func read(_ path: RawPath, limit: Int) throws(InputFailure) -> (bytes: [UInt8], identity: FileIdentity) {
+    /// The bytes and the identity of the file they were read from. `seen` is
+    /// the file's status from the scan, when there was one: it saves a `stat`.
+    func read(_ path: RawPath, limit: Int, seen: FileStatus? = nil) throws(InputFailure) -> (bytes: [UInt8], identity: FileIdentity) {
         let file: OpenFile
         do {
             file = try root.openFile(path, .read, nonBlocking: true)
@@ -19,6 +20,7 @@ struct InputReader {
             if now?.kind == .symbolicLink { throw .notRegular("a symbolic link") }
             throw .vanished
         }
+        if let seen, let read = Self.readAsSeen(file, seen, limit: limit) { return read }
         do {
             let st = try file.status()
             guard st.kind == .regular else { throw InputFailure.notRegular("not a regular file") }
@@ -35,5 +37,18 @@ struct InputReader {
         } catch {
             throw .unreadable(.ioError)
         }
+    }
+
+    /// The scan's size read, then one `fstat`: the same file (device, inode)
+    /// unchanged since the scan — size, modification time and status-change
+    /// time, which no writer can set back — means the bytes are its whole
+    /// content, as the two `fstat`s around the read would have shown. nil when
+    /// anything differs (or the descriptor is not a file `pread` can read):
+    /// the careful read decides.
+    private static func readAsSeen(_ file: OpenFile, _ seen: FileStatus, limit: Int) -> (bytes: [UInt8], identity: FileIdentity)? {
+        guard seen.kind == .regular, seen.size <= Int64(limit),
+              let bytes = try? file.read(count: Int(seen.size), at: 0), bytes.count == Int(seen.size),
+              let now = try? file.status(), now == seen else { return nil }
+        return (bytes, FileIdentity(now))
     }
 }

@@ -77,3 +77,14 @@ public struct JSONLine: Sendable {
         out += "\""
     }
 }
+
+extension JSONLine {
+    /// `file` as text; when the name is not valid UTF-8, also `file_bytes`
+    /// (hex of the raw bytes) so the name is kept without loss.
+    public mutating func addFile(_ path: RawPath) {
+        add("file", path.display)
+        if !path.isValidUTF8 {
+            add("file_bytes", path.bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
+        }
+    }
+}

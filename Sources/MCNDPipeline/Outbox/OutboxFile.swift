@@ -13,8 +13,12 @@ public final class OutboxFile: @unchecked Sendable {
     /// offset until the line is written, so the offset stays true.
     private let lock = NSRecursiveLock()
 
-    func lockForAppending() { lock.lock() }
-    func unlockForAppending() { lock.unlock() }
+    /// `body` with the lock held: no other line lands in between.
+    func whileAppending<T>(_ body: () throws(PipelineError) -> T) throws(PipelineError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
 
     public init(root: Directory, name: RawPath) throws(PipelineError) {
         self.root = root
@@ -59,7 +63,7 @@ public final class OutboxFile: @unchecked Sendable {
             // A short write (disk full mid-line): cut the fragment so no torn line stays.
             let end = try size()
             try truncate(to: max(0, end - written))
-            throw .io(path: path, operation: "write", errno: Errno.noSpace.rawValue)
+            throw .io(path: path, operation: "write", errno: .noSpace)
         }
     }
 

@@ -9,7 +9,7 @@ enum PredictionLine {
         var best = row.startIndex
         for i in row.indices where row[i] > row[best] { best = i }
         var line = JSONLine()
-        PipelineContext.addFile(file, to: &line)
+        line.addFile(file)
         line.add("sha256", sha256)
         line.add("label", model.labels[best - row.startIndex])
         line.add("confidence", row[best])

@@ -20,10 +20,6 @@ public struct ReportWriter: Sendable {
         builder = ReportBuilder(store: store, serving: serving, review: review)
     }
 
-    init(context: PipelineContext) {
-        self.init(root: context.root, store: context.store, serving: context.serving, review: try? context.store.reviewSnapshot())
-    }
-
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -8,23 +8,27 @@ import MCNDModel
 /// one line per input. Audits stay for the person; a file changed or replaced
 /// in review/ is never re-scored.
 struct RescoreStage {
-    let context: PipelineContext
+    let root: Directory
+    let store: StateStore
+    let journal: Journal
+    let serving: ModelFile?
+    let configuration: MCNDConfiguration
     /// The serving version the queue was last re-scored with (state `meta`).
     static let metaKey = "review_rescored_version"
 
     func run() throws(PipelineError) -> Int {
-        guard let model = context.serving else { return 0 }
-        let router = ReviewRouter(model: model, settings: context.configuration.review)
+        guard let model = serving else { return 0 }
+        let router = ReviewRouter(model: model, settings: configuration.review)
         guard router.active, let spec = NormalizationSpec(model.input) else { return 0 }
-        let done = try context.store.meta(Self.metaKey).flatMap { Int($0) } ?? 0
+        let done = try store.meta(Self.metaKey).flatMap { Int($0) } ?? 0
         guard done < model.version else { return 0 }
-        let items = try context.store.reviewToRescore(olderThan: model.version)
-        let normalizer = ImageNormalizer(spec: spec, limits: context.configuration.limits)
+        let items = try store.reviewToRescore(olderThan: model.version)
+        let normalizer = ImageNormalizer(spec: spec, limits: configuration.limits)
         let network = MultiClassNetwork(weights: model.weights)
         var rescored = 0
         var start = 0
         while start < items.count {
-            let chunk = items[start ..< min(start + context.configuration.predictBatch, items.count)]
+            let chunk = items[start ..< min(start + configuration.predictBatch, items.count)]
             start += chunk.count
             var ready: [(item: ReviewItem, identity: FileIdentity)] = []
             var pixels: [UInt8] = []
@@ -33,20 +37,20 @@ struct RescoreStage {
                 let path = RawPath(item.path)
                 let read: (bytes: [UInt8], identity: FileIdentity)
                 do {
-                    read = try InputReader(root: context.root).read(path, limit: context.configuration.limits.maxInputBytes)
+                    read = try InputReader(root: root).read(path, limit: configuration.limits.maxInputBytes)
                 } catch {
                     switch error {
-                    case .vanished: try context.store.updateReview(id, status: .gone)
-                    case .unreadable(let code) where code == .noSuchFile: try context.store.updateReview(id, status: .gone)
+                    case .vanished: try store.updateReview(id, status: .gone)
+                    case .unreadable(let code) where code == .noSuchFile: try store.updateReview(id, status: .gone)
                     case .changing, .unreadable: break // Tried again at the next promotion.
-                    case .notRegular, .tooLarge: try context.store.updateReview(id, status: .touched)
+                    case .notRegular, .tooLarge: try store.updateReview(id, status: .touched)
                     }
                     continue
                 }
                 // Touched means changed: the content decides, not the inode (a root
                 // copied or restored from a backup has new inodes, the same files).
-                guard PipelineContext.sha256(read.bytes) == item.sha256, let rows = try? normalizer.normalize(png: read.bytes) else {
-                    try context.store.updateReview(id, status: .touched)
+                guard ContentHash.hex(read.bytes) == item.sha256, let rows = try? normalizer.normalize(png: read.bytes) else {
+                    try store.updateReview(id, status: .touched)
                     continue
                 }
                 pixels += rows
@@ -55,28 +59,29 @@ struct RescoreStage {
             guard !ready.isEmpty else { continue }
             let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
             let activations = network.activations(rows)
-            var outcomes: [PlannedOutcome] = []
+            var outcomes: [JournalRecord] = []
             var planned: Set<RawPath> = []
             for (i, (item, identity)) in ready.enumerated() {
                 let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha256)
                 guard !d.review else {
                     // Still doubtful: it waits, re-scored again by the next model only.
-                    try context.store.updateReview(item.id!, modelVersion: model.version)
+                    try store.updateReview(item.id!, modelVersion: model.version)
                     continue
                 }
                 let source = RawPath(item.path)
-                let destination = context.configuration.consumed == .delete
-                    ? nil : context.uniqueDestination(ReviewRouter.Folder.predicted, RawPath(source.lastComponent), planned: &planned)
-                outcomes.append(PlannedOutcome(
-                    source: source, sha256: item.sha256, outcome: .rescored, outbox: "rescored.jsonl",
-                    line: ReviewEvents.rescored(item, decision: d, model: model, movedTo: destination), destination: destination,
-                    identity: identity,
-                    review: .rescored(id: item.id!, label: d.label, confidence: Double(d.assessment.confidence), modelVersion: model.version)))
+                let destination = configuration.consumed == .delete
+                    ? nil : DestinationNamer(root: root).unique(ReviewRouter.Folder.predicted, RawPath(source.lastComponent), planned: &planned)
+                var outcome = JournalRecord(
+                    source: source, sha256: item.sha256, outcome: .rescored, outbox: .rescored,
+                    line: OutboxLine(ReviewEvents.rescored(item, decision: d, model: model, movedTo: destination)), destination: destination,
+                    identity: identity)
+                outcome.review = .rescored(id: item.id!, label: d.label, confidence: Double(d.assessment.confidence), modelVersion: model.version)
+                outcomes.append(outcome)
             }
-            try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+            try journal.complete(examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction)
             rescored += outcomes.count
         }
-        try context.store.setMeta(Self.metaKey, String(model.version))
+        try store.setMeta(Self.metaKey, String(model.version))
         return rescored
     }
 }

@@ -25,7 +25,7 @@ enum ReviewEvents {
         var line = JSONLine()
         line.add("event", status == .confirmed ? Name.confirmed : Name.corrected)
         line.add("time", Timestamp.now())
-        PipelineContext.addFile(file, to: &line)
+        line.addFile(file)
         line.add("sha256", item.sha256)
         line.add("label", label)
         line.add("predicted", item.label)

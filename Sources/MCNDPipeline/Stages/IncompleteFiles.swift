@@ -10,22 +10,28 @@ import MCNDImaging
 /// decided at once. The state remembers them (table `incomplete`, by path and
 /// inode), so each gets one `waiting_for_complete` event, not one per pass.
 struct IncompleteFiles {
-    let context: PipelineContext
+    let root: Directory
+    let store: StateStore
+    let outbox: Outbox
+    /// `incomplete_grace_seconds`.
+    let grace: Double
     /// Relative to inbox/: closed after writing or renamed in, so complete as they are.
     let closed: Set<RawPath>
     private var waiting: [(file: IncompleteFile, entry: InboxEntry, detail: String)] = []
 
-    init(context: PipelineContext, closed: Set<RawPath>) {
-        self.context = context
+    init(root: Directory, store: StateStore, outbox: Outbox, grace: Double, closed: Set<RawPath>) {
+        self.root = root
+        self.store = store
+        self.outbox = outbox
+        self.grace = grace
         self.closed = closed
     }
 
     /// True when `rejection` should wait instead: the file is truncated, not
     /// known to be closed, and changed within the grace. Counts it as waiting.
     mutating func holds(_ entry: InboxEntry, _ rejection: ImageRejection) -> Bool {
-        let grace = context.configuration.incompleteGraceSeconds
         guard case .truncated(let detail) = rejection, grace > 0, !closed.contains(entry.relative),
-              let st = (try? context.root.status(RootLayout.Folder.inbox.name + entry.relative)) ?? nil else { return false }
+              let st = (try? root.status(RootLayout.Folder.inbox.name + entry.relative)) ?? nil else { return false }
         // File times are wall-clock times, so this compares with the wall clock.
         guard Timestamp.seconds() - st.lastChange < grace else { return false }
         let file = IncompleteFile(source: (RootLayout.Folder.inbox.name + entry.relative).bytes, device: st.device, inode: st.inode)
@@ -38,10 +44,8 @@ struct IncompleteFiles {
     /// replaced (handled, moved away, deleted). The event comes first, so a
     /// crash in between repeats it rather than losing it.
     func record() throws(PipelineError) {
-        let store = context.store
         let known = try store.incompleteFiles()
         guard !known.isEmpty || !waiting.isEmpty else { return }
-        let root = context.root
         let adding = waiting.filter { !known.contains($0.file) }
         let stillWaiting = Set(waiting.map(\.file.source))
         let removing = known.filter { file in
@@ -51,14 +55,12 @@ struct IncompleteFiles {
         }.map(\.source)
         guard !adding.isEmpty || !removing.isEmpty else { return }
         for item in adding {
-            context.emit(Self.event) { line in
-                PipelineContext.addFile(item.entry.relative, to: &line)
+            outbox.emit(.waitingForComplete) { line in
+                line.addFile(item.entry.relative)
                 line.add("detail", item.detail)
-                line.add("grace_seconds", context.configuration.incompleteGraceSeconds)
+                line.add("grace_seconds", grace)
             }
         }
         try store.updateIncomplete(adding: adding.map(\.file), removing: removing)
     }
-
-    static let event = "waiting_for_complete"
 }

@@ -1,3 +1,4 @@
+import Logging
 import MCNDImaging
 import MCNDModel
 
@@ -26,7 +27,15 @@ public struct PredictSummary: Sendable, Equatable {
 /// Prediction requests (files at the top of inbox/) become prediction lines,
 /// a batch at a time: one sgemm per batch, one fsync per batch.
 struct PredictStage {
-    let context: PipelineContext
+    let root: Directory
+    let layout: RootLayout
+    let store: StateStore
+    let journal: Journal
+    let outbox: Outbox
+    /// The serving model when the pass started (nil: requests wait).
+    let model: ModelFile?
+    let configuration: MCNDConfiguration
+    let logger: Logger
     /// Files known to be complete (closed after writing): never held as incomplete.
     var closed: Set<RawPath> = []
 
@@ -34,44 +43,46 @@ struct PredictStage {
         var summary = PredictSummary()
         let requests = entries.filter { !$0.isLabeled && $0.problem == nil }
         guard !requests.isEmpty else { return summary }
-        guard let model = context.serving else { return try waitForModel(requests) }
+        guard let model else { return try waitForModel(requests) }
         guard let spec = NormalizationSpec(model.input) else {
-            throw .corruptState(path: context.layout.database, reason: "the serving model's input spec is not usable")
+            throw .corruptState(path: layout.database, reason: "the serving model's input spec is not usable")
         }
-        let normalizer = ImageNormalizer(spec: spec, limits: context.configuration.limits)
+        let preparation = InputPreparation(root: root, limit: configuration.limits.maxInputBytes,
+                                           normalizer: ImageNormalizer(spec: spec, limits: configuration.limits))
         let network = MultiClassNetwork(weights: model.weights)
-        let router = ReviewRouter(model: model, settings: context.configuration.review)
-        let ingest = IngestStage(context: context)
+        let router = ReviewRouter(model: model, settings: configuration.review)
+        let ingest = ingestReader
+        let rejections = RejectionBuilder(root: root)
         var start = 0
         while start < requests.count {
-            let chunk = requests[start ..< min(start + context.configuration.predictBatch, requests.count)]
+            let chunk = requests[start ..< min(start + configuration.predictBatch, requests.count)]
             start += chunk.count
-            var outcomes: [PlannedOutcome] = []
+            var outcomes: [JournalRecord] = []
             var planned: Set<RawPath> = []
             var accepted: [(entry: InboxEntry, sha: String, identity: FileIdentity)] = []
             var pixels: [UInt8] = []
             pixels.reserveCapacity(chunk.count * spec.featureCount)
-            var incomplete = IncompleteFiles(context: context, closed: closed)
-            for entry in chunk {
-                let bytes: [UInt8], identity: FileIdentity
-                switch ingest.read(entry) {
-                case .success(let b): (bytes, identity) = b
+            var incomplete = incompleteFiles()
+            for item in preparation.prepare(chunk) {
+                let entry = item.entry
+                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
+                switch item.read.mapError({ ingest.problem(entry, $0) }) {
+                case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let problem):
-                    if let o = problem.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
+                    if let o = problem.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
                         outcomes.append(o); summary.rejected += 1
                     } else {
                         summary.waiting += 1
                     }
                     continue
                 }
-                let sha = PipelineContext.sha256(bytes)
                 do {
-                    pixels += try normalizer.normalize(png: bytes)
+                    pixels += try decoded.get()
                     accepted.append((entry, sha, identity))
                 } catch {
                     if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
-                    outcomes.append(context.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
-                                                      planned: &planned, identity: identity))
+                    outcomes.append(rejections.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
+                                                         planned: &planned, identity: identity))
                     summary.rejected += 1
                 }
             }
@@ -79,16 +90,19 @@ struct PredictStage {
                 let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
                 let activations = network.activations(rows)
                 let time = Timestamp.now()
+                let decisions = ParallelMap.map(Array(accepted.indices), workers: preparation.workers) { [accepted] in
+                    router.decide(activations, row: $0, inputs: rows, sha256: accepted[$0].sha)
+                }
                 for (i, item) in accepted.enumerated() {
-                    let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha)
+                    let d = decisions[i]
                     let line = PredictionLine.make(file: item.entry.relative, sha256: item.sha, probabilities: d.assessment.probabilities[...],
                                                    model: model, time: time) { router.addMarks(d, to: &$0) }
                     // Review files wait for a person whatever `consumed` says.
-                    let destination = context.configuration.consumed == .delete && !d.review
-                        ? nil : context.uniqueDestination(d.folder, item.entry.relative, planned: &planned)
-                    var outcome = PlannedOutcome(source: RawPath("inbox") + item.entry.relative, sha256: item.sha, outcome: .predicted,
-                                                 outbox: "predictions.jsonl", line: line, destination: destination,
-                                                 identity: item.identity)
+                    let destination = configuration.consumed == .delete && !d.review
+                        ? nil : DestinationNamer(root: root).unique(d.folder, item.entry.relative, planned: &planned)
+                    var outcome = JournalRecord(source: RootLayout.Folder.inbox.name + item.entry.relative, sha256: item.sha, outcome: .predicted,
+                                                outbox: .predictions, line: OutboxLine(line), destination: destination,
+                                                identity: item.identity)
                     if d.review, let destination {
                         outcome.review = .queued(router.item(d, sha256: item.sha, file: item.entry.relative, path: destination,
                                                              identity: item.identity))
@@ -98,7 +112,7 @@ struct PredictStage {
                 }
                 summary.predicted += accepted.count
             }
-            try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+            try journal.complete(examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction)
             try incomplete.record()
         }
         return summary
@@ -108,23 +122,24 @@ struct PredictStage {
     /// file that is not a PNG at all is rejected now rather than left waiting.
     private func waitForModel(_ requests: [InboxEntry]) throws(PipelineError) -> PredictSummary {
         var summary = PredictSummary()
-        var outcomes: [PlannedOutcome] = []
+        var outcomes: [JournalRecord] = []
         var planned: Set<RawPath> = []
-        let ingest = IngestStage(context: context)
-        var incomplete = IncompleteFiles(context: context, closed: closed)
+        let ingest = ingestReader
+        let rejections = RejectionBuilder(root: root)
+        var incomplete = incompleteFiles()
         for entry in requests {
             switch ingest.read(entry) {
             case .success(let (bytes, identity)):
                 do {
-                    _ = try PNGCodec.readHeader(bytes, limits: context.configuration.limits)
+                    _ = try PNGCodec.readHeader(bytes, limits: configuration.limits)
                     summary.waiting += 1
                 } catch {
                     if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
-                    outcomes.append(context.rejection(entry, sha256: PipelineContext.sha256(bytes), reason: error.code,
-                                                      detail: error.detail, planned: &planned, identity: identity))
+                    outcomes.append(rejections.rejection(entry, sha256: ContentHash.hex(bytes), reason: error.code,
+                                                         detail: error.detail, planned: &planned, identity: identity))
                 }
             case .failure(let problem):
-                if let o = problem.map({ context.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
+                if let o = problem.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
                     outcomes.append(o)
                 } else {
                     summary.waiting += 1
@@ -132,12 +147,21 @@ struct PredictStage {
             }
         }
         summary.rejected = outcomes.count
-        try context.writer.complete(examples: [], outcomes: outcomes, validationFraction: context.configuration.schedule.validationFraction)
+        try journal.complete(examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction)
         try incomplete.record()
-        if summary.waiting > 0, try context.store.meta("waiting_for_model") == nil {
-            context.emit("waiting_for_model") { $0.add("pending", summary.waiting) }
-            try context.store.setMeta("waiting_for_model", Timestamp.now())
+        if summary.waiting > 0, try store.meta(MetaKey.waitingForModel.rawValue) == nil {
+            outbox.emit(.waitingForModel) { $0.add("pending", summary.waiting) }
+            try store.setMeta(MetaKey.waitingForModel.rawValue, Timestamp.now())
         }
         return summary
+    }
+
+    /// Reads inputs as ingest does (the same limits, the same rejections).
+    private var ingestReader: IngestStage {
+        IngestStage(root: root, layout: layout, store: store, journal: journal, outbox: outbox, configuration: configuration, logger: logger)
+    }
+
+    private func incompleteFiles() -> IncompleteFiles {
+        IncompleteFiles(root: root, store: store, outbox: outbox, grace: configuration.incompleteGraceSeconds, closed: closed)
     }
 }

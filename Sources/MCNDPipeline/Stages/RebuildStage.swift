@@ -46,7 +46,7 @@ enum RebuildStage {
                 summary.rejected += 1
                 continue
             }
-            let sha = PipelineContext.sha256(bytes)
+            let sha = ContentHash.hex(bytes)
             if let existing = labels[sha] {
                 if existing != label { summary.conflicts += 1 }
                 continue
@@ -83,8 +83,8 @@ enum RebuildStage {
                 logger.warning("model-\(version).npz does not fit the rebuilt labels; not re-imported")
                 continue
             }
-            let run = try store.startRun(mode: "full", lastExampleId: 0, trainSamples: 0, validationSamples: 0)
-            try store.finishRun(run, outcome: "promoted", reason: "re-imported by mcnd rebuild", model: model, promote: true)
+            let run = try store.startRun(mode: .full, lastExampleId: 0, trainSamples: 0, validationSamples: 0)
+            try store.finishRun(run, outcome: .promoted, reason: "re-imported by mcnd rebuild", model: model, promote: true)
             return version
         }
         return nil

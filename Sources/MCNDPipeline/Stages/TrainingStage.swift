@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MCNDImaging
 import MCNDModel
 
@@ -7,7 +8,7 @@ public struct TrainingSummary: Sendable, Equatable {
     public enum Outcome: String, Sendable { case notDue = "not_due", promoted, keptServing = "kept_serving", diverged }
     public var outcome: Outcome = .notDue
     public var run: Int64?
-    public var mode: String?
+    public var mode: RunMode?
     public var modelVersion: Int?
     public var validationAccuracy: Double?
     /// Why not due, or why the new model was not promoted.
@@ -18,21 +19,34 @@ public struct TrainingSummary: Sendable, Equatable {
 /// model, input shape changed, asked for, or every Nth run) or an incremental
 /// one from the serving model, growing its output layer for new labels.
 struct TrainingStage: Sendable {
-    let context: PipelineContext
+    let root: Directory
+    let layout: RootLayout
+    let store: StateStore
+    let outbox: Outbox
+    /// Read at the start of the run, replaced by a promotion.
+    let serving: ServingModel
     /// A copy: a reload during a run does not change the run.
     let configuration: MCNDConfiguration
-
-    enum Request { case ifDue, always, full }
+    let logger: Logger
 
     /// Thrown from the epoch callback when `shouldStop` says so (daemon shutdown).
     struct Interrupted: Error {}
 
-    func run(_ request: Request, shouldStop: @Sendable () -> Bool = { false }) throws(PipelineError) -> TrainingSummary {
+    /// True when labeled examples arrived since the last completed run (or
+    /// there is no model yet and there are examples): what `ifDue` trains on.
+    func isDue() throws(PipelineError) -> Bool {
+        let newest = try store.newestExampleId()
+        guard newest > 0 else { return false }
+        guard let last = try store.lastRun(), serving.current != nil else { return true }
+        return last.lastExampleId < newest
+    }
+
+    func run(_ request: Pipeline.TrainRequest, shouldStop: @Sendable () -> Bool = { false }) throws(PipelineError) -> TrainingSummary {
+        guard request != .never else { return TrainingSummary(reason: "training not requested") }
         let c = configuration
-        let store = context.store
         let newest = try store.newestExampleId()
         let last = try store.lastRun()
-        if request == .ifDue, let last, last.lastExampleId >= newest, context.serving != nil {
+        if request == .ifDue, let last, last.lastExampleId >= newest, serving.current != nil {
             return TrainingSummary(reason: "no new examples since run \(last.id)")
         }
         // Count before loading the pixels: an ingest-only pass stays small.
@@ -46,7 +60,7 @@ struct TrainingStage: Sendable {
             return TrainingSummary(reason: "\(data.train.count) training examples in \(present) labels; training needs examples of at least \(c.schedule.minLabels) labels")
         }
         let input = InputSpec(c.input)
-        let serving = context.serving
+        let serving = self.serving.current
         var full = request == .full || serving == nil || serving!.input != input || serving!.weights.units != c.training.units
         if !full, c.schedule.fullEvery > 0, try store.runsSinceFull() + 1 >= c.schedule.fullEvery { full = true }
 
@@ -63,15 +77,15 @@ struct TrainingStage: Sendable {
             start = serving.weights.growingOutput(by: data.labels.count - serving.weights.classes,
                                                   scheme: c.training.initialization, generator: &generator)
         }
-        let mode = full ? "full" : "incremental"
+        let mode: RunMode = full ? .full : .incremental
         let run = try store.startRun(mode: mode, lastExampleId: data.lastExampleId,
                                      trainSamples: data.train.count, validationSamples: data.validation.count)
-        context.emit("run_started") { line in
-            line.add("run", Int(run)); line.add("mode", mode); line.add("epochs", options.epochs)
+        outbox.emit(.runStarted) { line in
+            line.add("run", Int(run)); line.add("mode", mode.rawValue); line.add("epochs", options.epochs)
             line.add("train_samples", data.train.count); line.add("val_samples", data.validation.count)
             line.add("labels", strings: data.labels)
         }
-        context.logger.info("run \(run): \(mode), \(options.epochs) epochs, \(data.train.count) training and \(data.validation.count) validation examples")
+        logger.info("run \(run): \(mode), \(options.epochs) epochs, \(data.train.count) training and \(data.validation.count) validation examples")
 
         let validation = data.validation.count > 0 ? (data.validation.rows, data.validation.labels) : nil
         let result: TrainingResult
@@ -83,28 +97,28 @@ struct TrainingStage: Sendable {
                     if shouldStop() { throw Interrupted() }
                 }
         } catch is Interrupted {
-            try store.finishRun(run, outcome: "interrupted", reason: "mcnd was stopped during the run", model: nil, promote: false)
-            context.emit("run_finished") { line in
-                line.add("run", Int(run)); line.add("mode", mode); line.add("outcome", "interrupted")
+            try store.finishRun(run, outcome: .interrupted, reason: "mcnd was stopped during the run", model: nil, promote: false)
+            outbox.emit(.runFinished) { line in
+                line.add("run", Int(run)); line.add("mode", mode.rawValue); line.add("outcome", RunOutcome.interrupted.rawValue)
             }
             return TrainingSummary(outcome: .notDue, run: run, mode: mode, reason: "interrupted")
         } catch let error as PipelineError {
-            _ = try? store.finishRun(run, outcome: "failed", reason: error.description, model: nil, promote: false)
+            _ = try? store.finishRun(run, outcome: .failed, reason: error.description, model: nil, promote: false)
             throw error
         } catch {
-            _ = try? store.finishRun(run, outcome: "failed", reason: "\(error)", model: nil, promote: false)
-            throw .badConfiguration("training failed: \(error)")
+            _ = try? store.finishRun(run, outcome: .failed, reason: "\(error)", model: nil, promote: false)
+            throw .trainingFailed(run: run, reason: "\(error)")
         }
         let summary = try conclude(run: run, mode: mode, result: result, data: data, input: input, options: options,
                                    trainedEpochs: trainedEpochs + result.reports.count)
         // report.html, report.json and losses.svg show this run and the model now serving.
-        ReportWriter(context: context).writeLogging(context.logger)
+        ReportWriter(root: root, store: store, serving: self.serving.current, review: try? store.reviewSnapshot()).writeLogging(logger)
         return summary
     }
 
-    private func writeLossLine(run: Int64, mode: String, report: EpochReport, data: TrainingData) throws(PipelineError) {
+    private func writeLossLine(run: Int64, mode: RunMode, report: EpochReport, data: TrainingData) throws(PipelineError) {
         var line = JSONLine()
-        line.add("run", Int(run)); line.add("mode", mode)
+        line.add("run", Int(run)); line.add("mode", mode.rawValue)
         line.add("epoch", report.epoch); line.add("epochs", report.epochs)
         line.add("loss", report.loss); line.add("val_loss", report.validationLoss)
         line.add("val_accuracy", report.validationAccuracy)
@@ -112,12 +126,12 @@ struct TrainingStage: Sendable {
         line.add("learning_rate", Double(report.learningRate))
         line.add("seconds", (report.seconds * 1000).rounded() / 1000)
         line.add("time", Timestamp.now())
-        try context.losses.append(line.line)
-        try context.losses.sync()
-        try context.store.recordEpoch(run: run, report)
+        try outbox.losses.append(line.line)
+        try outbox.losses.sync()
+        try store.recordEpoch(run: run, report)
     }
 
-    private func conclude(run: Int64, mode: String, result: TrainingResult, data: TrainingData, input: InputSpec,
+    private func conclude(run: Int64, mode: RunMode, result: TrainingResult, data: TrainingData, input: InputSpec,
                           options: TrainingOptions, trainedEpochs: Int) throws(PipelineError) -> TrainingSummary {
         let final = result.reports[result.keptEpoch - 1]
         var summary = TrainingSummary(run: run, mode: mode, validationAccuracy: final.validationAccuracy)
@@ -125,7 +139,7 @@ struct TrainingStage: Sendable {
         if result.diverged || !result.weights.isFinite || !final.loss.isFinite {
             summary.outcome = .diverged
             reason = "the loss is not a finite number; lower train.learning_rate"
-        } else if let serving = context.serving, let newAccuracy = final.validationAccuracy, data.validation.count > 0,
+        } else if let serving = serving.current, let newAccuracy = final.validationAccuracy, data.validation.count > 0,
                   serving.input == input {
             // Compare on today's validation rows; labels the old model lacks count as misses.
             let old = MultiClassNetwork(weights: serving.weights)
@@ -144,7 +158,7 @@ struct TrainingStage: Sendable {
                                              "epoch": Double(result.keptEpoch)]
             if let v = final.validationLoss { metrics["val_loss"] = v }
             if let v = final.validationAccuracy { metrics["val_accuracy"] = v }
-            model = ModelFile(version: try context.store.nextModelVersion(), labels: data.labels, input: input, options: options,
+            model = ModelFile(version: try store.nextModelVersion(), labels: data.labels, input: input, options: options,
                               metrics: metrics, created: Timestamp.now(), weights: result.weights,
                               review: ReviewCalibration.fit(network: MultiClassNetwork(weights: result.weights), train: data.train,
                                                             validation: data.validation, targetPrecision: configuration.review.targetPrecision,
@@ -152,39 +166,50 @@ struct TrainingStage: Sendable {
         }
         var promote = summary.outcome == .notDue && model != nil
         if promote { summary.outcome = .promoted }
-        if let pinned = try context.store.finishRun(run, outcome: summary.outcome.rawValue, reason: reason, model: model, promote: promote) {
+        if let pinned = try store.finishRun(run, outcome: RunOutcome(summary.outcome), reason: reason, model: model, promote: promote) {
             // Recorded, not promoted: `mcnd models pin` holds the serving model.
             (promote, summary.outcome, reason) = (false, .keptServing, ModelLifecycleSchema.pinnedReason(pinned))
             summary.reason = reason
         }
         if promote, let model {
             summary.modelVersion = model.version
-            let file = context.layout.path(RootLayout.Name.model(model.version))
-            do { try context.root.writeFileAtomically(model.encoded(), to: RootLayout.Name.model(model.version)) } catch {
+            let file = layout.path(RootLayout.Name.model(model.version))
+            do { try root.writeFileAtomically(model.encoded(), to: RootLayout.Name.model(model.version)) } catch {
                 // The promoted model is in the state database already; the .npz is a copy for numpy.
-                context.logger.error("cannot export \(file): \(error)")
+                logger.error("cannot export \(file): \(error)")
             }
-            context.serving = model
-            ServingExport(context: context).write(model)
-            try context.store.setMeta("waiting_for_model", nil)
-            context.emit("model_promoted") { line in
+            serving.replace(with: model)
+            ServingExport(layout: layout, settings: configuration.export, outbox: outbox, logger: logger).write(model)
+            try store.setMeta(MetaKey.waitingForModel.rawValue, nil)
+            outbox.emit(.modelPromoted) { line in
                 line.add("run", Int(run)); line.add("model_version", model.version)
                 line.add("val_accuracy", final.validationAccuracy); line.add("labels", strings: model.labels)
                 line.add("file", "state/models/model-\(model.version).npz")
                 if let review = model.review { line.add("calibration", ReviewEvents.calibration(review)) }
             }
         } else if let reason {
-            context.emit("model_not_promoted") { line in
+            outbox.emit(.modelNotPromoted) { line in
                 line.add("run", Int(run)); line.add("reason", reason)
             }
         }
-        context.emit("run_finished") { line in
-            line.add("run", Int(run)); line.add("mode", mode); line.add("outcome", summary.outcome.rawValue)
+        outbox.emit(.runFinished) { line in
+            line.add("run", Int(run)); line.add("mode", mode.rawValue); line.add("outcome", summary.outcome.rawValue)
             line.add("epochs", result.reports.count); line.add("loss", final.loss)
             line.add("val_loss", final.validationLoss); line.add("val_accuracy", final.validationAccuracy)
             line.add("seconds", result.reports.reduce(0) { $0 + $1.seconds })
             if let v = summary.modelVersion { line.add("model_version", v) }
         }
         return summary
+    }
+}
+
+extension RunOutcome {
+    /// A concluded run's outcome (one that trained: never `notDue`).
+    init(_ outcome: TrainingSummary.Outcome) {
+        switch outcome {
+        case .promoted, .notDue: self = .promoted
+        case .keptServing: self = .keptServing
+        case .diverged: self = .diverged
+        }
     }
 }

@@ -15,14 +15,14 @@ public enum OutcomeCounter {
     /// `rejected:<reason>`, one per reason code.
     public static let rejectedPrefix = "rejected:"
 
-    static func name(of entry: JournalEntry) -> String {
+    static func name(of entry: JournalRecord) -> String {
         switch entry.outcome {
         case .predicted: return predictions
         case .example: return examples
         case .duplicate: return duplicates
         case .conflict: return conflicts
         case .rescored: return rescored
-        case .rejected: return rejectedPrefix + (entry.line.flatMap(reason) ?? "unknown")
+        case .rejected: return rejectedPrefix + (entry.line.flatMap { reason($0.bytes) } ?? "unknown")
         }
     }
 
@@ -34,7 +34,7 @@ public enum OutcomeCounter {
     }
 
     /// Adds the batch's outcomes to the counters table (inside the caller's transaction).
-    static func add(_ journal: [JournalEntry], in db: Database) throws {
+    static func add(_ journal: [JournalRecord], in db: Database) throws {
         var counts: [String: Int] = [:]
         for entry in journal { counts[name(of: entry), default: 0] += 1 }
         let statement = try db.cachedStatement(sql: """

@@ -10,7 +10,7 @@ extension StateStore {
         let path = layout.database
         let found: FileStatus?
         do { found = try root.status(RootLayout.Name.database) } catch { throw PipelineError(error) }
-        guard let st = found, st.kind == .regular else { throw .io(path: path, operation: "open", errno: Errno.noSuchFile.rawValue) }
+        guard let st = found, st.kind == .regular else { throw .io(path: path, operation: "open", errno: .noSuchFile) }
         // As in init(layout:): an empty file is damage, never a fresh root.
         if st.size == 0 { throw .corruptState(path: path, reason: "the file is empty (0 bytes)") }
         var configuration = Configuration()

@@ -2,17 +2,6 @@ import Foundation
 import GRDB
 import MCNDModel
 
-/// A finished or running training run, as the runs table holds it.
-public struct RunRecord: Sendable {
-    public var id: Int64
-    public var mode: String
-    public var started: String
-    public var finished: String?
-    public var outcome: String?
-    public var lastExampleId: Int64
-    public var modelVersion: Int?
-}
-
 /// The examples usable at one input shape, split for training.
 public struct TrainingData: Sendable {
     public var train: LabeledRows
@@ -44,7 +33,8 @@ extension StateStore {
     /// The newest run that completed (promoted or not); interrupted runs do not count.
     public func lastRun() throws(PipelineError) -> RunRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE finished IS NOT NULL AND outcome != 'interrupted' ORDER BY id DESC LIMIT 1").map(Self.run)
+            try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE finished IS NOT NULL AND outcome != ? ORDER BY id DESC LIMIT 1",
+                                   arguments: [RunOutcome.interrupted])
         }
     }
 
@@ -53,14 +43,9 @@ extension StateStore {
         try read { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL
-                AND id > COALESCE((SELECT MAX(id) FROM runs WHERE mode = 'full' AND finished IS NOT NULL), 0)
-                """) ?? 0
+                AND id > COALESCE((SELECT MAX(id) FROM runs WHERE mode = ? AND finished IS NOT NULL), 0)
+                """, arguments: [RunMode.full]) ?? 0
         }
-    }
-
-    static func run(_ row: Row) -> RunRecord {
-        RunRecord(id: row["id"], mode: row["mode"], started: row["started"], finished: row["finished"],
-                  outcome: row["outcome"], lastExampleId: row["last_example_id"], modelVersion: row["model_version"])
     }
 
     /// The model that answers predictions, if any.
@@ -118,7 +103,7 @@ extension StateStore {
         }
     }
 
-    public func startRun(mode: String, lastExampleId: Int64, trainSamples: Int, validationSamples: Int) throws(PipelineError) -> Int64 {
+    public func startRun(mode: RunMode, lastExampleId: Int64, trainSamples: Int, validationSamples: Int) throws(PipelineError) -> Int64 {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO runs (mode, started, last_example_id, train_samples, val_samples) VALUES (?, ?, ?, ?, ?)
@@ -138,12 +123,12 @@ extension StateStore {
     /// Ends a run; with `model`, stores it and, when `promote`, makes it the serving one,
     /// unless a model is pinned: then the run is kept_serving and the pinned version is returned.
     @discardableResult
-    public func finishRun(_ run: Int64, outcome: String, reason: String?, model: ModelFile?, promote: Bool) throws(PipelineError) -> Int? {
+    public func finishRun(_ run: Int64, outcome: RunOutcome, reason: String?, model: ModelFile?, promote: Bool) throws(PipelineError) -> Int? {
         try write { db in
             var (outcome, reason, promote) = (outcome, reason, promote)
             // Checked in the transaction that promotes, so a pin made during the run holds.
             let pinned = promote ? try ModelLifecycleSchema.pinnedVersion(db) : nil
-            if let pinned { (outcome, reason, promote) = ("kept_serving", ModelLifecycleSchema.pinnedReason(pinned), false) }
+            if let pinned { (outcome, reason, promote) = (.keptServing, ModelLifecycleSchema.pinnedReason(pinned), false) }
             var version: Int?
             if let model {
                 version = model.version
@@ -167,7 +152,7 @@ extension StateStore {
     /// Runs left unfinished by a crash are closed as `interrupted`.
     public func closeInterruptedRuns() throws(PipelineError) {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET finished = ?, outcome = 'interrupted' WHERE finished IS NULL", arguments: [Timestamp.now()])
+            try db.execute(sql: "UPDATE runs SET finished = ?, outcome = ? WHERE finished IS NULL", arguments: [Timestamp.now(), RunOutcome.interrupted])
         }
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 /// The journal rows of inputs that wait to be moved (`WaitingMoves`).
 extension StateStore {
     /// Marks rows as waiting (from now, unless already) with the identity their file has now.
-    func markWaiting(_ entries: [JournalEntry]) throws(PipelineError) {
+    func markWaiting(_ entries: [JournalRecord]) throws(PipelineError) {
         let ids = entries.compactMap { entry in entry.id.map { (id: $0, identity: entry.identity) } }
         guard !ids.isEmpty else { return }
         let now = Timestamp.now()
@@ -15,16 +15,16 @@ extension StateStore {
     }
 
     /// Of `sources`, those that have a journal row already (one row per input).
-    func journaled(_ sources: [[UInt8]]) throws(PipelineError) -> Set<[UInt8]> {
+    func journaled(_ sources: [RawPath]) throws(PipelineError) -> Set<RawPath> {
         guard !sources.isEmpty else { return [] }
         return try read { db in
-            var out: Set<[UInt8]> = []
+            var out: Set<RawPath> = []
             var start = 0
             while start < sources.count {
                 let chunk = sources[start ..< min(start + 500, sources.count)]
                 start += chunk.count
                 let sql = "SELECT source FROM journal WHERE source IN (\(chunk.map { _ in "?" }.joined(separator: ",")))"
-                for data in try Data.fetchAll(db, sql: sql, arguments: StatementArguments(chunk.map { Data($0) })) { out.insert([UInt8](data)) }
+                out.formUnion(try RawPath.fetchAll(db, sql: sql, arguments: StatementArguments(Array(chunk))))
             }
             return out
         }

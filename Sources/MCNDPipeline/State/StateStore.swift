@@ -81,6 +81,14 @@ public final class StateStore: Sendable {
         self.path = path
     }
 
+    /// A store over a database opened by the caller (in memory, a temporary
+    /// file), its schema migrated. Without the durability checks of the root's
+    /// store: for tests and tools, never for a root's outcomes.
+    public convenience init(writer: any DatabaseWriter, path: String = ":memory:") throws(PipelineError) {
+        self.init(opened: writer, path: path)
+        do { try StateSchema.migrator.migrate(writer) } catch { throw Self.wrap(error, path) }
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
         do { return try pool.write(body) } catch { throw Self.wrap(error, path) }
     }
@@ -94,14 +102,14 @@ public final class StateStore: Sendable {
         if let e = error as? FileSystemError { return PipelineError(e) }
         if let e = error as? DatabaseError {
             switch e.resultCode {
-            case .SQLITE_FULL: return .io(path: path, operation: "write", errno: ENOSPC)
+            case .SQLITE_FULL: return .io(path: path, operation: "write", errno: .noSpace)
             // On a full file system SQLite may report a failed write (e.g. of the
             // -shm or -wal file) as an I/O error rather than SQLITE_FULL.
-            case .SQLITE_IOERR: return .io(path: path, operation: "write", errno: fileSystemIsFull(path) ? ENOSPC : EIO)
+            case .SQLITE_IOERR: return .io(path: path, operation: "write", errno: fileSystemIsFull(path) ? .noSpace : .ioError)
             case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corruptState(path: path, reason: e.message ?? "\(e)")
             // Another process holds the write lock (BEGIN IMMEDIATE, a backup tool): not damage.
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .stateBusy(path: path)
-            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .io(path: path, operation: "open", errno: EACCES)
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .io(path: path, operation: "open", errno: .permissionDenied)
             default: break
             }
         }
@@ -129,73 +137,6 @@ public final class StateStore: Sendable {
             // Cached: ingest asks once per file, and compiling the query each time cost more than running it.
             try String.fetchOne(db.cachedStatement(sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?"),
                                 arguments: [sha256])
-        }
-    }
-
-    /// In one transaction: the new examples (and their labels) and the journal
-    /// entries of the batch (one row per input: an input that has one already is
-    /// left out). Returns the entries written, with their ids.
-    public func commit(examples: [NewExample], journal: [JournalEntry], validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
-        try commit(examples: examples, journal: journal, reviews: [], validationFraction: validationFraction)
-    }
-
-    /// … and the review queue's changes of the batch (StateStore+Review.swift).
-    func commit(examples: [NewExample], journal: [JournalEntry], reviews: [ReviewChange],
-                validationFraction: Double) throws(PipelineError) -> [JournalEntry] {
-        let now = Timestamp.now()
-        return try write { db in
-            // Statements compiled once per connection (cachedStatement), not once per row.
-            let insertLabel = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO labels (idx, name, created) VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM labels), ?, ?)")
-            let insertExample = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added)
-                VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let insertJournal = try db.cachedStatement(sql: """
-                INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO NOTHING
-                """)
-            for e in examples {
-                try insertLabel.execute(arguments: [e.label, now])
-                let split = ValidationSplit.isValidation(sha256: e.sha256, fraction: validationFraction) ? "validation" : "train"
-                try insertExample.execute(arguments: [e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now])
-            }
-            var out: [JournalEntry] = []
-            for var entry in journal {
-                try insertJournal.execute(arguments: [Data(entry.source), entry.sha256, entry.outcome.rawValue, entry.outbox, entry.offset,
-                                                      entry.line.map { Data($0) }, entry.destination.map { Data($0) }, entry.identity, now])
-                guard db.changesCount > 0 else { continue }
-                entry.id = db.lastInsertedRowID
-                out.append(entry)
-            }
-            try OutcomeCounter.add(journal, in: db)
-            try Self.apply(reviews, db, now: now)
-            return out
-        }
-    }
-
-    public func pendingJournal() throws(PipelineError) -> [JournalEntry] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM journal ORDER BY id").map { row in
-                var entry = JournalEntry(
-                    source: [UInt8](row["source"] as Data), sha256: row["sha256"],
-                    outcome: JournalEntry.Outcome(rawValue: row["outcome"]) ?? .rejected,
-                    outbox: row["outbox"], offset: row["offset"],
-                    line: (row["line"] as Data?).map { [UInt8]($0) },
-                    destination: (row["destination"] as Data?).map { [UInt8]($0) },
-                    identity: row["identity"])
-                entry.id = row["id"]
-                entry.waiting = row["waiting"]
-                return entry
-            }
-        }
-    }
-
-    public func clearJournal(_ ids: [Int64]) throws(PipelineError) {
-        guard !ids.isEmpty else { return }
-        try write { db in
-            try db.execute(sql: "DELETE FROM journal WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
-                           arguments: StatementArguments(ids))
         }
     }
 

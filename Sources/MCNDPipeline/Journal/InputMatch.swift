@@ -12,16 +12,16 @@ enum InputMatch {
     /// Another input (renamed over it, rewritten) or nothing: left for the next scan.
     case other
 
-    /// `path` is relative to `root`; `decided` is the `FileIdentity.text` the
+    /// `path` is relative to `root`; `decided` is the file the
     /// outcome was decided on (nil: unknown, take what is there), `sha256` the
     /// content's hash then (nil: the outcome did not depend on the content — a
     /// symlink, a special file, a bad label name, a file too large to read — so
     /// the same file and size suffice).
-    static func check(_ path: RawPath, in root: Directory, decided: String?, sha256: String?) -> InputMatch {
+    static func check(_ path: RawPath, in root: Directory, decided: FileIdentity?, sha256: String?) -> InputMatch {
         guard let status = (try? root.status(path)) ?? nil else { return .other }
         let now = FileIdentity(status)
-        guard let decided, decided != now.text else { return .same(identity: now) }
-        guard let then = FileIdentity(text: decided), then.device == now.device, then.inode == now.inode, then.size == now.size else {
+        guard let then = decided, then != now else { return .same(identity: now) }
+        guard then.device == now.device, then.inode == now.inode, then.size == now.size else {
             return .other
         }
         guard let sha256 else { return .same(identity: now) }
@@ -31,7 +31,7 @@ enum InputMatch {
             do {
                 let read = try InputReader(root: root).read(path, limit: Int(then.size))
                 guard read.identity.device == then.device, read.identity.inode == then.inode else { return .other }
-                return PipelineContext.sha256(read.bytes) == sha256 ? .same(identity: read.identity) : .other
+                return ContentHash.hex(read.bytes) == sha256 ? .same(identity: read.identity) : .other
             } catch {
                 guard error == .changing else { return .other }
             }

@@ -10,47 +10,48 @@ import MCNDFileSystem
 /// `recover()` finishes whatever a crash interrupted: a line already at its
 /// offset is not written again, a torn one is cut and rewritten. An input whose
 /// folder mcnd may not change keeps its row, marked waiting (`WaitingMoves`).
-final class OutcomeWriter {
+final class Journal {
     let root: Directory
     let store: StateStore
-    let outboxes: [String: OutboxFile]
+    let outbox: Outbox
     let waiting: WaitingMoves
     /// A batch failed after its commit (disk full, I/O): its rows are finished
     /// (`recover()`) before the next pass decides anything.
     private var unfinished = false
 
-    init(root: Directory, store: StateStore, outboxes: [String: OutboxFile], logger: Logger) throws(PipelineError) {
+    init(root: Directory, store: StateStore, outbox: Outbox, logger: Logger) throws(PipelineError) {
         self.root = root
         self.store = store
-        self.outboxes = outboxes
-        waiting = WaitingMoves(rows: try store.pendingJournal().filter { $0.waiting != nil }, events: outboxes["events.jsonl"], logger: logger)
+        self.outbox = outbox
+        waiting = WaitingMoves(rows: try store.pendingJournal().filter { $0.waiting != nil }, outbox: outbox, logger: logger)
     }
 
-    func complete(examples: [NewExample], outcomes: [PlannedOutcome], validationFraction: Double) throws(PipelineError) {
+    /// Makes `outcomes` (planned: no offsets yet) and `examples` happen, steps 1–4 above.
+    func complete(examples: [NewExample], outcomes: [JournalRecord], validationFraction: Double) throws(PipelineError) {
         guard !outcomes.isEmpty || !examples.isEmpty else { return }
-        let files = outboxes.keys.sorted().map { outboxes[$0]! }
-        for f in files { f.lockForAppending() }
-        defer { for f in files.reversed() { f.unlockForAppending() } }
-        var ends: [String: Int] = [:]
-        var entries: [JournalEntry] = []
-        // One row per input: an input that has one (it waits to be moved) is not decided again.
-        let journaled = try store.journaled(outcomes.map(\.source.bytes))
-        for o in outcomes where !journaled.contains(o.source.bytes) {
-            var entry = JournalEntry(source: o.source.bytes, sha256: o.sha256, outcome: o.outcome, destination: o.destination?.bytes,
-                                     identity: o.identity?.text)
-            if let name = o.outbox, let line = o.line, let file = outboxes[name] {
-                var offset = ends[name] ?? -1
-                if offset < 0 { offset = try file.size() }
-                entry.outbox = name; entry.offset = offset; entry.line = Array(line.utf8)
-                ends[name] = offset + line.utf8.count
+        // Every outbox held from choosing the offsets until the lines are written, so the offsets stay true.
+        try outbox.whileAppending { () throws(PipelineError) in
+            var ends: [OutboxName: Int] = [:]
+            var entries: [JournalRecord] = []
+            // One row per input: an input that has one (it waits to be moved) is not decided again.
+            let journaled = try store.journaled(outcomes.map(\.source))
+            for var entry in outcomes where !journaled.contains(entry.source) {
+                if let name = entry.outbox, let line = entry.line {
+                    var offset = ends[name] ?? -1
+                    if offset < 0 { offset = try outbox.file(name).size() }
+                    entry.offset = offset
+                    ends[name] = offset + line.bytes.count
+                } else {
+                    (entry.outbox, entry.line) = (nil, nil)
+                }
+                entries.append(entry)
             }
-            entries.append(entry)
+            let journal = try store.commit(examples: examples, journal: entries, reviews: entries.compactMap(\.review),
+                                           validationFraction: validationFraction)
+            unfinished = true
+            try finish(journal, verifyLines: false)
+            unfinished = false
         }
-        let journal = try store.commit(examples: examples, journal: entries, reviews: outcomes.filter { !journaled.contains($0.source.bytes) }.compactMap(\.review),
-                                       validationFraction: validationFraction)
-        unfinished = true
-        try finish(journal, verifyLines: false)
-        unfinished = false
     }
 
     /// Completes entries left by a crash (or a failed pass), and tries the waiting moves again.
@@ -79,35 +80,45 @@ final class OutcomeWriter {
             entries = entries.filter { root.exists(RootLayout.Folder.inbox.name + $0.relative) }
         }
         guard !waiting.isEmpty else { return entries }
-        let changed = entries.compactMap { entry -> JournalEntry? in
-            guard let row = waiting.row(for: RawPath("inbox") + entry.relative) else { return nil }
-            let now = ((try? root.status(RawPath(row.source))) ?? nil).map(FileIdentity.init)
-            return now?.text == row.identity ? nil : row
+        let changed = entries.compactMap { entry -> JournalRecord? in
+            guard let row = waiting.row(for: RootLayout.Folder.inbox.name + entry.relative) else { return nil }
+            let now = ((try? root.status(row.source)) ?? nil).map(FileIdentity.init)
+            return now == row.identity ? nil : row
         }
         if !changed.isEmpty { try finish(changed, verifyLines: true) }
-        return entries.filter { waiting.row(for: RawPath("inbox") + $0.relative) == nil }
+        return entries.filter { waiting.row(for: RootLayout.Folder.inbox.name + $0.relative) == nil }
     }
 
-    private func finish(_ journal: [JournalEntry], verifyLines: Bool) throws(PipelineError) {
-        var touched: Set<String> = []
+    private func finish(_ journal: [JournalRecord], verifyLines: Bool) throws(PipelineError) {
+        try writeLines(journal, verify: verifyLines)
+        try move(journal)
+    }
+
+    /// Step 2: the lines, then one fsync per outbox file touched.
+    private func writeLines(_ journal: [JournalRecord], verify: Bool) throws(PipelineError) {
+        var touched: Set<OutboxName> = []
         // A waiting row's line was made durable before its move was first tried.
         for entry in journal.filter({ $0.waiting == nil }).sorted(by: { ($0.offset ?? 0) < ($1.offset ?? 0) }) {
-            guard let name = entry.outbox, let line = entry.line, let offset = entry.offset, let file = outboxes[name] else { continue }
-            if verifyLines {
-                try ensureLine(line, at: offset, in: file)
+            guard let name = entry.outbox, let line = entry.line, let offset = entry.offset else { continue }
+            let file = outbox.file(name)
+            if verify {
+                try ensureLine(line.bytes, at: offset, in: file)
             } else {
-                try file.append(String(decoding: line, as: UTF8.self))
+                try file.append(line.text)
             }
             touched.insert(name)
         }
-        for name in touched.sorted() { try outboxes[name]!.sync() }
+        for name in OutboxName.allCases where touched.contains(name) { try outbox.file(name).sync() }
+    }
 
+    /// Steps 3 and 4: the moves, the folders' fsyncs, the rows cleared (or marked waiting).
+    private func move(_ journal: [JournalRecord]) throws(PipelineError) {
         var folders: Set<RawPath> = []
         var made: Set<RawPath> = []
-        var done: [JournalEntry] = []
-        var blocked: [(entry: JournalEntry, why: BlockedMove)] = []
+        var done: [JournalRecord] = []
+        var blocked: [(entry: JournalRecord, why: BlockedMove)] = []
         for entry in journal {
-            let source = RawPath(entry.source)
+            let source = entry.source
             // Another file renamed over the input, or the input rewritten, after it
             // was read is a new input: leave it for the next scan. A touch is not.
             // Gone, or a folder on its way swapped for a symlink: nothing of ours to move.
@@ -116,8 +127,7 @@ final class OutcomeWriter {
                 continue
             }
             do throws(FileSystemError) {
-                if let destination = entry.destination {
-                    let target = RawPath(destination)
+                if let target = entry.destination {
                     if !made.contains(target.parent) {
                         // A new folder's own entry is durable once its parent is synced.
                         for folder in try root.makeDirectories(target.parent) { folders.insert(folder.parent) }
@@ -132,9 +142,9 @@ final class OutcomeWriter {
                 done.append(entry)
             } catch {
                 guard let why = BlockedMove(errno: error.errno, root: root, source: source,
-                                            destination: entry.destination.map(RawPath.init)) else { throw PipelineError(error) }
+                                            destination: entry.destination) else { throw PipelineError(error) }
                 var row = entry
-                row.identity = now.text
+                row.identity = now
                 blocked.append((row, why))
             }
         }
@@ -147,7 +157,7 @@ final class OutcomeWriter {
         }
         try store.clearJournal(done.compactMap(\.id))
         // Only rows newly waiting, or whose file was touched since, are written.
-        try store.markWaiting(blocked.map(\.entry).filter { $0.waiting == nil || waiting.row(for: RawPath($0.source))?.identity != $0.identity })
+        try store.markWaiting(blocked.map(\.entry).filter { $0.waiting == nil || waiting.row(for: $0.source)?.identity != $0.identity })
         waiting.update(moved: done, blocked: blocked)
     }
 
@@ -159,10 +169,7 @@ final class OutcomeWriter {
             do {
                 return try root.rename(source, to: candidate)
             } catch where error.errno == .fileExists {
-                let name = target.lastComponent
-                let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > 0 ? $0 : nil } ?? name.endIndex
-                candidate = target.parent + RawPath(PipelineContext.withSuffix(Array("-r\(n)".utf8), stem: Array(name[..<dot]),
-                                                                               extension: Array(name[dot...])))
+                candidate = DestinationNamer.suffixed(target, "-r\(n)")
             }
         }
         try root.rename(source, to: candidate)

@@ -7,22 +7,22 @@ import Logging
 /// one log line per process — not once per retry.
 final class WaitingMoves {
     /// By source (relative to the root).
-    private(set) var rows: [RawPath: JournalEntry] = [:]
+    private(set) var rows: [RawPath: JournalRecord] = [:]
     /// Why each folder's inputs wait, as last seen by this process.
     private(set) var reasons: [String: BlockedMove] = [:]
     private var logged: Set<String> = []
-    private let events: OutboxFile?
+    private let outbox: Outbox
     private let logger: Logger
 
-    init(rows: [JournalEntry], events: OutboxFile?, logger: Logger) {
-        for row in rows { self.rows[RawPath(row.source)] = row }
-        self.events = events
+    init(rows: [JournalRecord], outbox: Outbox, logger: Logger) {
+        for row in rows { self.rows[row.source] = row }
+        self.outbox = outbox
         self.logger = logger
     }
 
     var count: Int { rows.count }
     var isEmpty: Bool { rows.isEmpty }
-    func row(for source: RawPath) -> JournalEntry? { rows[source] }
+    func row(for source: RawPath) -> JournalRecord? { rows[source] }
 
     /// Waiting inputs per folder (relative to the root).
     var perFolder: [String: Int] {
@@ -32,17 +32,17 @@ final class WaitingMoves {
     }
 
     /// Records a pass's results: `moved` rows are gone, `blocked` ones wait.
-    func update(moved: [JournalEntry], blocked: [(entry: JournalEntry, why: BlockedMove)]) {
+    func update(moved: [JournalRecord], blocked: [(entry: JournalRecord, why: BlockedMove)]) {
         let before = perFolder
         var cleared: Set<String> = []
-        for entry in moved where rows.removeValue(forKey: RawPath(entry.source)) != nil {
-            cleared.insert(RawPath(entry.source).parent.display)
+        for entry in moved where rows.removeValue(forKey: entry.source) != nil {
+            cleared.insert(entry.source.parent.display)
         }
         for (entry, why) in blocked {
             var row = entry
             if row.waiting == nil { row.waiting = Timestamp.now() }
-            rows[RawPath(entry.source)] = row
-            reasons[RawPath(entry.source).parent.display] = why
+            rows[entry.source] = row
+            reasons[entry.source.parent.display] = why
         }
         let after = perFolder
         for folder in cleared where after[folder] == nil {
@@ -59,17 +59,9 @@ final class WaitingMoves {
     }
 
     private func announce(_ folder: String, _ why: BlockedMove) {
-        guard let events else { return }
-        var line = JSONLine()
-        line.add("event", "error")
-        line.add("time", Timestamp.now())
-        line.add("detail", why.description)
-        line.add("folder", folder)
-        do {
-            try events.append(line.line)
-            try events.sync()
-        } catch {
-            logger.error("cannot write events.jsonl: \(error)")
+        outbox.emit(.error) { line in
+            line.add("detail", why.description)
+            line.add("folder", folder)
         }
     }
 }

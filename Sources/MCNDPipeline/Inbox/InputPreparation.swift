@@ -1,0 +1,59 @@
+import Foundation
+import MCNDFileSystem
+import MCNDImaging
+
+/// The per-file work of a batch — open beneath the root, read, SHA-256,
+/// decode and normalize — spread over the cores. The stages then decide
+/// outcomes serially, in the batch's order, exactly as they did when they
+/// read each file themselves: `prepare` returns one result per entry, in the
+/// order given, whatever thread did the work. Log lines and journal order
+/// therefore stay what they were. Public for the tests that compare it with one thread.
+public struct InputPreparation: Sendable {
+    public let root: Directory
+    /// limits.max_bytes: larger inputs are not read.
+    public let limit: Int
+    public let normalizer: ImageNormalizer
+    /// Threads the batch is split over; 1 does it all on the caller's thread.
+    public let workers: Int
+
+    public init(root: Directory, limit: Int, normalizer: ImageNormalizer, workers: Int = InputPreparation.defaultWorkers) {
+        self.root = root
+        self.limit = limit
+        self.normalizer = normalizer
+        self.workers = max(1, workers)
+    }
+
+    /// One worker per core (the machines mcnd runs on have few); more would only queue.
+    public static let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// What a file gave: its read (or why there was none), its hash and its pixels.
+    public struct Prepared: Sendable, Equatable {
+        public let entry: InboxEntry
+        public let read: Result<Read, InputFailure>
+    }
+
+    public struct Read: Sendable, Equatable {
+        public let sha256: String
+        public let identity: FileIdentity
+        public let pixels: Result<[UInt8], ImageRejection>
+    }
+
+    /// The results for `entries`, in their order. Entries with a `problem`
+    /// (a symlink, a bad label name) are not opened; their result is
+    /// `.notRegular` and the stages do not look at it.
+    public func prepare(_ entries: some Collection<InboxEntry>) -> [Prepared] {
+        ParallelMap.map(Array(entries), workers: workers, prepare)
+    }
+
+    @Sendable private func prepare(_ entry: InboxEntry) -> Prepared {
+        guard entry.problem == nil else { return Prepared(entry: entry, read: .failure(.notRegular("not opened"))) }
+        let path = RootLayout.Folder.inbox.name + entry.relative
+        do {
+            let (bytes, identity) = try InputReader(root: root).read(path, limit: limit, seen: entry.seen)
+            let pixels = Result { () throws(ImageRejection) in try normalizer.normalize(png: bytes) }
+            return Prepared(entry: entry, read: .success(Read(sha256: ContentHash.hex(bytes), identity: identity, pixels: pixels)))
+        } catch {
+            return Prepared(entry: entry, read: .failure(error))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import MCNDFileSystem
+
+/// Names where an input goes (archive/…, review/…, rejected/…) so that no two
+/// inputs, and no file already there, share a name: `name.png`, then
+/// `name-1.png`, `name-2.png`, … Every name stays within NAME_MAX.
+public struct DestinationNamer: Sendable {
+    /// The longest file name Linux file systems accept, in bytes.
+    public static let nameMax = 255
+
+    let root: Directory
+
+    public init(root: Directory) { self.root = root }
+
+    /// A destination under `folder` (relative to the root) that neither exists
+    /// nor is in `planned` (the batch's earlier choices); it is added there.
+    public func unique(_ folder: String, _ relative: RawPath, planned: inout Set<RawPath>) -> RawPath {
+        let base = RawPath(folder) + relative
+        var candidate = base
+        var n = 0
+        while planned.contains(candidate) || root.exists(candidate) {
+            n += 1
+            candidate = Self.suffixed(base, "-\(n)")
+        }
+        planned.insert(candidate)
+        return candidate
+    }
+
+    /// `path` with `suffix` before its extension (`a.png` + `-1` → `a-1.png`).
+    public static func suffixed(_ path: RawPath, _ suffix: String) -> RawPath {
+        let name = path.lastComponent
+        // A leading dot starts a hidden name, not an extension.
+        let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > 0 ? $0 : nil } ?? name.endIndex
+        return path.parent + RawPath(withSuffix(Array(suffix.utf8), stem: Array(name[..<dot]), extension: Array(name[dot...])))
+    }
+
+    /// `stem + suffix + extension`, shortened to NAME_MAX: a name that already
+    /// has 255 bytes would otherwise get a destination no file system accepts,
+    /// and its move would fail on every retry. The stem is cut at a UTF-8
+    /// character boundary (then the extension, if still too long).
+    public static func withSuffix(_ suffix: [UInt8], stem: [UInt8], extension ext: [UInt8]) -> [UInt8] {
+        let limit = nameMax
+        var stem = stem, ext = ext
+        if stem.count + suffix.count + ext.count > limit {
+            stem.removeLast(min(stem.count, stem.count + suffix.count + ext.count - limit))
+            while let last = stem.last, last & 0xC0 == 0x80 { stem.removeLast() }
+            if let last = stem.last, last >= 0xC0 { stem.removeLast() }
+        }
+        if stem.count + suffix.count + ext.count > limit { ext.removeLast(stem.count + suffix.count + ext.count - limit) }
+        return stem + suffix + ext
+    }
+}

@@ -1,0 +1,5 @@
+/// Keys of the state's `meta` table that more than one stage reads or writes.
+enum MetaKey: String {
+    /// Set when the `waiting_for_model` event was written; cleared by a promotion.
+    case waitingForModel = "waiting_for_model"
+}

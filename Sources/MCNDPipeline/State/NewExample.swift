@@ -1,0 +1,15 @@
+/// A labeled image ready to become a training example.
+public struct NewExample: Sendable {
+    public var sha256: String
+    public var label: String
+    public var pixels: [UInt8]
+    public var width: Int
+    public var height: Int
+    public var channels: Int
+    public var originalName: String
+
+    public init(sha256: String, label: String, pixels: [UInt8], width: Int, height: Int, channels: Int, originalName: String) {
+        self.sha256 = sha256; self.label = label; self.pixels = pixels; self.width = width
+        self.height = height; self.channels = channels; self.originalName = originalName
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+
+/// The journal table (`Journal`): a batch's rows written with its examples in
+/// one transaction, read back after a crash, cleared once done.
+extension StateStore {
+    /// In one transaction: the new examples (and their labels) and the journal
+    /// records of the batch (one row per input: an input that has one already is
+    /// left out). Returns the records written, with their ids.
+    public func commit(examples: [NewExample], journal: [JournalRecord], validationFraction: Double) throws(PipelineError) -> [JournalRecord] {
+        try commit(examples: examples, journal: journal, reviews: [], validationFraction: validationFraction)
+    }
+
+    /// … and the review queue's changes of the batch (StateStore+Review.swift).
+    func commit(examples: [NewExample], journal: [JournalRecord], reviews: [ReviewChange],
+                validationFraction: Double) throws(PipelineError) -> [JournalRecord] {
+        let now = Timestamp.now()
+        return try write { db in
+            // Statements compiled once per connection (cachedStatement), not once per row.
+            let insertLabel = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO labels (idx, name, created) VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM labels), ?, ?)")
+            let insertExample = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added)
+                VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertJournal = try db.cachedStatement(sql: """
+                INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO NOTHING
+                """)
+            for e in examples {
+                try insertLabel.execute(arguments: [e.label, now])
+                let split = ValidationSplit.isValidation(sha256: e.sha256, fraction: validationFraction) ? "validation" : "train"
+                try insertExample.execute(arguments: [e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now])
+            }
+            var out: [JournalRecord] = []
+            for var entry in journal {
+                try insertJournal.execute(arguments: [entry.source, entry.sha256, entry.outcome, entry.outbox, entry.offset,
+                                                      entry.line, entry.destination, entry.identity, now])
+                guard db.changesCount > 0 else { continue }
+                entry.id = db.lastInsertedRowID
+                out.append(entry)
+            }
+            try OutcomeCounter.add(journal, in: db)
+            try Self.apply(reviews, db, now: now)
+            return out
+        }
+    }
+
+    /// Every row, oldest first. A row this mcnd cannot read (an outcome a newer
+    /// version wrote) is an error: guessing would move or delete an input wrongly.
+    public func pendingJournal() throws(PipelineError) -> [JournalRecord] {
+        try read { db in
+            do {
+                return try JournalRecord.fetchAll(db, sql: "SELECT * FROM journal ORDER BY id")
+            } catch {
+                let known = JournalRecord.Outcome.allCases.map(\.rawValue)
+                let sql = "SELECT outcome FROM journal WHERE outcome NOT IN (\(known.map { _ in "?" }.joined(separator: ","))) LIMIT 1"
+                if let unknown = try String.fetchOne(db, sql: sql, arguments: StatementArguments(known)) {
+                    throw PipelineError.unknownJournalOutcome(path: path, outcome: unknown)
+                }
+                throw error
+            }
+        }
+    }
+
+    public func clearJournal(_ ids: [Int64]) throws(PipelineError) {
+        guard !ids.isEmpty else { return }
+        try write { db in _ = try JournalRecord.deleteAll(db, keys: ids) }
+    }
+}
