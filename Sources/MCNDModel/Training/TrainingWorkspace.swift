@@ -106,23 +106,12 @@ final class TrainingWorkspace {
     /// gradients (in part order, into part 0's) and their update, and W1's bf16 copy.
     private func update(part t: Int, of p: Int, batchRows m: Int, learningRate lr: Float, momentum mu: Float) {
         let n0 = t * n / p, n1 = (t + 1) * n / p
-        Self.addPartials(g1 + n0 * h, count: (n1 - n0) * h, stride: n * h, parts: p)
-        rule.apply(w1.baseAddress! + n0 * h, gradient: g1 + n0 * h, velocity: v1 + n0 * h,
-                   count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
-        if element == .bf16 { ForwardKernels.bf16(w1.baseAddress! + n0 * h, count: (n1 - n0) * h, into: w1Half + n0 * h) }
-
+        rule.apply(w1.baseAddress! + n0 * h, partials: g1 + n0 * h, stride: n * h, parts: p, velocity: v1 + n0 * h,
+                   count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m,
+                   half: element == .bf16 ? w1Half + n0 * h : nil)
         let h0 = t * h / p, h1 = (t + 1) * h / p
-        Self.addPartials(g2 + h0 * k, count: (h1 - h0) * k, stride: h * k, parts: p)
-        rule.apply(w2.baseAddress! + h0 * k, gradient: g2 + h0 * k, velocity: v2 + h0 * k,
-                   count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
-    }
-
-    /// `first[i] += first[i + q·stride]` for q = 1..<parts, in that order.
-    private static func addPartials(_ first: UnsafeMutablePointer<Float>, count: Int, stride: Int, parts: Int) {
-        for q in 1..<max(parts, 1) {
-            let other = first + q * stride
-            for i in 0..<count { first[i] += other[i] }
-        }
+        rule.apply(w2.baseAddress! + h0 * k, partials: g2 + h0 * k, stride: h * k, parts: p, velocity: v2 + h0 * k,
+                   count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, half: nil)
     }
 
     /// Part `t` of `p`: its rows of the forward pass, err = (a2 − y)/m and
