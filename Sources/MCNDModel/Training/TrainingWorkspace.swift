@@ -13,6 +13,7 @@
 final class TrainingWorkspace {
     let n: Int, h: Int, k: Int
     let parts: Int
+    let batchRows: Int
     let crew: StepCrew
     let element: DNNL.Element
     let rule: ParameterUpdate
@@ -32,10 +33,13 @@ final class TrainingWorkspace {
     /// Per part: partial column sums of δ1 (parts×h) and of the error (parts×k), and cross-entropy.
     let b1Partial, b2Partial: UnsafeMutablePointer<Float>
     let lossPartial: UnsafeMutablePointer<Double>
+    /// Per part: the oneDNN failure that ended its share of the step, if any.
+    private var failures: [DNNLError?]
 
     init(weights: NetworkWeights, batchRows: Int, parts: Int, element: DNNL.Element, rule: ParameterUpdate) {
         n = weights.inputs; h = weights.units; k = weights.classes
         self.parts = max(1, parts)
+        self.batchRows = batchRows
         self.element = element
         self.rule = rule
         crew = StepCrew(parts: self.parts)
@@ -64,6 +68,7 @@ final class TrainingWorkspace {
         b1Partial = .allocate(capacity: self.parts * h)
         b2Partial = .allocate(capacity: self.parts * k)
         lossPartial = .allocate(capacity: self.parts)
+        failures = Array(repeating: nil, count: self.parts)
     }
 
     deinit {
@@ -79,14 +84,50 @@ final class TrainingWorkspace {
                        w1: Array(w1), b1: Array(b1), w2: Array(w2), b2: Array(b2))
     }
 
+    /// Creates the oneDNN primitives of a full step's parts on this thread,
+    /// before any helper runs: steps never wait for one, and when oneDNN cannot
+    /// create them (no executable memory) the run fails here, once, instead
+    /// of on every part at once — oneDNN 2.6 can crash when creations fail on
+    /// two threads together.
+    func prepare() throws(DNNLError) {
+        let p = min(parts, batchRows)
+        var shapes: [DNNL.Shape] = []
+        for t in 0..<p {
+            let rows = (t + 1) * batchRows / p - t * batchRows / p
+            shapes += [ForwardKernels.hiddenShape(rows: rows, inputs: n, units: h, element: element),
+                       ForwardKernels.logitsShape(rows: rows, units: h, classes: k),
+                       deltaShape(rows: rows), w1GradientShape(rows: rows), w2GradientShape(rows: rows)]
+        }
+        try DNNL.prepare(shapes)
+    }
+
+    /// err·W2ᵀ, the W1 gradient xᵀ·δ1 and the W2 gradient a1ᵀ·err of a part of `rows` rows.
+    private func deltaShape(rows: Int) -> DNNL.Shape {
+        DNNL.Shape(m: rows, n: h, k: k, transposeB: true, lda: k, ldb: k, ldc: h)
+    }
+    private func w1GradientShape(rows: Int) -> DNNL.Shape {
+        DNNL.Shape(m: n, n: h, k: rows, transposeA: true, lda: n, ldb: h, ldc: h, element: element)
+    }
+    private func w2GradientShape(rows: Int) -> DNNL.Shape {
+        DNNL.Shape(m: h, n: k, k: rows, transposeA: true, lda: h, ldb: k, ldc: k)
+    }
+
     /// One step on the rows `batch`; returns the batch's summed cross-entropy
     /// computed before the update, as the seed's `fit` does.
-    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float, momentum mu: Float) -> Double {
+    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float,
+              momentum mu: Float) throws(DNNLError) -> Double {
         let m = batch.count
         let p = min(parts, m)
         labels.withUnsafeBufferPointer { y in
-            crew.run { t in if t < p { forward(part: t, of: p, rows: rows, labels: y, batch: batch) } }
+            failures.withUnsafeMutableBufferPointer { failures in
+                crew.run { t in
+                    guard t < p else { return }
+                    do throws(DNNLError) { try forward(part: t, of: p, rows: rows, labels: y, batch: batch) } catch { failures[t] = error }
+                }
+            }
         }
+        // A part that failed left its gradients unfinished: no update from them.
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         crew.run { t in if t < p { update(part: t, of: p, batchRows: m, learningRate: lr, momentum: mu) } }
         var crossEntropy = 0.0
         for t in 0..<p { crossEntropy += lossPartial[t] }
@@ -117,16 +158,17 @@ final class TrainingWorkspace {
     /// Part `t` of `p`: its rows of the forward pass, err = (a2 − y)/m and
     /// δ1 = err·W2ᵀ ⊙ a1 ⊙ (1 − a1) (with W2 before its update), and the
     /// partial column sums that become the bias gradients.
-    private func forward(part t: Int, of p: Int, rows: FeatureRows, labels y: UnsafeBufferPointer<Int32>, batch: UnsafeBufferPointer<Int>) {
+    private func forward(part t: Int, of p: Int, rows: FeatureRows, labels y: UnsafeBufferPointer<Int32>,
+                         batch: UnsafeBufferPointer<Int>) throws(DNNLError) {
         let m = batch.count
         let r0 = t * m / p, r1 = (t + 1) * m / p, mt = r1 - r0
         let inverseM = 1 / Float(m)
         let size = element == .bf16 ? 2 : 4
         let x = self.x + r0 * n * size, a1 = self.a1 + r0 * h, out = self.out + r0 * k, delta = self.delta + r0 * h
         rows.gather(UnsafeBufferPointer(rebasing: batch[r0 ..< r1]), into: x, element: element)
-        ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, element: element,
+        try ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, element: element,
                               w1: w1Product, b1: b1.baseAddress!, into: a1)
-        ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
+        try ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
 
         let b2Sum = b2Partial + t * k
         b2Sum.update(repeating: 0, count: k)
@@ -145,7 +187,7 @@ final class TrainingWorkspace {
         }
         lossPartial[t] = crossEntropy
 
-        DNNL.multiply(DNNL.Shape(m: mt, n: h, k: k, transposeB: true, lda: k, ldb: k, ldc: h),
+        try DNNL.product(deltaShape(rows: mt),
                       a: out, b: w2.baseAddress!, c: delta)
         let b1Sum = b1Partial + t * h
         b1Sum.update(repeating: 0, count: h)
@@ -163,9 +205,9 @@ final class TrainingWorkspace {
             deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h)
         }
         // This part's share of the gradients, over its own rows (dense transposed operands).
-        DNNL.multiply(DNNL.Shape(m: n, n: h, k: mt, transposeA: true, lda: n, ldb: h, ldc: h, element: element),
+        try DNNL.product(w1GradientShape(rows: mt),
                       a: x, b: deltaProduct, c: g1 + t * n * h)
-        DNNL.multiply(DNNL.Shape(m: h, n: k, k: mt, transposeA: true, lda: h, ldb: k, ldc: k),
+        try DNNL.product(w2GradientShape(rows: mt),
                       a: a1, b: out, c: g2 + t * h * k)
     }
 }
