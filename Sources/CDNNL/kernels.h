@@ -89,3 +89,23 @@ static inline MCND_AVX512 void mcnd_update(float *w, float *g, long stride, int 
         if (half) _mm256_mask_storeu_epi16((void *)(half + i), m, (__m256i)_mm512_cvtneps_pbh(out));
     }
 }
+
+// δ1 of `rows` rows of `units`: d = d·a·(1 − a) in place, its column sums added
+// row after row into `sums`, and its bf16 copy into `half` when not NULL.
+static inline MCND_AVX512 void mcnd_hidden_delta(float *d, const float *a, long rows, long units, float *sums,
+                                                 uint16_t *half) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (long j = 0; j < units; j += 16) {
+        __mmask16 m = units - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (units - j)) - 1);
+        __m512 sum = _mm512_maskz_loadu_ps(m, sums + j);
+        for (long r = 0; r < rows; r++) {
+            long i = r * units + j;
+            __m512 av = _mm512_maskz_loadu_ps(m, a + i);
+            __m512 v = _mm512_mul_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, d + i), av), _mm512_sub_ps(one, av));
+            _mm512_mask_storeu_ps(d + i, m, v);
+            sum = _mm512_add_ps(sum, v);
+            if (half) _mm256_mask_storeu_epi16((void *)(half + i), m, (__m256i)_mm512_cvtneps_pbh(v));
+        }
+        _mm512_mask_storeu_ps(sums + j, m, sum);
+    }
+}

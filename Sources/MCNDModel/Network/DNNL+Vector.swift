@@ -26,6 +26,13 @@ extension DNNL {
         mcnd_floats_to_bf16(s, count, d)
     }
 
+    /// `d = d·a·(1 − a)` for `rows × units`, column sums added into `sums`, bf16 copy into `half` if given.
+    @inline(__always)
+    static func hiddenDelta(_ d: UnsafeMutablePointer<Float>, activations a: UnsafePointer<Float>, rows: Int, units: Int,
+                            sums: UnsafeMutablePointer<Float>, half: UnsafeMutablePointer<UInt16>?) {
+        mcnd_hidden_delta(d, a, rows, units, sums, half)
+    }
+
     /// The update rules `update` knows.
     enum Rule {
         case sgd, sgdL1, nesterov

@@ -33,6 +33,8 @@ final class TrainingWorkspace {
     /// Per part: partial column sums of δ1 (parts×h) and of the error (parts×k), and cross-entropy.
     let b1Partial, b2Partial: UnsafeMutablePointer<Float>
     let lossPartial: UnsafeMutablePointer<Double>
+    /// The batch's labels, gathered in batch order.
+    let label: UnsafeMutablePointer<Int32>
     /// Per part: the oneDNN failure that ended its share of the step, if any.
     private var failures: [DNNLError?]
 
@@ -68,6 +70,7 @@ final class TrainingWorkspace {
         b1Partial = .allocate(capacity: self.parts * h)
         b2Partial = .allocate(capacity: self.parts * k)
         lossPartial = .allocate(capacity: self.parts)
+        label = .allocate(capacity: batchRows)
         failures = Array(repeating: nil, count: self.parts)
     }
 
@@ -76,7 +79,7 @@ final class TrainingWorkspace {
         for p in [w1, b1, w2, b2] { p.deallocate() }
         for p in [v1, vb1, v2, vb2, g1, g2, gb1, gb2, a1, out, delta, b1Partial, b2Partial] { p.deallocate() }
         w1Half.deallocate(); deltaHalf.deallocate(); x.deallocate()
-        lossPartial.deallocate()
+        lossPartial.deallocate(); label.deallocate()
     }
 
     func weights() -> NetworkWeights {
@@ -166,6 +169,9 @@ final class TrainingWorkspace {
         let size = element == .bf16 ? 2 : 4
         let x = self.x + r0 * n * size, a1 = self.a1 + r0 * h, out = self.out + r0 * k, delta = self.delta + r0 * h
         rows.gather(UnsafeBufferPointer(rebasing: batch[r0 ..< r1]), into: x, element: element)
+        // The labels in random order too: loaded here, they arrive while the products run.
+        let label = self.label + r0
+        for r in 0..<mt { label[r] = y[batch[r0 + r]] }
         try ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, element: element,
                               w1: w1Product, b1: b1.baseAddress!, into: a1)
         try ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
@@ -176,9 +182,9 @@ final class TrainingWorkspace {
         for r in 0..<mt {
             let row = out + r * k
             ForwardKernels.softmaxRow(row, bias: b2.baseAddress!, classes: k)
-            let label = Int(y[batch[r0 + r]])
-            crossEntropy += ForwardKernels.crossEntropy(row[label])
-            row[label] -= 1
+            let truth = Int(label[r])
+            crossEntropy += ForwardKernels.crossEntropy(row[truth])
+            row[truth] -= 1
             for c in 0..<k {
                 let e = row[c] * inverseM
                 row[c] = e
@@ -191,18 +197,21 @@ final class TrainingWorkspace {
                       a: out, b: w2.baseAddress!, c: delta)
         let b1Sum = b1Partial + t * h
         b1Sum.update(repeating: 0, count: h)
-        for r in 0..<mt {
-            let d = delta + r * h, a = a1 + r * h
-            for j in 0..<h {
-                let v = d[j] * a[j] * (1 - a[j])
-                d[j] = v
-                b1Sum[j] += v
-            }
-        }
         var deltaProduct = UnsafeRawPointer(delta)
-        if element == .bf16 {
-            ForwardKernels.bf16(delta, count: mt * h, into: deltaHalf + r0 * h)
-            deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h)
+        if element == .bf16 { deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h) }
+        if DNNL.hasVectorKernels {
+            DNNL.hiddenDelta(delta, activations: a1, rows: mt, units: h, sums: b1Sum,
+                             half: element == .bf16 ? deltaHalf + r0 * h : nil)
+        } else {
+            for r in 0..<mt {
+                let d = delta + r * h, a = a1 + r * h
+                for j in 0..<h {
+                    let v = d[j] * a[j] * (1 - a[j])
+                    d[j] = v
+                    b1Sum[j] += v
+                }
+            }
+            if element == .bf16 { ForwardKernels.bf16(delta, count: mt * h, into: deltaHalf + r0 * h) }
         }
         // This part's share of the gradients, over its own rows (dense transposed operands).
         try DNNL.product(w1GradientShape(rows: mt),
