@@ -32,26 +32,27 @@ enum DNNL {
         var epilogue: Epilogue = .none
     }
 
-    /// Why oneDNN could not be used; each one means the install is broken.
-    enum Failure: Error, CustomStringConvertible {
-        case call(String, Int)
-        var description: String {
-            switch self {
-            case .call(let name, let status):
-                "oneDNN: \(name) failed with status \(status); reinstall libdnnl-dev (scripts/setup)"
-            }
-        }
-    }
-
     /// `C = op(A)·op(B)` (with the epilogue). `a`/`b` point at Float or bf16
     /// bits as `shape.element` says; `bias` is needed by `.biasSigmoid`.
-    static func multiply(_ shape: Shape, a: UnsafeRawPointer, b: UnsafeRawPointer,
-                         c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil) {
+    static func product(_ shape: Shape, a: UnsafeRawPointer, b: UnsafeRawPointer,
+                        c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil) throws(DNNLError) {
         // oneDNN's OpenMP runtime reads the calling thread's limit: keep it at one.
         omp_set_num_threads(1)
-        let kernel = pool.withLock { $0[shape]?.popLast() } ?? Matmul(shape)
-        kernel.run(a: a, b: b, c: c, bias: bias)
-        pool.withLock { $0[shape, default: []].append(kernel) }
+        let kernel = try idleMatmul(shape)
+        defer { pool.withLock { $0[shape, default: []].append(kernel) } }
+        try kernel.run(a: a, b: b, c: c, bias: bias)
+    }
+
+    /// `product` for callers that have no one to hand an error to (prediction,
+    /// calibration): a failure stops the process with the error's advice.
+    static func multiply(_ shape: Shape, a: UnsafeRawPointer, b: UnsafeRawPointer,
+                         c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil) {
+        orStop { () throws(DNNLError) in try product(shape, a: a, b: b, c: c, bias: bias) }
+    }
+
+    /// `body()`, stopping the process with the advice of a DNNLError it throws.
+    static func orStop<T>(_ body: () throws(DNNLError) -> T) -> T {
+        do { return try body() } catch { fatalError(error.description) }
     }
 
     /// The instruction set oneDNN dispatches to on this CPU.
@@ -76,9 +77,9 @@ enum DNNL {
     }()
 
     /// oneDNN's name for the kernel it picked for `shape`, e.g. `brg:avx512_core_bf16`.
-    static func implementation(of shape: Shape) -> String {
+    static func implementation(of shape: Shape) throws(DNNLError) -> String {
         omp_set_num_threads(1)
-        let kernel = pool.withLock { $0[shape]?.popLast() } ?? Matmul(shape)
+        let kernel = try idleMatmul(shape)
         defer { pool.withLock { $0[shape, default: []].append(kernel) } }
         return kernel.implementation
     }
@@ -102,17 +103,38 @@ enum DNNL {
     /// same shape each get their own, created on first need.
     private static let pool = Mutex<[Shape: [Matmul]]>([:])
 
+    /// Creates primitives until the pool holds one idle per entry of `shapes`
+    /// (a shape listed twice gets two, for two threads).
+    static func prepare(_ shapes: [Shape]) throws(DNNLError) {
+        omp_set_num_threads(1)
+        var wanted: [Shape: Int] = [:]
+        for shape in shapes { wanted[shape, default: 0] += 1 }
+        for (shape, count) in wanted {
+            while pool.withLock({ $0[shape]?.count ?? 0 }) < count {
+                let kernel = try Matmul(shape)
+                pool.withLock { $0[shape, default: []].append(kernel) }
+            }
+        }
+    }
+
+    /// An idle primitive for `shape` from the pool, or a new one.
+    private static func idleMatmul(_ shape: Shape) throws(DNNLError) -> Matmul {
+        if let idle = pool.withLock({ $0[shape]?.popLast() }) { return idle }
+        return try Matmul(shape)
+    }
+
     /// oneDNN's CPU engine: created once, immutable, safe to share between threads.
     private struct Engine: @unchecked Sendable { let handle: OpaquePointer }
-    private static let cpu: Engine = {
+    private static let cpu: Result<Engine, DNNLError> = {
         var engine: OpaquePointer?
-        check(dnnl_engine_create(&engine, dnnl_cpu, 0), "dnnl_engine_create")
-        return Engine(handle: engine!)
+        let status = dnnl_engine_create(&engine, dnnl_cpu, 0)
+        guard status == dnnl_success, let engine else { return .failure(.noEngine(status: Int(status.rawValue))) }
+        return .success(Engine(handle: engine))
     }()
-    private static var engine: OpaquePointer { cpu.handle }
 
-    fileprivate static func check(_ status: dnnl_status_t, _ name: String) {
-        guard status == dnnl_success else { fatalError(Failure.call(name, Int(status.rawValue)).description) }
+    /// Throws `failure(status)` unless `status` is success.
+    fileprivate static func check(_ status: dnnl_status_t, _ failure: (Int) -> DNNLError) throws(DNNLError) {
+        guard status == dnnl_success else { throw failure(Int(status.rawValue)) }
     }
 
     /// A matmul primitive for one shape with its memory objects, stream and
@@ -124,68 +146,76 @@ enum DNNL {
         let scratchBuffer: UnsafeMutableRawPointer?
         let implementation: String
         let hasBias: Bool
+        /// The product in words, for errors.
+        let what: String
 
-        init(_ s: Shape) {
-            func desc(_ rows: Int, _ cols: Int, _ transposed: Bool, _ ld: Int, _ type: dnnl_data_type_t) -> dnnl_memory_desc_t {
+        init(_ s: Shape) throws(DNNLError) {
+            let engine = try DNNL.cpu.get().handle
+            what = "matmul \(s.m)×\(s.k)·\(s.k)×\(s.n) \(s.element)"
+            let what = self.what
+            func check(_ status: dnnl_status_t) throws(DNNLError) {
+                try DNNL.check(status) { .cannotCreate(what: what, status: $0) }
+            }
+            func desc(_ rows: Int, _ cols: Int, _ transposed: Bool, _ ld: Int, _ type: dnnl_data_type_t) throws(DNNLError) -> dnnl_memory_desc_t {
                 var md = dnnl_memory_desc_t()
                 var dims: [Int64] = [Int64(rows), Int64(cols)]
                 var strides: [Int64] = transposed ? [1, Int64(ld)] : [Int64(ld), 1]
-                check(dnnl_memory_desc_init_by_strides(&md, 2, &dims, type, &strides), "dnnl_memory_desc_init_by_strides")
+                try check(dnnl_memory_desc_init_by_strides(&md, 2, &dims, type, &strides))
                 return md
             }
             let type = s.element == .bf16 ? dnnl_bf16 : dnnl_f32
-            var aDesc = desc(s.m, s.k, s.transposeA, s.lda, type)
-            var bDesc = desc(s.k, s.n, s.transposeB, s.ldb, type)
-            var cDesc = desc(s.m, s.n, false, s.ldc, dnnl_f32)
-            var biasDesc = desc(1, s.n, false, s.n, dnnl_f32)
+            var aDesc = try desc(s.m, s.k, s.transposeA, s.lda, type)
+            var bDesc = try desc(s.k, s.n, s.transposeB, s.ldb, type)
+            var cDesc = try desc(s.m, s.n, false, s.ldc, dnnl_f32)
+            var biasDesc = try desc(1, s.n, false, s.n, dnnl_f32)
             let withBias = s.epilogue == .biasSigmoid
             hasBias = withBias
 
             var attr: OpaquePointer?
-            check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
+            try check(dnnl_primitive_attr_create(&attr))
             defer { dnnl_primitive_attr_destroy(attr) }
-            check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
+            try check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user))
             if s.epilogue == .biasSigmoid {
                 var ops: OpaquePointer?
-                check(dnnl_post_ops_create(&ops), "dnnl_post_ops_create")
+                try check(dnnl_post_ops_create(&ops))
                 defer { dnnl_post_ops_destroy(ops) }
-                check(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_logistic, 0, 0), "append_eltwise")
-                check(dnnl_primitive_attr_set_post_ops(attr, ops), "set_post_ops")
+                try check(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_logistic, 0, 0))
+                try check(dnnl_primitive_attr_set_post_ops(attr, ops))
             }
             var op = dnnl_matmul_desc_t()
-            check(withUnsafePointer(to: &biasDesc) { bias in
+            try check(withUnsafePointer(to: &biasDesc) { bias in
                 dnnl_matmul_desc_init(&op, &aDesc, &bDesc, withBias ? bias : nil, &cDesc)
-            }, "dnnl_matmul_desc_init")
+            })
             var pd: OpaquePointer?
-            check(withUnsafeMutablePointer(to: &op) { op in
+            try check(withUnsafeMutablePointer(to: &op) { op in
                 dnnl_primitive_desc_create(&pd, UnsafeRawPointer(op).assumingMemoryBound(to: dnnl_op_desc_t.self),
-                                           attr, DNNL.engine, nil)
-            }, "dnnl_primitive_desc_create (matmul \(s))")
+                                           attr, engine, nil)
+            })
             defer { dnnl_primitive_desc_destroy(pd) }
             var info: UnsafePointer<CChar>?
             dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &info)
             implementation = info.map { String(cString: $0) } ?? "unknown"
 
             var primitive: OpaquePointer?
-            check(dnnl_primitive_create(&primitive, pd), "dnnl_primitive_create")
+            try check(dnnl_primitive_create(&primitive, pd))
             self.primitive = primitive!
             var stream: OpaquePointer?
-            check(dnnl_stream_create(&stream, DNNL.engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
+            try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue))
             self.stream = stream!
 
-            func memory(_ md: UnsafePointer<dnnl_memory_desc_t>, _ handle: UnsafeMutableRawPointer?) -> OpaquePointer? {
+            func memory(_ md: UnsafePointer<dnnl_memory_desc_t>, _ handle: UnsafeMutableRawPointer?) throws(DNNLError) -> OpaquePointer? {
                 var memory: OpaquePointer?
-                check(dnnl_memory_create(&memory, md, DNNL.engine, handle), "dnnl_memory_create")
+                try check(dnnl_memory_create(&memory, md, engine, handle))
                 return memory
             }
             let none = UnsafeMutableRawPointer(bitPattern: 0)
-            a = memory(&aDesc, none); b = memory(&bDesc, none); c = memory(&cDesc, none)
-            bias = withBias ? memory(&biasDesc, none) : nil
+            a = try memory(&aDesc, none); b = try memory(&bDesc, none); c = try memory(&cDesc, none)
+            bias = withBias ? try memory(&biasDesc, none) : nil
             let scratchDesc = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0)!
             let bytes = dnnl_memory_desc_get_size(scratchDesc)
             if bytes > 0 {
                 scratchBuffer = .allocate(byteCount: bytes, alignment: 64)
-                scratch = memory(scratchDesc, scratchBuffer)
+                scratch = try memory(scratchDesc, scratchBuffer)
             } else {
                 scratchBuffer = nil
                 scratch = nil
@@ -200,7 +230,7 @@ enum DNNL {
         }
 
         func run(a aData: UnsafeRawPointer, b bData: UnsafeRawPointer, c cData: UnsafeMutablePointer<Float>,
-                 bias biasData: UnsafePointer<Float>?) {
+                 bias biasData: UnsafePointer<Float>?) throws(DNNLError) {
             dnnl_memory_set_data_handle(a, UnsafeMutableRawPointer(mutating: aData))
             dnnl_memory_set_data_handle(b, UnsafeMutableRawPointer(mutating: bData))
             dnnl_memory_set_data_handle(c, cData)
@@ -213,7 +243,9 @@ enum DNNL {
                 args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: bias))
             }
             if let scratch { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratch)) }
-            check(dnnl_primitive_execute(primitive, stream, Int32(args.count), &args), "dnnl_primitive_execute")
+            try DNNL.check(dnnl_primitive_execute(primitive, stream, Int32(args.count), &args)) {
+                .cannotRun(what: what, status: $0)
+            }
         }
     }
 }

@@ -73,10 +73,16 @@ public struct FeatureRows: Sendable {
         switch (storage, element) {
         case (.pixels(let p), .f32):
             let d = destination.assumingMemoryBound(to: Float.self) + row * w
-            p.withUnsafeBufferPointer { src in Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+            p.withUnsafeBufferPointer { src in
+                if DNNL.hasVectorKernels { DNNL.bytesToF32(src.baseAddress! + start * w, count: count, into: d) }
+                else { Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+            }
         case (.pixels(let p), .bf16):
             let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
-            p.withUnsafeBufferPointer { src in Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+            p.withUnsafeBufferPointer { src in
+                if DNNL.hasVectorKernels { DNNL.bytesToBF16(src.baseAddress! + start * w, count: count, into: d) }
+                else { Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+            }
         case (.values(let v), .f32):
             let d = destination.assumingMemoryBound(to: Float.self) + row * w
             v.withUnsafeBufferPointer { src in d.update(from: src.baseAddress! + start * w, count: count) }

@@ -10,19 +10,24 @@ enum ForwardKernels {
     static func hidden(
         x: UnsafeRawPointer, rows: Int, inputs: Int, units: Int, element: DNNL.Element,
         w1: UnsafeRawPointer, b1: UnsafePointer<Float>, into a1: UnsafeMutablePointer<Float>
-    ) {
-        let shape = DNNL.Shape(m: rows, n: units, k: inputs, lda: inputs, ldb: units, ldc: units,
-                               element: element, epilogue: .biasSigmoid)
-        DNNL.multiply(shape, a: x, b: w1, c: a1, bias: b1)
+    ) throws(DNNLError) {
+        try DNNL.product(hiddenShape(rows: rows, inputs: inputs, units: units, element: element), a: x, b: w1, c: a1, bias: b1)
+    }
+
+    static func hiddenShape(rows: Int, inputs: Int, units: Int, element: DNNL.Element) -> DNNL.Shape {
+        DNNL.Shape(m: rows, n: units, k: inputs, lda: inputs, ldb: units, ldc: units, element: element, epilogue: .biasSigmoid)
     }
 
     /// `z2 = a1·W2` (bias not yet added), always f32: it is 1/78 of the work.
     static func logits(
         a1: UnsafePointer<Float>, rows: Int, units: Int, classes: Int,
         w2: UnsafePointer<Float>, into z2: UnsafeMutablePointer<Float>
-    ) {
-        DNNL.multiply(DNNL.Shape(m: rows, n: classes, k: units, lda: units, ldb: classes, ldc: classes),
-                      a: a1, b: w2, c: z2)
+    ) throws(DNNLError) {
+        try DNNL.product(logitsShape(rows: rows, units: units, classes: classes), a: a1, b: w2, c: z2)
+    }
+
+    static func logitsShape(rows: Int, units: Int, classes: Int) -> DNNL.Shape {
+        DNNL.Shape(m: rows, n: classes, k: units, lda: units, ldb: classes, ldc: classes)
     }
 
     /// In place: one row of `z2` (bias not yet added) becomes softmax(z2 + b2).
@@ -62,6 +67,7 @@ enum ForwardKernels {
 
     /// `values` as bf16 bits into `destination`.
     static func bf16(_ values: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<UInt16>) {
+        if DNNL.hasVectorKernels { return DNNL.floatsToBF16(values, count: count, into: destination) }
         var i = 0
         while i < count {
             let bits = values[i].bitPattern

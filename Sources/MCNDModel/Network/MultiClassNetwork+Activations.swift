@@ -32,8 +32,10 @@ extension MultiClassNetwork {
                 let m = min(chunk, rows.count - start)
                 rows.copyRows(from: start, count: m, into: x)
                 let a = a1.baseAddress! + start * h, z = z2.baseAddress! + start * k
-                ForwardKernels.hidden(x: x, rows: m, inputs: n, units: h, element: .f32, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a)
-                ForwardKernels.logits(a1: a, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: z)
+                DNNL.orStop { () throws(DNNLError) in
+                    try ForwardKernels.hidden(x: x, rows: m, inputs: n, units: h, element: .f32, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a)
+                    try ForwardKernels.logits(a1: a, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: z)
+                }
                 for j in 0 ..< m * k { z[j] = max(z[j] + weights.b2[j % k], -100) }
                 start += m
             }

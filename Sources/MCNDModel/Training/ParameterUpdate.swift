@@ -33,4 +33,30 @@ struct ParameterUpdate {
             }
         }
     }
+
+    /// The same step for a block whose gradient comes as `parts` partial sums
+    /// `stride` apart (added in part order into the first), followed by the
+    /// bf16 copy of the new weights into `half` when given: one AVX-512 pass
+    /// where the CPU has it, else the Swift loops, with the same result.
+    func apply(_ w: UnsafeMutablePointer<Float>, partials g: UnsafeMutablePointer<Float>, stride: Int, parts: Int,
+               velocity v: UnsafeMutablePointer<Float>, count: Int, learningRate lr: Float, momentum mu: Float,
+               batchRows m: Int, half: UnsafeMutablePointer<UInt16>?) {
+        guard DNNL.hasVectorKernels else {
+            for q in 1..<max(parts, 1) {
+                let other = g + q * stride
+                for i in 0..<count { g[i] += other[i] }
+            }
+            apply(w, gradient: g, velocity: v, count: count, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
+            if let half { ForwardKernels.bf16(w, count: count, into: half) }
+            return
+        }
+        let l1 = penalty.l1 / Float(m), l2 = penalty.l2 / Float(m)
+        let rule: DNNL.Rule = switch optimizer {
+        case .sgd where l1 == 0: .sgd
+        case .sgd: .sgdL1
+        case .nesterov: .nesterov
+        }
+        DNNL.update(w, gradient: g, stride: stride, parts: parts, velocity: v, count: count, rule: rule,
+                    learningRate: lr, momentum: mu, l1: l1, l2: l2, shrink: 1 - lr * l2, half: half)
+    }
 }

@@ -13,7 +13,8 @@ public struct Trainer: Sendable {
 
     /// Trains on `rows`/`labels` (class indices) for `options.epochs` epochs,
     /// starting from `start` (warm start) or from fresh weights, and calls
-    /// `onEpoch` after every epoch; throwing from it ends the run.
+    /// `onEpoch` after every epoch; throwing from it ends the run. A DNNLError
+    /// means oneDNN could not compute (its case says what to change).
     public func train(
         rows: FeatureRows, labels: [Int32], classes: Int,
         validation: (rows: FeatureRows, labels: [Int32])? = nil,
@@ -35,6 +36,7 @@ public struct Trainer: Sendable {
         let element = options.precision.element
         let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize, parts: options.threads,
                                       element: element, rule: rule)
+        try space.prepare()
         var reports: [EpochReport] = []
         var best: (loss: Double, epoch: Int, weights: NetworkWeights)?
         var stoppedEarly = false, diverged = false
@@ -54,13 +56,13 @@ public struct Trainer: Sendable {
             case .given(let orders): permutation = orders[(epoch - 1) % orders.count]
             }
             var crossEntropy = 0.0
-            permutation.withUnsafeBufferPointer { perm in
+            try permutation.withUnsafeBufferPointer { perm throws(DNNLError) in
                 var first = 0, step = 0
                 while first < rows.count {
                     let m = min(options.batchSize, rows.count - first)
                     let batch = UnsafeBufferPointer(rebasing: perm[first ..< first + m])
                     let momentum = options.schedule.momentum(base: options.momentum, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
-                    crossEntropy += space.step(rows: rows, labels: labels, batch: batch, learningRate: rate(step), momentum: momentum)
+                    crossEntropy += try space.step(rows: rows, labels: labels, batch: batch, learningRate: rate(step), momentum: momentum)
                     first += m
                     step += 1
                 }
@@ -71,7 +73,7 @@ public struct Trainer: Sendable {
             var report = EpochReport(epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0,
                                      trainingSeconds: trained - began)
             if let validation, validation.rows.count > 0 {
-                let result = MultiClassNetwork(weights: weights).evaluate(
+                let result = try MultiClassNetwork(weights: weights).evaluate(
                     validation.rows, labels: validation.labels, l1: options.l1, l2: options.l2,
                     parts: space.parts, element: element, runner: { _, body in space.crew.run(body) })
                 report.validationLoss = result.loss

@@ -27,11 +27,16 @@ public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
 
 extension TrainingPrecision {
     /// The oneDNN kernels a training step of this precision uses for its two
-    /// large products, e.g. `x·W1 brg:avx512_core_bf16, xᵀ·δ1 brg:avx512_core_bf16`.
+    /// large products, e.g. `x·W1 brg:avx512_core_bf16, xᵀ·δ1 brg:avx512_core_bf16`
+    /// (or why oneDNN could not create them).
     public func kernels(inputs n: Int, units h: Int, batchRows m: Int, parts p: Int) -> String {
         let element = self.element, rows = m / max(1, p)
         let forward = DNNL.Shape(m: rows, n: h, k: n, lda: n, ldb: h, ldc: h, element: element, epilogue: .biasSigmoid)
         let gradient = DNNL.Shape(m: n, n: h, k: rows, transposeA: true, lda: n, ldb: h, ldc: h, element: element)
-        return "x·W1 \(DNNL.implementation(of: forward)), xᵀ·δ1 \(DNNL.implementation(of: gradient))"
+        do {
+            return "x·W1 \(try DNNL.implementation(of: forward)), xᵀ·δ1 \(try DNNL.implementation(of: gradient))"
+        } catch {
+            return "unavailable: \(error)"
+        }
     }
 }

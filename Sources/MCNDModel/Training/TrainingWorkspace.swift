@@ -13,6 +13,7 @@
 final class TrainingWorkspace {
     let n: Int, h: Int, k: Int
     let parts: Int
+    let batchRows: Int
     let crew: StepCrew
     let element: DNNL.Element
     let rule: ParameterUpdate
@@ -32,10 +33,15 @@ final class TrainingWorkspace {
     /// Per part: partial column sums of δ1 (parts×h) and of the error (parts×k), and cross-entropy.
     let b1Partial, b2Partial: UnsafeMutablePointer<Float>
     let lossPartial: UnsafeMutablePointer<Double>
+    /// The batch's labels, gathered in batch order.
+    let label: UnsafeMutablePointer<Int32>
+    /// Per part: the oneDNN failure that ended its share of the step, if any.
+    private var failures: [DNNLError?]
 
     init(weights: NetworkWeights, batchRows: Int, parts: Int, element: DNNL.Element, rule: ParameterUpdate) {
         n = weights.inputs; h = weights.units; k = weights.classes
         self.parts = max(1, parts)
+        self.batchRows = batchRows
         self.element = element
         self.rule = rule
         crew = StepCrew(parts: self.parts)
@@ -64,6 +70,8 @@ final class TrainingWorkspace {
         b1Partial = .allocate(capacity: self.parts * h)
         b2Partial = .allocate(capacity: self.parts * k)
         lossPartial = .allocate(capacity: self.parts)
+        label = .allocate(capacity: batchRows)
+        failures = Array(repeating: nil, count: self.parts)
     }
 
     deinit {
@@ -71,7 +79,7 @@ final class TrainingWorkspace {
         for p in [w1, b1, w2, b2] { p.deallocate() }
         for p in [v1, vb1, v2, vb2, g1, g2, gb1, gb2, a1, out, delta, b1Partial, b2Partial] { p.deallocate() }
         w1Half.deallocate(); deltaHalf.deallocate(); x.deallocate()
-        lossPartial.deallocate()
+        lossPartial.deallocate(); label.deallocate()
     }
 
     func weights() -> NetworkWeights {
@@ -79,14 +87,50 @@ final class TrainingWorkspace {
                        w1: Array(w1), b1: Array(b1), w2: Array(w2), b2: Array(b2))
     }
 
+    /// Creates the oneDNN primitives of a full step's parts on this thread,
+    /// before any helper runs: steps never wait for one, and when oneDNN cannot
+    /// create them (no executable memory) the run fails here, once, instead
+    /// of on every part at once — oneDNN 2.6 can crash when creations fail on
+    /// two threads together.
+    func prepare() throws(DNNLError) {
+        let p = min(parts, batchRows)
+        var shapes: [DNNL.Shape] = []
+        for t in 0..<p {
+            let rows = (t + 1) * batchRows / p - t * batchRows / p
+            shapes += [ForwardKernels.hiddenShape(rows: rows, inputs: n, units: h, element: element),
+                       ForwardKernels.logitsShape(rows: rows, units: h, classes: k),
+                       deltaShape(rows: rows), w1GradientShape(rows: rows), w2GradientShape(rows: rows)]
+        }
+        try DNNL.prepare(shapes)
+    }
+
+    /// err·W2ᵀ, the W1 gradient xᵀ·δ1 and the W2 gradient a1ᵀ·err of a part of `rows` rows.
+    private func deltaShape(rows: Int) -> DNNL.Shape {
+        DNNL.Shape(m: rows, n: h, k: k, transposeB: true, lda: k, ldb: k, ldc: h)
+    }
+    private func w1GradientShape(rows: Int) -> DNNL.Shape {
+        DNNL.Shape(m: n, n: h, k: rows, transposeA: true, lda: n, ldb: h, ldc: h, element: element)
+    }
+    private func w2GradientShape(rows: Int) -> DNNL.Shape {
+        DNNL.Shape(m: h, n: k, k: rows, transposeA: true, lda: h, ldb: k, ldc: k)
+    }
+
     /// One step on the rows `batch`; returns the batch's summed cross-entropy
     /// computed before the update, as the seed's `fit` does.
-    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float, momentum mu: Float) -> Double {
+    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float,
+              momentum mu: Float) throws(DNNLError) -> Double {
         let m = batch.count
         let p = min(parts, m)
         labels.withUnsafeBufferPointer { y in
-            crew.run { t in if t < p { forward(part: t, of: p, rows: rows, labels: y, batch: batch) } }
+            failures.withUnsafeMutableBufferPointer { failures in
+                crew.run { t in
+                    guard t < p else { return }
+                    do throws(DNNLError) { try forward(part: t, of: p, rows: rows, labels: y, batch: batch) } catch { failures[t] = error }
+                }
+            }
         }
+        // A part that failed left its gradients unfinished: no update from them.
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         crew.run { t in if t < p { update(part: t, of: p, batchRows: m, learningRate: lr, momentum: mu) } }
         var crossEntropy = 0.0
         for t in 0..<p { crossEntropy += lossPartial[t] }
@@ -106,38 +150,31 @@ final class TrainingWorkspace {
     /// gradients (in part order, into part 0's) and their update, and W1's bf16 copy.
     private func update(part t: Int, of p: Int, batchRows m: Int, learningRate lr: Float, momentum mu: Float) {
         let n0 = t * n / p, n1 = (t + 1) * n / p
-        Self.addPartials(g1 + n0 * h, count: (n1 - n0) * h, stride: n * h, parts: p)
-        rule.apply(w1.baseAddress! + n0 * h, gradient: g1 + n0 * h, velocity: v1 + n0 * h,
-                   count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
-        if element == .bf16 { ForwardKernels.bf16(w1.baseAddress! + n0 * h, count: (n1 - n0) * h, into: w1Half + n0 * h) }
-
+        rule.apply(w1.baseAddress! + n0 * h, partials: g1 + n0 * h, stride: n * h, parts: p, velocity: v1 + n0 * h,
+                   count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m,
+                   half: element == .bf16 ? w1Half + n0 * h : nil)
         let h0 = t * h / p, h1 = (t + 1) * h / p
-        Self.addPartials(g2 + h0 * k, count: (h1 - h0) * k, stride: h * k, parts: p)
-        rule.apply(w2.baseAddress! + h0 * k, gradient: g2 + h0 * k, velocity: v2 + h0 * k,
-                   count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, penalized: true)
-    }
-
-    /// `first[i] += first[i + q·stride]` for q = 1..<parts, in that order.
-    private static func addPartials(_ first: UnsafeMutablePointer<Float>, count: Int, stride: Int, parts: Int) {
-        for q in 1..<max(parts, 1) {
-            let other = first + q * stride
-            for i in 0..<count { first[i] += other[i] }
-        }
+        rule.apply(w2.baseAddress! + h0 * k, partials: g2 + h0 * k, stride: h * k, parts: p, velocity: v2 + h0 * k,
+                   count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, half: nil)
     }
 
     /// Part `t` of `p`: its rows of the forward pass, err = (a2 − y)/m and
     /// δ1 = err·W2ᵀ ⊙ a1 ⊙ (1 − a1) (with W2 before its update), and the
     /// partial column sums that become the bias gradients.
-    private func forward(part t: Int, of p: Int, rows: FeatureRows, labels y: UnsafeBufferPointer<Int32>, batch: UnsafeBufferPointer<Int>) {
+    private func forward(part t: Int, of p: Int, rows: FeatureRows, labels y: UnsafeBufferPointer<Int32>,
+                         batch: UnsafeBufferPointer<Int>) throws(DNNLError) {
         let m = batch.count
         let r0 = t * m / p, r1 = (t + 1) * m / p, mt = r1 - r0
         let inverseM = 1 / Float(m)
         let size = element == .bf16 ? 2 : 4
         let x = self.x + r0 * n * size, a1 = self.a1 + r0 * h, out = self.out + r0 * k, delta = self.delta + r0 * h
         rows.gather(UnsafeBufferPointer(rebasing: batch[r0 ..< r1]), into: x, element: element)
-        ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, element: element,
+        // The labels in random order too: loaded here, they arrive while the products run.
+        let label = self.label + r0
+        for r in 0..<mt { label[r] = y[batch[r0 + r]] }
+        try ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, element: element,
                               w1: w1Product, b1: b1.baseAddress!, into: a1)
-        ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
+        try ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
 
         let b2Sum = b2Partial + t * k
         b2Sum.update(repeating: 0, count: k)
@@ -145,9 +182,9 @@ final class TrainingWorkspace {
         for r in 0..<mt {
             let row = out + r * k
             ForwardKernels.softmaxRow(row, bias: b2.baseAddress!, classes: k)
-            let label = Int(y[batch[r0 + r]])
-            crossEntropy += ForwardKernels.crossEntropy(row[label])
-            row[label] -= 1
+            let truth = Int(label[r])
+            crossEntropy += ForwardKernels.crossEntropy(row[truth])
+            row[truth] -= 1
             for c in 0..<k {
                 let e = row[c] * inverseM
                 row[c] = e
@@ -156,27 +193,30 @@ final class TrainingWorkspace {
         }
         lossPartial[t] = crossEntropy
 
-        DNNL.multiply(DNNL.Shape(m: mt, n: h, k: k, transposeB: true, lda: k, ldb: k, ldc: h),
+        try DNNL.product(deltaShape(rows: mt),
                       a: out, b: w2.baseAddress!, c: delta)
         let b1Sum = b1Partial + t * h
         b1Sum.update(repeating: 0, count: h)
-        for r in 0..<mt {
-            let d = delta + r * h, a = a1 + r * h
-            for j in 0..<h {
-                let v = d[j] * a[j] * (1 - a[j])
-                d[j] = v
-                b1Sum[j] += v
-            }
-        }
         var deltaProduct = UnsafeRawPointer(delta)
-        if element == .bf16 {
-            ForwardKernels.bf16(delta, count: mt * h, into: deltaHalf + r0 * h)
-            deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h)
+        if element == .bf16 { deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h) }
+        if DNNL.hasVectorKernels {
+            DNNL.hiddenDelta(delta, activations: a1, rows: mt, units: h, sums: b1Sum,
+                             half: element == .bf16 ? deltaHalf + r0 * h : nil)
+        } else {
+            for r in 0..<mt {
+                let d = delta + r * h, a = a1 + r * h
+                for j in 0..<h {
+                    let v = d[j] * a[j] * (1 - a[j])
+                    d[j] = v
+                    b1Sum[j] += v
+                }
+            }
+            if element == .bf16 { ForwardKernels.bf16(delta, count: mt * h, into: deltaHalf + r0 * h) }
         }
         // This part's share of the gradients, over its own rows (dense transposed operands).
-        DNNL.multiply(DNNL.Shape(m: n, n: h, k: mt, transposeA: true, lda: n, ldb: h, ldc: h, element: element),
+        try DNNL.product(w1GradientShape(rows: mt),
                       a: x, b: deltaProduct, c: g1 + t * n * h)
-        DNNL.multiply(DNNL.Shape(m: h, n: k, k: mt, transposeA: true, lda: h, ldb: k, ldc: k),
+        try DNNL.product(w2GradientShape(rows: mt),
                       a: a1, b: out, c: g2 + t * h * k)
     }
 }

@@ -45,11 +45,11 @@ public enum ConfigurationTemplate {
       schedule: one_cycle   # constant | decay | one_cycle (rises to learning_rate, anneals to ~0)
       learning_rate_decay: 0.95   # schedule decay: lr of epoch e = learning_rate * decay^(e-1)
       optimizer: nesterov   # sgd | nesterov
-      momentum: 0.9         # nesterov's momentum (one_cycle swings it 0.05 either way)
+      momentum: 0.85        # nesterov's momentum (one_cycle swings it 0.05 either way)
       precision: auto       # f32 | bf16 | auto (bf16 products where the CPU has native bf16; weights stay f32)
       l1: 0
       l2: 0
-      epochs: 20            # epochs of a full run
+      epochs: 28            # epochs of a full run
       init: xavier          # xavier | normal (the book's N(0,1))
       early_stopping_patience: 0  # 0 = off; else stop after N epochs without a lower val_loss
       seed: 42
