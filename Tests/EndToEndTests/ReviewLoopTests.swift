@@ -47,12 +47,14 @@ extension EndToEnd {
                 try Files.drop(try PNGCodec.encode(DecodedImage(width: 28, height: 28, layout: .gray, pixels: noise)), into: inbox,
                                as: String(format: "n-%03d.png", k))
             }
+            try Foreign.drop(into: inbox, test: test)
+            let foreignCount = Foreign.allCases.reduce(0) { $0 + $1.images(test: test).count }
             let pass = try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
             #expect(pass.stdout.contains("to review "), "the --once summary does not count reviewed files: \(pass.stdout)")
 
             let lines = JSONLines.decode(ReviewedPrediction.self, root + "/outbox/predictions.jsonl")
             let byFile = Dictionary(grouping: lines, by: \.file)
-            #expect(byFile.count == lines.count && lines.count == test.count + suite.count + 200, "one line per request")
+            #expect(byFile.count == lines.count && lines.count == test.count + suite.count + 200 + foreignCount, "one line per request")
             for line in lines {
                 let review = try #require(line.review as Bool?, "\(line.file): no review key")
                 let place = line.unfamiliar == true ? "review/_unfamiliar/" : review ? "review/\(line.label)/" : "archive/predicted/"
@@ -76,9 +78,14 @@ extension EndToEnd {
             #expect(precision >= Self.target - 0.01)
             #expect(ece <= 0.02)
             #expect(calibration.eceAfter <= calibration.eceBefore)
+            let foreign = Foreign.allCases.map { ($0, share($0.rawValue)) }
+            print("review loop: unfamiliar, other foreign sets: " + foreign.map { String(format: "%@ %.4f", "\($0.0)", $0.1) }.joined(separator: ", "))
             #expect(testUnfamiliar <= 0.02)
             #expect(noiseUnfamiliar >= 0.9)
-            withKnownIssue("most PngSuite images are one grey cube on black, which at 28×28 looks like a Bag to this model") {
+            // The Euclidean check in a1 flagged 0.196 (10 of 51); the tied-covariance and pixel checks about half.
+            #expect(suiteUnfamiliar >= 0.4)
+            for (set, rate) in foreign where set != .shapes { #expect(rate >= 0.6, "\(set): \(rate)") }
+            withKnownIssue("19 PngSuite images are a grey cube on black (or all black): as familiar to every check as a Bag") {
                 #expect(suiteUnfamiliar >= 0.9)
             }
 

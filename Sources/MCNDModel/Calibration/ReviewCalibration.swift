@@ -13,9 +13,19 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
     public var targetPrecision: Double
     public var minimumSupport: Int
     public var thresholds: ClassThresholds?
+    /// The Euclidean check in `a1`: decides only for models without `mahalanobis` (made before it).
     public var familiarity: FamiliarityCheck?
     /// The same question asked of the input (noise looks familiar to the hidden layer).
     public var inputCheck: InputSubspaceCheck?
+    /// The checks of newer models (nil in older files, which keep the two above):
+    /// `a1` with a tied covariance, and the pixels' own likelihood.
+    public var mahalanobis: MahalanobisCheck?
+    public var pixelDensity: PixelDensityCheck?
+
+    /// Each of the three checks of a newer model (Mahalanobis, subspace
+    /// residual, pixel density) flags this share of validation rows at most, so
+    /// that together they flag at most 1 % of them.
+    public static let checkQuantile = 1 - 0.01 / 3
 
     /// Nil without validation rows: there is nothing to calibrate on.
     public static func fit(network: MultiClassNetwork, train: LabeledRows, validation: LabeledRows,
@@ -39,14 +49,17 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         }
         let thresholds = targetPrecision > 0
             ? ClassThresholds(predictions: predictions, classes: k, target: targetPrecision, minimumSupport: minimumSupport) : nil
-        let familiarity = FamiliarityCheck(train: network.activations(train.rows), trainLabels: train.labels,
-                                           validation: v, validationLabels: validation.labels,
+        let a = network.activations(train.rows)
+        let familiarity = FamiliarityCheck(train: a, trainLabels: train.labels, validation: v, validationLabels: validation.labels,
                                            classes: k, minimumSupport: minimumSupport)
+        let q = checkQuantile
         return ReviewCalibration(temperature: t, eceBefore: CalibrationError.expected(confidences: before, correct: correct),
                                  eceAfter: CalibrationError.expected(confidences: after, correct: correct),
                                  validationRows: validation.count, targetPrecision: targetPrecision,
                                  minimumSupport: minimumSupport, thresholds: thresholds, familiarity: familiarity,
-                                 inputCheck: InputSubspaceCheck(train: train.rows, validation: validation.rows))
+                                 inputCheck: InputSubspaceCheck(train: train.rows, validation: validation.rows, quantile: q),
+                                 mahalanobis: MahalanobisCheck(train: a, trainLabels: train.labels, validation: v, classes: k, quantile: q),
+                                 pixelDensity: PixelDensityCheck(train: train.rows, validation: validation.rows, quantile: q))
     }
 
     /// One input as the review loop sees it.
@@ -74,11 +87,12 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         let best = Self.argmax(p)
         let threshold = thresholds.flatMap { best < $0.thresholds.count ? $0.thresholds[best] : nil }
         let doubtful = thresholds.map { !$0.accepts(label: best, confidence: Double(p[best])) } ?? false
-        var unfamiliar = familiarity?.assess(a.hidden[r * a.units ..< (r + 1) * a.units]).unfamiliar ?? false
-        if !unfamiliar, let inputCheck {
+        let hidden = a.hidden[r * a.units ..< (r + 1) * a.units]
+        var unfamiliar = mahalanobis.map { $0.unfamiliar(hidden) } ?? familiarity?.assess(hidden).unfamiliar ?? false
+        if !unfamiliar, inputCheck != nil || pixelDensity != nil {
             var x = [Float](repeating: 0, count: inputs.width)
             x.withUnsafeMutableBufferPointer { inputs.copyRows(from: r, count: 1, into: $0.baseAddress!) }
-            unfamiliar = inputCheck.unfamiliar(x[...])
+            unfamiliar = inputCheck?.unfamiliar(x[...]) == true || pixelDensity?.unfamiliar(x[...]) == true
         }
         return Assessment(probabilities: p, label: best, confidence: p[best], threshold: threshold,
                           doubtful: doubtful, unfamiliar: unfamiliar)

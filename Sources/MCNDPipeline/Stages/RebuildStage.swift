@@ -12,10 +12,14 @@ public struct RebuildSummary: Sendable, Equatable {
     public var rejected = 0
     /// The model re-imported from state/models/ as the serving one.
     public var modelVersion: Int?
+    /// Files in review/ known again as the review queue, and those without their prediction line.
+    public var reviewQueued = 0
+    public var reviewUnmatched = 0
 }
 
 /// Recreates the state from what the root still holds: the examples from
-/// archive/labeled/<label>/…, the serving model from the newest
+/// archive/labeled/<label>/…, the review queue from review/ (with
+/// predictions.jsonl), the serving model from the newest
 /// state/models/model-N.npz. The old database is moved aside, never deleted.
 enum RebuildStage {
     static func run(layout: RootLayout, root: Directory, configuration c: MCNDConfiguration, logger: Logger) throws(PipelineError) -> RebuildSummary {
@@ -63,6 +67,10 @@ enum RebuildStage {
         }
         _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
         summary.examples += batch.count
+        let recovered = ReviewQueueRecovery(root: root, limit: c.limits.maxInputBytes).items()
+        _ = try store.commit(examples: [], journal: [], reviews: recovered.items.map { .queued($0) },
+                             validationFraction: c.schedule.validationFraction)
+        (summary.reviewQueued, summary.reviewUnmatched) = (recovered.items.count, recovered.unmatched)
         summary.modelVersion = try reimportNewestModel(root: root, store: store, logger: logger)
         return summary
     }
