@@ -36,7 +36,7 @@ struct ReviewQueueRecovery {
                 .sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
                 let path = base + name
                 guard let read = try? reader.read(path, limit: limit) else { unmatched += 1; continue }
-                let sha = PipelineContext.sha256(read.bytes)
+                let sha = ContentHash.hex(read.bytes)
                 // Two requests with one content: the line whose name the file still has, else the first left.
                 guard var candidates = lines[sha], !candidates.isEmpty else { unmatched += 1; continue }
                 let i = candidates.firstIndex { RawPath($0.file).lastComponent == name.bytes } ?? 0
