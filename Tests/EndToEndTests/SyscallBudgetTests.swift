@@ -1,4 +1,5 @@
 import Foundation
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {
