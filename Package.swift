@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "mcnd",
     products: [
-        .executable(name: "mcnd", targets: ["mcnd"]),
+        .executable(name: "mcnd", targets: ["mcnd"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,53 +31,65 @@ let package = Package(
         .target(name: "MCNDModel", dependencies: ["CDNNL", "CZlib", "MCNDFileSystem"]),
         // A model as an ONNX graph and a Triton repository entry; the ONNX messages are
         // generated from Proto/onnx_subset.proto (README: regenerating them).
-        .target(name: "MCNDExport", dependencies: [
-            "MCNDFileSystem", "MCNDModel", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ], exclude: ["Proto"]),
+        .target(
+            name: "MCNDExport",
+            dependencies: [
+                "MCNDFileSystem", "MCNDModel", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ], exclude: ["Proto"]),
         // PNG decoding, normalization and encoding.
         .target(name: "MCNDImaging", dependencies: ["CLibPNG", "MCNDFileSystem", "MCNDModel"]),
 
         // Inbox → state → training → outbox: the pipeline `--once`, the daemon and the tests share.
-        .target(name: "MCNDPipeline", dependencies: [
-            "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDExport",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Configuration", package: "swift-configuration"),
-        ]),
+        .target(
+            name: "MCNDPipeline",
+            dependencies: [
+                "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDExport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ]),
 
         // The daemon: inotify, the training schedule, signals, systemd notifications.
-        .target(name: "MCNDDaemon", dependencies: [
-            "MCNDFileSystem", "MCNDPipeline",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "MCNDDaemon",
+            dependencies: [
+                "MCNDFileSystem", "MCNDPipeline",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
 
-        .executableTarget(name: "mcnd", dependencies: [
-            "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon", "MCNDExport",
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "mcnd",
+            dependencies: [
+                "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon", "MCNDExport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Benchmarks that print mcnd's figures; peers run from scripts/.
         .executableTarget(name: "mcnd-bench", dependencies: ["MCNDModel", "MCNDImaging"]),
 
         .testTarget(name: "MCNDFileSystemTests", dependencies: ["MCNDFileSystem"]),
         .testTarget(name: "MCNDModelTests", dependencies: ["MCNDModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MCNDImagingTests", dependencies: ["MCNDImaging", "MCNDModel"]),
-        .testTarget(name: "MCNDPipelineTests", dependencies: [
-            "MCNDPipeline", "MCNDImaging", "MCNDModel", .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "MCNDPipelineTests",
+            dependencies: [
+                "MCNDPipeline", "MCNDImaging", "MCNDModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]),
         // The daemon in-process, no binary: its timers and scheduler on an injected clock, the
         // inbox watcher on real inotify events, the service started and shut down on a temporary root.
-        .testTarget(name: "MCNDDaemonTests", dependencies: [
-            "MCNDDaemon", "MCNDPipeline", "MCNDFileSystem", "MCNDTestSupport",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-        ]),
+        .testTarget(
+            name: "MCNDDaemonTests",
+            dependencies: [
+                "MCNDDaemon", "MCNDPipeline", "MCNDFileSystem", "MCNDTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]),
         // The one test kit: child processes, scratch folders, file writers, the outbox
         // reader, `eventually`, Fashion-MNIST subsets.
         .target(name: "MCNDTestSupport", dependencies: ["MCNDModel", "MCNDImaging"], path: "Tests/Support"),
@@ -85,6 +97,8 @@ let package = Package(
         // The power-loss test's FUSE file system is a Python script beside its Swift driver.
         .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"], exclude: ["Support/PowerCutFS"]),
         .testTarget(name: "DaemonTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"]),
-        .testTarget(name: "FaultTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "FaultTests",
+            dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

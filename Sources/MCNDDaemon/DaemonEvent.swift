@@ -9,4 +9,3 @@ enum DaemonEvent: Sendable {
     case trainingFinished(Result<TrainingSummary, PipelineError>)
     case shutdown
 }
-

@@ -37,10 +37,17 @@ struct DaemonLoop {
     private var lastMetrics = 0.0
     private var pendingFiles = 0
 
-    init(pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
-         pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?, clock: any DaemonClock = SystemClock()) {
-        self.pipeline = pipeline; self.notifier = notifier; self.logger = logger; self.sink = sink; self.pending = pending
-        self.stop = stop; self.polling = polling
+    init(
+        pipeline: Pipeline, notifier: SystemdNotifier, logger: Logger, sink: AsyncStream<DaemonEvent>.Continuation,
+        pending: PendingChanges, stop: StopFlag, polling: Bool, watchdog: Double?, clock: any DaemonClock = SystemClock()
+    ) {
+        self.pipeline = pipeline
+        self.notifier = notifier
+        self.logger = logger
+        self.sink = sink
+        self.pending = pending
+        self.stop = stop
+        self.polling = polling
         scheduler = TrainingScheduler(schedule: pipeline.configuration.schedule, clock: clock)
         timers = DaemonTimers(watchdog: watchdog, clock: clock)
         self.clock = clock
@@ -81,8 +88,14 @@ struct DaemonLoop {
         }
         var changed = swapped
         if case .trainingFinished = event { changed = true }
-        if rescan || !complete.isEmpty { try process(rescan: rescan); changed = true }
-        if moveRetry.isDue(now: now, waiting: pipeline.waitingToMove) { try retryMoves(now: now); changed = true }
+        if rescan || !complete.isEmpty {
+            try process(rescan: rescan)
+            changed = true
+        }
+        if moveRetry.isDue(now: now, waiting: pipeline.waitingToMove) {
+            try retryMoves(now: now)
+            changed = true
+        }
         if startTrainingIfDue() { changed = true }
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
@@ -145,8 +158,9 @@ struct DaemonLoop {
     mutating func startTrainingIfDue() -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
         guard !training, !stateBusy, scheduler.shouldStart(),
-              (try? pipeline.trainingIsDue()) ?? false,
-              let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
+            (try? pipeline.trainingIsDue()) ?? false,
+            let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet })
+        else { return false }
         training = true
         let sink = self.sink
         BlockingThread.start("mcnd-training", stackSize: 8 << 20) {
@@ -171,7 +185,8 @@ struct DaemonLoop {
         guard notifier.isActive else { return }
         let model = pipeline.serving.current.map { "model \($0.version)" } ?? "no model yet"
         let examples = (try? pipeline.store.exampleCount()) ?? 0
-        let status = "\(model), \(examples) examples, \(training ? "training" : "idle")\(waitingForModel ? ", waiting for a model" : "")"
+        let status =
+            "\(model), \(examples) examples, \(training ? "training" : "idle")\(waitingForModel ? ", waiting for a model" : "")"
             + (stateBusy ? ", waiting for the state database (another process holds a write lock)" : "")
         guard force || status != lastStatus else { return }
         lastStatus = status

@@ -14,8 +14,10 @@ public struct DaemonService: Service {
     let logger: Logger
     let environment: [String: String]
 
-    public init(root: String, environment: [String: String], logger: Logger,
-                loadConfiguration: @escaping @Sendable () async throws -> MCNDConfiguration) {
+    public init(
+        root: String, environment: [String: String], logger: Logger,
+        loadConfiguration: @escaping @Sendable () async throws -> MCNDConfiguration
+    ) {
         self.root = root
         self.environment = environment
         self.logger = logger
@@ -43,12 +45,18 @@ public struct DaemonService: Service {
         let hangups = Task {
             for await _ in await UnixSignalsSequence(trapping: .sighup) { sink.yield(.reload) }
         }
-        defer { ticker.cancel(); hangups.cancel(); stop.set() }
+        defer {
+            ticker.cancel()
+            hangups.cancel()
+            stop.set()
+        }
 
-        var loop = DaemonLoop(pipeline: pipeline, notifier: notifier, logger: logger, sink: sink, pending: pending, stop: stop,
-                              polling: watch == .poll, watchdog: SystemdNotifier.watchdogInterval(environment: environment))
+        var loop = DaemonLoop(
+            pipeline: pipeline, notifier: notifier, logger: logger, sink: sink, pending: pending, stop: stop,
+            polling: watch == .poll, watchdog: SystemdNotifier.watchdogInterval(environment: environment))
         pipeline.outbox.emit(.started) { line in
-            line.add("pid", Int(getpid())); line.add("watch", watch.rawValue)
+            line.add("pid", Int(getpid()))
+            line.add("watch", watch.rawValue)
             line.add("model_version", pipeline.serving.current.map { $0.version })
         }
         try loop.process(rescan: true)
@@ -87,8 +95,10 @@ public struct DaemonService: Service {
         var said = false
         func stopping() -> Bool { Task.isShuttingDownGracefully || Task.isCancelled }
         do {
-            return try Pipeline(root: root, configuration: configuration, logger: logger,
-                                busyTimeout: min(configuration.stateBusyTimeoutSeconds, Self.longestBusyWait)) { error in
+            return try Pipeline(
+                root: root, configuration: configuration, logger: logger,
+                busyTimeout: min(configuration.stateBusyTimeoutSeconds, Self.longestBusyWait)
+            ) { error in
                 if stopping() { return false }
                 if !said {
                     said = true
@@ -121,8 +131,10 @@ public struct DaemonService: Service {
 
     /// Starts the inotify thread (see BlockingThread for why a thread), or settles for polling when configured, on a
     /// network file system, or when inotify is unavailable.
-    private func startWatching(_ pipeline: Pipeline, pending: PendingChanges, sink: AsyncStream<DaemonEvent>.Continuation,
-                               stop: StopFlag) throws -> WatchMode {
+    private func startWatching(
+        _ pipeline: Pipeline, pending: PendingChanges, sink: AsyncStream<DaemonEvent>.Continuation,
+        stop: StopFlag
+    ) throws -> WatchMode {
         let settings = pipeline.configuration.watch
         if settings.mode == .poll || (settings.mode == .auto && FileSystemKind.isNetwork(pipeline.layout.inbox)) { return .poll }
         let watcher: InboxWatcher

@@ -98,7 +98,7 @@ public final class InboxWatcher: @unchecked Sendable {  // used by one thread at
                 let wd = Int32(bitPattern: u32(offset))
                 let mask = u32(offset + 4)
                 let length = Int(u32(offset + 12))
-                let name = Array(buffer[(offset + 16) ..< min(n, offset + 16 + length)].prefix { $0 != 0 })
+                let name = Array(buffer[(offset + 16)..<min(n, offset + 16 + length)].prefix { $0 != 0 })
                 offset += 16 + length
                 changes += try interpret(wd: wd, mask: mask, name: name)
             }
@@ -124,7 +124,10 @@ public final class InboxWatcher: @unchecked Sendable {  // used by one thread at
         guard let first = name.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { return [] }
         let relative = folder.bytes.isEmpty ? RawPath(name) : folder + RawPath(name)
         if mask & UInt32(IN_ISDIR) != 0 {
-            if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { try watchTree(relative); return [.rescan] }
+            if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
+                try watchTree(relative)
+                return [.rescan]
+            }
             return []
         }
         if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 { return [.complete(relative)] }

@@ -6,7 +6,10 @@ public struct SystemdNotifier: Sendable {
     let address: [UInt8]?
 
     public init(environment: [String: String]) {
-        guard let socket = environment["NOTIFY_SOCKET"], !socket.isEmpty else { address = nil; return }
+        guard let socket = environment["NOTIFY_SOCKET"], !socket.isEmpty else {
+            address = nil
+            return
+        }
         var bytes = Array(socket.utf8)
         if bytes.first == UInt8(ascii: "@") { bytes[0] = 0 }
         address = bytes

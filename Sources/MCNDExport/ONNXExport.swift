@@ -37,8 +37,10 @@ public struct ONNXExport: Sendable {
         var graph = Onnx_GraphProto()
         graph.name = "mcnd_model_\(model.version)"
         graph.input = [Self.value(ONNXNames.pixels, pixels == .uint8 ? .uint8 : .float, [nil, w.inputs])]
-        graph.output = [Self.value(ONNXNames.probabilities, .float, [nil, w.classes]),
-                        Self.value(ONNXNames.label, .int64, [nil])]
+        graph.output = [
+            Self.value(ONNXNames.probabilities, .float, [nil, w.classes]),
+            Self.value(ONNXNames.label, .int64, [nil]),
+        ]
         graph.initializer = [
             Self.tensor("scale", [], [255]),
             Self.tensor("W1", [w.inputs, w.units], w.w1), Self.tensor("b1", [w.units], w.b1),
@@ -47,7 +49,8 @@ public struct ONNXExport: Sendable {
         var nodes: [Onnx_NodeProto] = []
         var first = ONNXNames.pixels
         if pixels == .uint8 {
-            nodes.append(Self.node("Cast", [ONNXNames.pixels], "pixels_float", [Self.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))]))
+            nodes.append(
+                Self.node("Cast", [ONNXNames.pixels], "pixels_float", [Self.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))]))
             first = "pixels_float"
         }
         nodes += [
@@ -78,7 +81,8 @@ public struct ONNXExport: Sendable {
         out.opsetImport = [opset]
         out.producerName = "mcnd"
         out.modelVersion = Int64(model.version)
-        out.docString = "mcnd model \(model.version): \(ONNXNames.pixels) [N, \(w.inputs)] (0…255) → \(ONNXNames.probabilities) [N, \(w.classes)], \(ONNXNames.label) [N]"
+        out.docString =
+            "mcnd model \(model.version): \(ONNXNames.pixels) [N, \(w.inputs)] (0…255) → \(ONNXNames.probabilities) [N, \(w.classes)], \(ONNXNames.label) [N]"
         out.graph = graph
         out.metadataProps = metadata().map { key, value in
             var entry = Onnx_StringStringEntryProto()

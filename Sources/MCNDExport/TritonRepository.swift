@@ -22,8 +22,9 @@ public struct TritonRepository: Sendable {
         let folder = RawPath(TritonConfig.modelName)
         let version = folder + RawPath(String(model.version))
         let created = try directory.makeDirectories(version)
-        try directory.writeFileAtomically(ONNXExport(model: model, pixels: pixels).encoded(),
-                                          to: version + RawPath(TritonConfig.modelFile))
+        try directory.writeFileAtomically(
+            ONNXExport(model: model, pixels: pixels).encoded(),
+            to: version + RawPath(TritonConfig.modelFile))
         for path in created { try directory.sync(path.parent) }
         let config = TritonConfig(model: model, pixels: pixels)
         try directory.writeFileAtomically(Array(config.labels.utf8), to: folder + RawPath(TritonConfig.labelsFile))

@@ -12,7 +12,7 @@ extension Directory {
                 _ = try SystemCall.run(.stat, describe(path)) { fstatat(fd, leaf, &st, AT_SYMLINK_NOFOLLOW) }
                 return FileStatus(st)
             }
-        } catch where [.noSuchFile, .notDirectory, .tooManySymbolicLinks].contains(error.errno) {
+        } catch  where [.noSuchFile, .notDirectory, .tooManySymbolicLinks].contains(error.errno) {
             return nil
         }
     }
@@ -33,7 +33,7 @@ extension Directory {
             do throws(FileSystemError) {
                 _ = try SystemCall.run(.mkdir, describe(path)) { mkdirat(fd, leaf, mode) }
                 return true
-            } catch where error.errno == .fileExists {
+            } catch  where error.errno == .fileExists {
                 return false
             }
         }
@@ -61,8 +61,10 @@ extension Directory {
 
     /// Renames `path` to `destination` (beneath `target`, this folder by default).
     /// Without `replacing`, an existing destination fails with `EEXIST`.
-    public func rename(_ path: RawPath, to destination: RawPath, in target: Directory? = nil,
-                       replacing: Bool = false) throws(FileSystemError) {
+    public func rename(
+        _ path: RawPath, to destination: RawPath, in target: Directory? = nil,
+        replacing: Bool = false
+    ) throws(FileSystemError) {
         let target = target ?? self
         try withParent(of: path, .rename) { (from, fromLeaf) throws(FileSystemError) in
             try target.withParent(of: destination, .rename) { (to, toLeaf) throws(FileSystemError) in
@@ -71,7 +73,7 @@ extension Directory {
                     _ = try SystemCall.run(.rename, describe(path), destination: target.describe(destination)) {
                         mcnd_renameat2(from, fromLeaf, to, toLeaf, flags)
                     }
-                } catch where !replacing && error.errno == .invalidArgument {
+                } catch  where !replacing && error.errno == .invalidArgument {
                     // A file system without RENAME_NOREPLACE: check, then rename.
                     var st = stat()
                     if fstatat(to, toLeaf, &st, AT_SYMLINK_NOFOLLOW) == 0 {
@@ -91,7 +93,7 @@ extension Directory {
             try withParent(of: path, .unlink) { (fd, leaf) throws(FileSystemError) in
                 _ = try SystemCall.run(.unlink, describe(path)) { unlinkat(fd, leaf, 0) }
             }
-        } catch where error.errno == .noSuchFile {
+        } catch  where error.errno == .noSuchFile {
         }
     }
 
@@ -167,8 +169,10 @@ extension Directory {
     /// over `path` and fsyncs the folder: readers see the old file or the new
     /// one, never a part, and after a power cut it is the one or the other.
     /// `syncFolder: false` leaves the folder's fsync to the caller (one for many files).
-    public func writeFileAtomically(_ bytes: [UInt8], to path: RawPath, mode: mode_t = 0o644,
-                                    syncFolder: Bool = true) throws(FileSystemError) {
+    public func writeFileAtomically(
+        _ bytes: [UInt8], to path: RawPath, mode: mode_t = 0o644,
+        syncFolder: Bool = true
+    ) throws(FileSystemError) {
         var leaf = path.lastComponent
         leaf = Array(".\(getpid()).tmp-".utf8) + leaf.prefix(200)
         let temporary = path.parent + RawPath(leaf)

@@ -33,11 +33,12 @@ public final class Directory: @unchecked Sendable {
     /// Opens the folder at `path` (absolute, or relative to the working
     /// directory). This is the one place a path is resolved by the kernel from
     /// the top: the operator names the root; everything below goes through it.
-    public static func open(path: String, creating: Bool = false, resolution: Resolution = .automatic) throws(FileSystemError) -> Directory {
+    public static func open(path: String, creating: Bool = false, resolution: Resolution = .automatic) throws(FileSystemError) -> Directory
+    {
         if creating {
             do throws(FileSystemError) {
                 _ = try SystemCall.run(.mkdir, path) { mkdir(path, 0o755) }
-            } catch where error.errno == .fileExists {
+            } catch  where error.errno == .fileExists {
             }
         }
         let fd = try SystemCall.run(.open, path) { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
@@ -57,8 +58,10 @@ public final class Directory: @unchecked Sendable {
 
     /// The file `path` beneath this one; `create` gives the mode of a new one.
     /// The last component is never followed either (`O_NOFOLLOW`).
-    public func openFile(_ path: RawPath, _ access: Access, create: mode_t? = nil, truncate: Bool = false,
-                         nonBlocking: Bool = false) throws(FileSystemError) -> OpenFile {
+    public func openFile(
+        _ path: RawPath, _ access: Access, create: mode_t? = nil, truncate: Bool = false,
+        nonBlocking: Bool = false
+    ) throws(FileSystemError) -> OpenFile {
         var flags: Int32
         switch access {
         case .read: flags = O_RDONLY
@@ -82,9 +85,13 @@ public final class Directory: @unchecked Sendable {
     /// Whether this kernel resolves beneath a descriptor itself (checked once;
     /// a seccomp filter or an old kernel answers ENOSYS/EPERM).
     static let kernelResolves: Bool = {
-        let fd = mcnd_openat2(AT_FDCWD, "/", UInt64(mcnd_O_PATH | O_DIRECTORY | O_CLOEXEC), 0,
-                              UInt64(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS))
-        if fd >= 0 { close(fd); return true }
+        let fd = mcnd_openat2(
+            AT_FDCWD, "/", UInt64(mcnd_O_PATH | O_DIRECTORY | O_CLOEXEC), 0,
+            UInt64(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS))
+        if fd >= 0 {
+            close(fd)
+            return true
+        }
         return false
     }()
 
@@ -115,8 +122,10 @@ public final class Directory: @unchecked Sendable {
     }
 
     /// Runs `body` with a descriptor of `path`'s folder and its last component.
-    func withParent<T>(of path: RawPath, _ operation: FileSystemError.Operation,
-                       _ body: (Int32, UnsafePointer<CChar>) throws(FileSystemError) -> T) throws(FileSystemError) -> T {
+    func withParent<T>(
+        of path: RawPath, _ operation: FileSystemError.Operation,
+        _ body: (Int32, UnsafePointer<CChar>) throws(FileSystemError) -> T
+    ) throws(FileSystemError) -> T {
         guard path.staysBeneath, !path.isEmpty else { throw FileSystemError(.resolve, describe(path), .crossDevice) }
         let parent = path.parent
         let fd = parent.isEmpty ? descriptor : try openBeneath(parent, O_RDONLY | O_DIRECTORY)

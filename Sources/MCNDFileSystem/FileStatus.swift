@@ -21,8 +21,11 @@ public struct FileStatus: Sendable, Hashable {
         case S_IFLNK: kind = .symbolicLink
         default: kind = .other
         }
-        device = UInt64(st.st_dev); inode = UInt64(st.st_ino); size = Int64(st.st_size)
-        mode = UInt32(st.st_mode); owner = UInt32(st.st_uid)
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        mode = UInt32(st.st_mode)
+        owner = UInt32(st.st_uid)
         modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         changed = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
     }

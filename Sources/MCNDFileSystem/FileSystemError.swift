@@ -13,7 +13,10 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
     public var destination: String?
 
     public init(_ operation: Operation, _ path: String, _ errno: Errno, destination: String? = nil) {
-        self.operation = operation; self.path = path; self.errno = errno; self.destination = destination
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+        self.destination = destination
     }
 
     /// A symlink (or a name that would leave the directory) was in the way: refused, not followed.

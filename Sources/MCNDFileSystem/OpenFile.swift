@@ -45,7 +45,7 @@ public final class OpenFile: @unchecked Sendable {
                 chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             }
             if n == 0 { return out }
-            out.append(contentsOf: chunk[0 ..< n])
+            out.append(contentsOf: chunk[0..<n])
         }
     }
 
@@ -87,7 +87,7 @@ public final class OpenFile: @unchecked Sendable {
         do throws(FileSystemError) {
             _ = try SystemCall.run(.lock, name) { flock(descriptor, LOCK_EX | LOCK_NB) }
             return true
-        } catch where error.errno == .wouldBlock {
+        } catch  where error.errno == .wouldBlock {
             return false
         }
     }

@@ -4,9 +4,11 @@ import Glibc
 /// into a typed error, and `EINTR` is retried.
 enum SystemCall {
     @inline(__always)
-    static func run<T: BinaryInteger>(_ operation: FileSystemError.Operation, _ path: @autoclosure () -> String,
-                                      destination: @autoclosure () -> String? = nil,
-                                      _ call: () -> T) throws(FileSystemError) -> T {
+    static func run<T: BinaryInteger>(
+        _ operation: FileSystemError.Operation, _ path: @autoclosure () -> String,
+        destination: @autoclosure () -> String? = nil,
+        _ call: () -> T
+    ) throws(FileSystemError) -> T {
         while true {
             let result = call()
             if result >= 0 { return result }

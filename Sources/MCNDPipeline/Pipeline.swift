@@ -37,25 +37,32 @@ public final class Pipeline {
     /// `state.busy_timeout_seconds`); then `whileBusy` decides: true tries
     /// again (the daemon, holding the root's lock meanwhile), false gives up
     /// with `.stateBusy`.
-    public init(root: String, configuration: MCNDConfiguration, logger: Logger, busyTimeout: Double? = nil,
-                whileBusy: (PipelineError) -> Bool = { _ in false }) throws(PipelineError) {
+    public init(
+        root: String, configuration: MCNDConfiguration, logger: Logger, busyTimeout: Double? = nil,
+        whileBusy: (PipelineError) -> Bool = { _ in false }
+    ) throws(PipelineError) {
         BLASThreads.useOne()
         layout = RootLayout(root: root)
         let directory = try layout.open()
         try layout.create(in: directory)
         lock = try RootLock(layout: layout, root: directory)
-        logger.info("math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)")
+        logger.info(
+            "math: \(TrainingPrecision.cpuDescription); train.precision \(configuration.training.precision.rawValue) trains in \(configuration.training.precision.resolved.rawValue)"
+        )
         self.root = directory
         self.configuration = configuration
         self.logger = logger
-        (store, outbox, journal, serving) = try Self.open(layout, directory, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
-                                                          whileBusy: whileBusy)
+        (store, outbox, journal, serving) = try Self.open(
+            layout, directory, logger, busyTimeout: busyTimeout ?? configuration.stateBusyTimeoutSeconds,
+            whileBusy: whileBusy)
         try applyModelChanges()
     }
 
     /// The state first (a damaged or busy database is the error to report), then the outbox and the journal.
-    private static func open(_ layout: RootLayout, _ root: Directory, _ logger: Logger, busyTimeout: Double,
-                             whileBusy: (PipelineError) -> Bool) throws(PipelineError) -> (StateStore, Outbox, Journal, ServingModel) {
+    private static func open(
+        _ layout: RootLayout, _ root: Directory, _ logger: Logger, busyTimeout: Double,
+        whileBusy: (PipelineError) -> Bool
+    ) throws(PipelineError) -> (StateStore, Outbox, Journal, ServingModel) {
         while true {
             do {
                 let store = try StateStore(layout: layout, root: root, busyTimeout: busyTimeout)
@@ -117,8 +124,11 @@ public final class Pipeline {
     /// while this pipeline keeps ingesting and predicting with the serving
     /// model; the job swaps in the promoted model when it finishes. It keeps
     /// the configuration of now: a reload during the run does not change it.
-    public func trainingJob(_ request: TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false })
-        -> (@Sendable () throws(PipelineError) -> TrainingSummary)? {
+    public func trainingJob(
+        _ request: TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false }
+    )
+        -> (@Sendable () throws(PipelineError) -> TrainingSummary)?
+    {
         guard request != .never else { return nil }
         let stage = trainingStage(configuration)
         return { () throws(PipelineError) in try stage.run(request, shouldStop: shouldStop) }
@@ -133,11 +143,16 @@ public final class Pipeline {
         try predict(entries, configuration, closed: closed)
     }
 
-    private func predict(_ entries: [InboxEntry], _ configuration: MCNDConfiguration, closed: Set<RawPath> = []) throws(PipelineError)
-        -> PredictSummary {
-        let rescored = try RescoreStage(root: root, store: store, journal: journal, serving: serving.current, configuration: configuration).run()
-        let stage = PredictStage(root: root, layout: layout, store: store, journal: journal, outbox: outbox, model: serving.current,
-                                 configuration: configuration, logger: logger, closed: closed)
+    private func predict(
+        _ entries: [InboxEntry], _ configuration: MCNDConfiguration, closed: Set<RawPath> = []
+    ) throws(PipelineError)
+        -> PredictSummary
+    {
+        let rescored = try RescoreStage(root: root, store: store, journal: journal, serving: serving.current, configuration: configuration)
+            .run()
+        let stage = PredictStage(
+            root: root, layout: layout, store: store, journal: journal, outbox: outbox, model: serving.current,
+            configuration: configuration, logger: logger, closed: closed)
         var summary = try stage.run(try journal.undecided(entries))
         summary.rescored = rescored
         return summary
@@ -162,11 +177,13 @@ public final class Pipeline {
     }
 
     private func ingestStage(_ configuration: MCNDConfiguration, closed: Set<RawPath> = []) -> IngestStage {
-        IngestStage(root: root, layout: layout, store: store, journal: journal, outbox: outbox, configuration: configuration,
-                    logger: logger, closed: closed)
+        IngestStage(
+            root: root, layout: layout, store: store, journal: journal, outbox: outbox, configuration: configuration,
+            logger: logger, closed: closed)
     }
 
     private func trainingStage(_ configuration: MCNDConfiguration) -> TrainingStage {
-        TrainingStage(root: root, layout: layout, store: store, outbox: outbox, serving: serving, configuration: configuration, logger: logger)
+        TrainingStage(
+            root: root, layout: layout, store: store, outbox: outbox, serving: serving, configuration: configuration, logger: logger)
     }
 }

@@ -32,8 +32,9 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A failed file-system call, as the operator sees it.
     public init(_ error: FileSystemError) {
         if error.errno == .notDirectory || error.errno == .tooManySymbolicLinks, error.operation == .mkdir || error.operation == .rename {
-            self = .badLayout("\(error.path)\(error.destination.map { " or \($0)" } ?? "") has a symlink or a file where mcnd needs a folder; "
-                + "mcnd never follows symlinks: move it aside and mcnd makes the folder again")
+            self = .badLayout(
+                "\(error.path)\(error.destination.map { " or \($0)" } ?? "") has a symlink or a file where mcnd needs a folder; "
+                    + "mcnd never follows symlinks: move it aside and mcnd makes the folder again")
             return
         }
         let operation = error.destination.map { "\(error.operation.rawValue) to \($0)" } ?? error.operation.rawValue
@@ -55,7 +56,8 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the journal in \(path) holds an outcome this mcnd does not know (\(outcome)); a newer mcnd wrote it: "
                 + "run that version on this root to finish it (nothing was moved or written for it)"
         case .corruptState(let path, let reason):
-            return "the state database \(path) cannot be used (\(reason)); `mcnd rebuild` moves it aside and recreates the dataset from archive/labeled/"
+            return
+                "the state database \(path) cannot be used (\(reason)); `mcnd rebuild` moves it aside and recreates the dataset from archive/labeled/"
         case .stateBusy(let path):
             return "the state database is busy (another process holds a write lock on \(path)); "
                 + "try again once it has finished — the database is not damaged"

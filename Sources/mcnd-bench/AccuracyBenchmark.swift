@@ -22,7 +22,8 @@ enum AccuracyBenchmark {
         var directory = FashionMNIST.directory
     }
 
-    static let usage = "usage: mcnd-bench accuracy [--config book|default] [--precision f32,bf16] [--seeds 1,2,3] "
+    static let usage =
+        "usage: mcnd-bench accuracy [--config book|default] [--precision f32,bf16] [--seeds 1,2,3] "
         + "[--epochs N] [--batch B] [--lr R] [--l2 L] [--momentum M] [--threads T] [--data DIR]"
 
     static func run(_ arguments: [String]) throws {
@@ -69,8 +70,9 @@ enum AccuracyBenchmark {
     static func measure(_ settings: Settings) throws {
         let (train, validation) = try FashionMNIST.load(.train, directory: settings.directory).stratifiedSplit(validationFraction: 0.2)
         let test = try FashionMNIST.load(.test, directory: settings.directory)
-        print("mcnd accuracy: \(settings.configuration) configuration, \(train.count)/\(validation.count) stratified split, "
-            + "t10k \(test.count) rows; \(TrainingPrecision.cpuDescription)")
+        print(
+            "mcnd accuracy: \(settings.configuration) configuration, \(train.count)/\(validation.count) stratified split, "
+                + "t10k \(test.count) rows; \(TrainingPrecision.cpuDescription)")
         var results: [TrainingPrecision: [(validation: Double, test: Double)]] = [:]
         for precision in settings.precisions {
             for seed in settings.seeds {
@@ -94,23 +96,28 @@ enum AccuracyBenchmark {
                 let testAccuracy = MultiClassNetwork(weights: result.weights).evaluate(test.rows, labels: test.labels).accuracy
                 results[precision, default: []].append((accuracy, testAccuracy))
                 let curve = result.reports.map { Bench.fixed($0.validationAccuracy ?? .nan, 4) }.joined(separator: " ")
-                print("\(precision.rawValue) seed \(seed): val_accuracy \(Bench.fixed(accuracy, 4)) t10k \(Bench.fixed(testAccuracy, 4)) "
-                    + "training \(Bench.fixed(elapsed, 3)) s, 0.895 after \(reached.isNaN ? "—" : Bench.fixed(reached, 3) + " s")  [\(curve)]")
-                print(#"{"bench":"accuracy","config":"\#(settings.configuration)","precision":"\#(precision.rawValue)","seed":\#(seed),"#
-                    + #""epochs":\#(options.epochs),"val_accuracy":\#(Bench.fixed(accuracy, 6)),"test_accuracy":\#(Bench.fixed(testAccuracy, 6)),"#
-                    + #""training_s":\#(Bench.fixed(elapsed, 6)),"to_0895_s":\#(Bench.fixed(reached, 6))}"#)
+                print(
+                    "\(precision.rawValue) seed \(seed): val_accuracy \(Bench.fixed(accuracy, 4)) t10k \(Bench.fixed(testAccuracy, 4)) "
+                        + "training \(Bench.fixed(elapsed, 3)) s, 0.895 after \(reached.isNaN ? "—" : Bench.fixed(reached, 3) + " s")  [\(curve)]"
+                )
+                print(
+                    #"{"bench":"accuracy","config":"\#(settings.configuration)","precision":"\#(precision.rawValue)","seed":\#(seed),"#
+                        + #""epochs":\#(options.epochs),"val_accuracy":\#(Bench.fixed(accuracy, 6)),"test_accuracy":\#(Bench.fixed(testAccuracy, 6)),"#
+                        + #""training_s":\#(Bench.fixed(elapsed, 6)),"to_0895_s":\#(Bench.fixed(reached, 6))}"#)
                 fflush(nil)
             }
         }
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
         for precision in settings.precisions {
             let r = results[precision] ?? []
-            print("\(precision.rawValue): mean val_accuracy \(Bench.fixed(mean(r.map(\.validation)), 4)), "
-                + "mean t10k \(Bench.fixed(mean(r.map(\.test)), 4)) over \(r.count) seed(s)")
+            print(
+                "\(precision.rawValue): mean val_accuracy \(Bench.fixed(mean(r.map(\.validation)), 4)), "
+                    + "mean t10k \(Bench.fixed(mean(r.map(\.test)), 4)) over \(r.count) seed(s)")
         }
         if let f32 = results[.f32], let bf16 = results[.bf16] {
-            print("bf16 − f32: val_accuracy \(Bench.fixed(mean(bf16.map(\.validation)) - mean(f32.map(\.validation)), 4)), "
-                + "t10k \(Bench.fixed(mean(bf16.map(\.test)) - mean(f32.map(\.test)), 4))")
+            print(
+                "bf16 − f32: val_accuracy \(Bench.fixed(mean(bf16.map(\.validation)) - mean(f32.map(\.validation)), 4)), "
+                    + "t10k \(Bench.fixed(mean(bf16.map(\.test)) - mean(f32.map(\.test)), 4))")
         }
     }
 }

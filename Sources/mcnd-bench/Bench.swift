@@ -32,7 +32,7 @@ enum Bench {
     static func fixed(_ value: Double, _ digits: Int) -> String {
         guard value.isFinite else { return "null" }
         var scale = 1
-        for _ in 0 ..< digits { scale *= 10 }
+        for _ in 0..<digits { scale *= 10 }
         let scaled = Int((abs(value) * Double(scale)).rounded())
         var fraction = String(scaled % scale)
         while fraction.count < digits { fraction = "0" + fraction }

@@ -82,7 +82,7 @@ enum ImagingBenchmark {
     /// Per-run times in microseconds, after a warm-up of a tenth of the runs.
     static func time(_ runs: Int, _ body: () throws -> [UInt8]) throws -> [Double] {
         var sink = 0
-        for _ in 0 ..< max(3, runs / 10) { sink &+= try body().count }
+        for _ in 0..<max(3, runs / 10) { sink &+= try body().count }
         var times: [Double] = []
         times.reserveCapacity(runs)
         for _ in 0..<runs {
@@ -98,7 +98,8 @@ enum ImagingBenchmark {
 
     static func report(_ name: String, _ times: [Double]) {
         let sorted = times.sorted()
-        let median = sorted.count % 2 == 1
+        let median =
+            sorted.count % 2 == 1
             ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         print("\(name) \(format(median)) \(format(sorted.first ?? 0)) \(format(sorted.last ?? 0))")
     }

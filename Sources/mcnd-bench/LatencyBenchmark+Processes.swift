@@ -9,7 +9,10 @@ extension LatencyBenchmark {
     /// A thread blocked on inotify: new complete lines of predictions.jsonl
     /// (`IN_MODIFY`) and requests leaving the inbox (`IN_MOVED_FROM`, `IN_DELETE`).
     final class Observer: Sendable {
-        struct Times: Sendable { var visible: Double?; var durable: Double? }
+        struct Times: Sendable {
+            var visible: Double?
+            var durable: Double?
+        }
 
         private let fd: Int32
         private let predictions: String
@@ -36,11 +39,13 @@ extension LatencyBenchmark {
             var st = stat()
             startOffset.store(stat(predictions, &st) == 0 ? Int(st.st_size) : 0, ordering: .releasing)
             var thread = pthread_t()
-            let code = pthread_create(&thread, nil, { raw in
-                let observer = Unmanaged<Observer>.fromOpaque(raw!).takeRetainedValue()
-                observer.loop(from: observer.startOffset.load(ordering: .acquiring))
-                return nil
-            }, Unmanaged.passRetained(self).toOpaque())
+            let code = pthread_create(
+                &thread, nil,
+                { raw in
+                    let observer = Unmanaged<Observer>.fromOpaque(raw!).takeRetainedValue()
+                    observer.loop(from: observer.startOffset.load(ordering: .acquiring))
+                    return nil
+                }, Unmanaged.passRetained(self).toOpaque())
             guard code == 0 else { throw Failure.setup("pthread_create: \(String(cString: strerror(code)))") }
             pthread_detach(thread)
         }
@@ -83,11 +88,12 @@ extension LatencyBenchmark {
                 var moved: [String] = []
                 var at = 0
                 while at + 16 <= n {
-                    let mask = UInt32(events[at + 4]) | UInt32(events[at + 5]) << 8 | UInt32(events[at + 6]) << 16 | UInt32(events[at + 7]) << 24
+                    let mask =
+                        UInt32(events[at + 4]) | UInt32(events[at + 5]) << 8 | UInt32(events[at + 6]) << 16 | UInt32(events[at + 7]) << 24
                     let length = Int(events[at + 12]) | Int(events[at + 13]) << 8 | Int(events[at + 14]) << 16 | Int(events[at + 15]) << 24
                     if mask & UInt32(IN_MODIFY) != 0 { modified = true }
                     if mask & UInt32(IN_MOVED_FROM | IN_DELETE) != 0 {
-                        moved.append(String(decoding: events[(at + 16) ..< min(n, at + 16 + length)].prefix { $0 != 0 }, as: UTF8.self))
+                        moved.append(String(decoding: events[(at + 16)..<min(n, at + 16 + length)].prefix { $0 != 0 }, as: UTF8.self))
                     }
                     at += 16 + length
                 }
@@ -97,7 +103,7 @@ extension LatencyBenchmark {
                         let got = chunk.withUnsafeMutableBytes { pread(reader, $0.baseAddress, $0.count, off_t(offset)) }
                         guard got > 0 else { break }
                         offset += got
-                        pending += chunk[0 ..< got]
+                        pending += chunk[0..<got]
                     }
                     if let end = pending.lastIndex(of: UInt8(ascii: "\n")) {
                         for line in pending[...end].split(separator: UInt8(ascii: "\n")) {
@@ -118,10 +124,10 @@ extension LatencyBenchmark {
             let key = Array(#""file":""#.utf8)
             var i = line.startIndex
             while i + key.count <= line.endIndex {
-                if line[i ..< i + key.count].elementsEqual(key) {
+                if line[i..<i + key.count].elementsEqual(key) {
                     let start = i + key.count
                     guard let end = line[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-                    return String(decoding: line[start ..< end], as: UTF8.self)
+                    return String(decoding: line[start..<end], as: UTF8.self)
                 }
                 i += 1
             }
@@ -158,7 +164,7 @@ extension LatencyBenchmark {
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&p, 1, 50) > 0 else { continue }
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if n > 0, String(decoding: buffer[0 ..< n], as: UTF8.self) == message { return true }
+                if n > 0, String(decoding: buffer[0..<n], as: UTF8.self) == message { return true }
             }
             return false
         }
@@ -174,7 +180,10 @@ extension LatencyBenchmark {
         var running: Bool {
             if status != nil { return false }
             var raw: Int32 = 0
-            if waitpid(pid, &raw, WNOHANG) == pid { status = Self.decode(raw); return false }
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                status = Self.decode(raw)
+                return false
+            }
             return true
         }
 
@@ -204,13 +213,18 @@ extension LatencyBenchmark {
         while let entry = environ[index] {
             let text = String(cString: entry)
             let key = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            if !key.hasPrefix("MCND_") && environment[key] == nil && key != "NOTIFY_SOCKET" && !key.hasPrefix("WATCHDOG_") { env.append(text) }
+            if !key.hasPrefix("MCND_") && environment[key] == nil && key != "NOTIFY_SOCKET" && !key.hasPrefix("WATCHDOG_") {
+                env.append(text)
+            }
             index += 1
         }
         env += environment.map { "\($0.key)=\($0.value)" }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) }; for p in envp { free(p) } }
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard code == 0 else { throw Failure.setup("cannot run \(executable): \(String(cString: strerror(code)))") }
@@ -230,7 +244,7 @@ extension LatencyBenchmark {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { throw Failure.setup("cannot find this executable; pass --mcnd PATH") }
-        let own = String(decoding: buffer[0 ..< n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let own = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let path = own.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/" + name
         guard access(path, X_OK) == 0 else { throw Failure.setup("\(path) not found: build the mcnd product too, or pass --mcnd PATH") }
         return path
@@ -256,7 +270,7 @@ extension LatencyBenchmark {
         while true {
             let n = fread(&buffer, 1, buffer.count, file)
             if n <= 0 { break }
-            out += buffer[0 ..< n]
+            out += buffer[0..<n]
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -264,7 +278,8 @@ extension LatencyBenchmark {
     /// The type of the mount holding `path` (the longest mount point that prefixes it), from /proc/self/mounts.
     static func fileSystemName(_ path: String) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let real = realpath(path, &buffer) != nil
+        let real =
+            realpath(path, &buffer) != nil
             ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : path
         var best: (point: String, type: String)?
         for line in readText("/proc/self/mounts").split(separator: "\n") {

@@ -80,7 +80,9 @@ enum LatencyBenchmark {
             switch flag {
             case "--rate":
                 let text = try value(flag)
-                guard let r = Double(text), r > 0, r <= 100_000 else { throw Failure.usage("--rate must be a positive number of files/s (got \(text))") }
+                guard let r = Double(text), r > 0, r <= 100_000 else {
+                    throw Failure.usage("--rate must be a positive number of files/s (got \(text))")
+                }
                 settings.rate = r
             case "--steady": settings.steady = try count(flag, minimum: 0)
             case "--burst": settings.burst = try count(flag, minimum: 1)
@@ -122,35 +124,46 @@ enum LatencyBenchmark {
         let trainLabels = try IDXFile.read(path: "\(settings.data)/train-labels-idx1-ubyte.gz")
         var picked: [Int] = []
         var perClass = [Int](repeating: 0, count: 256)
-        for i in 0 ..< trainLabels.bytes.count where perClass[Int(trainLabels.bytes[i])] < 100 {
+        for i in 0..<trainLabels.bytes.count where perClass[Int(trainLabels.bytes[i])] < 100 {
             perClass[Int(trainLabels.bytes[i])] += 1
             picked.append(i)
         }
         var pixels: [UInt8] = []
-        for i in picked { pixels += train.bytes[i * 784 ..< (i + 1) * 784] }
+        for i in picked { pixels += train.bytes[i * 784..<(i + 1) * 784] }
         try writeFile("\(work)/subset-images.idx", IDXFile(dimensions: [picked.count, 28, 28], bytes: pixels).encoded())
-        try writeFile("\(work)/subset-labels.idx", IDXFile(dimensions: [picked.count], bytes: picked.map { trainLabels.bytes[$0] }).encoded())
-        try runMCND(mcnd, ["import-idx", "--images", "\(work)/subset-images.idx", "--labels", "\(work)/subset-labels.idx",
-                           "--out", inbox], work: work)
+        try writeFile(
+            "\(work)/subset-labels.idx", IDXFile(dimensions: [picked.count], bytes: picked.map { trainLabels.bytes[$0] }).encoded())
+        try runMCND(
+            mcnd,
+            [
+                "import-idx", "--images", "\(work)/subset-images.idx", "--labels", "\(work)/subset-labels.idx",
+                "--out", inbox,
+            ], work: work)
         try runMCND(mcnd, ["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=10"], work: work)
 
         // The requests, written before the clock starts.
         let test = try IDXFile.read(path: "\(settings.data)/t10k-images-idx3-ubyte.gz")
         guard mkdir(staging, 0o755) == 0 else { throw Failure.setup("mkdir \(staging): \(String(cString: strerror(errno)))") }
         func request(_ index: Int) throws -> [UInt8] {
-            try PNGCodec.encode(DecodedImage(width: 28, height: 28, layout: .gray,
-                                             pixels: Array(test.bytes[index * 784 ..< (index + 1) * 784])))
+            try PNGCodec.encode(
+                DecodedImage(
+                    width: 28, height: 28, layout: .gray,
+                    pixels: Array(test.bytes[index * 784..<(index + 1) * 784])))
         }
         var next = 0
         var steadyNames: [String] = []
-        for i in 0 ..< settings.steady {
-            steadyNames.append("steady-\(i).png"); try writeFile("\(staging)/steady-\(i).png", try request(next)); next += 1
+        for i in 0..<settings.steady {
+            steadyNames.append("steady-\(i).png")
+            try writeFile("\(staging)/steady-\(i).png", try request(next))
+            next += 1
         }
         var burstNames: [[String]] = []
-        for b in 0 ..< settings.bursts {
+        for b in 0..<settings.bursts {
             var names: [String] = []
-            for i in 0 ..< settings.burst {
-                names.append("burst\(b)-\(i).png"); try writeFile("\(staging)/burst\(b)-\(i).png", try request(next)); next += 1
+            for i in 0..<settings.burst {
+                names.append("burst\(b)-\(i).png")
+                try writeFile("\(staging)/burst\(b)-\(i).png", try request(next))
+                next += 1
             }
             burstNames.append(names)
         }
@@ -159,19 +172,28 @@ enum LatencyBenchmark {
         // The observer, then the daemon.
         let observer = try Observer(inbox: inbox, predictions: predictionsPath)
         let notify = try NotifySocket(path: "\(work)/notify.sock")
-        let daemon = try spawn(mcnd, ["--root", root] + settings.overrides.flatMap { ["--set", $0] }, environment: ["NOTIFY_SOCKET": notify.path], output: "\(work)/daemon.log")
-        defer { if daemon.running { kill(daemon.pid, SIGKILL); _ = try? daemon.wait() } }
+        let daemon = try spawn(
+            mcnd, ["--root", root] + settings.overrides.flatMap { ["--set", $0] }, environment: ["NOTIFY_SOCKET": notify.path],
+            output: "\(work)/daemon.log")
+        defer {
+            if daemon.running {
+                kill(daemon.pid, SIGKILL)
+                _ = try? daemon.wait()
+            }
+        }
         guard notify.wait(for: "READY=1", timeout: 60, while: { daemon.running }) else {
             throw Failure.setup("the daemon sent no READY=1: \(readText("\(work)/daemon.log"))")
         }
         try observer.start()
 
-        let cpu = readText("/proc/cpuinfo").split(separator: "\n").first { $0.hasPrefix("model name") }
+        let cpu =
+            readText("/proc/cpuinfo").split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingSpaces } ?? "unknown CPU"
-        print("mcnd latency: rename into inbox/ → prediction line; model trained on \(picked.count) images (10 labels); "
-            + "root on \(fileSystemName(root)) (\(settings.directory)); \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores, \(cpu); "
-            + "setup \(Bench.fixed(setupSeconds, 1)) s"
-            + (settings.overrides.isEmpty ? "" : "; daemon settings \(settings.overrides.joined(separator: " "))"))
+        print(
+            "mcnd latency: rename into inbox/ → prediction line; model trained on \(picked.count) images (10 labels); "
+                + "root on \(fileSystemName(root)) (\(settings.directory)); \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores, \(cpu); "
+                + "setup \(Bench.fixed(setupSeconds, 1)) s"
+                + (settings.overrides.isEmpty ? "" : "; daemon settings \(settings.overrides.joined(separator: " "))"))
 
         var renamed: [String: Double] = [:]
         func moveIn(_ name: String) throws {
@@ -185,8 +207,9 @@ enum LatencyBenchmark {
             let deadline = Bench.now() + timeout
             while !observer.answered(names) {
                 guard Bench.now() < deadline, daemon.running else {
-                    throw Failure.setup("\(names.count - observer.count(names)) of \(names.count) requests unanswered "
-                        + "after \(timeout) s: \(readText("\(work)/daemon.log").suffix(2000))")
+                    throw Failure.setup(
+                        "\(names.count - observer.count(names)) of \(names.count) requests unanswered "
+                            + "after \(timeout) s: \(readText("\(work)/daemon.log").suffix(2000))")
                 }
                 usleep(2_000)
             }
@@ -219,7 +242,9 @@ enum LatencyBenchmark {
         kill(daemon.pid, SIGTERM)
         let status = try daemon.wait()
         observer.stop()
-        guard status == 0 else { throw Failure.setup("the daemon exited with status \(status): \(readText("\(work)/daemon.log").suffix(2000))") }
+        guard status == 0 else {
+            throw Failure.setup("the daemon exited with status \(status): \(readText("\(work)/daemon.log").suffix(2000))")
+        }
 
         // Figures.
         var json: [String] = []
@@ -233,20 +258,20 @@ enum LatencyBenchmark {
             for (label, values) in [("visible", visible), ("durable", durable)] {
                 let p = percentiles(values)
                 print("   \(label.padding(7)) \(p.map { Bench.fixed($0, 2).leftPadding(8) }.joined(separator: " "))")
-                json.append(#"{"bench":"latency","phase":"\#(title.split(separator: " ")[0])","measure":"\#(label)","files":\#(values.count),"#
-                    + #""p50_ms":\#(Bench.fixed(p[0], 3)),"p90_ms":\#(Bench.fixed(p[1], 3)),"#
-                    + #""p99_ms":\#(Bench.fixed(p[2], 3)),"max_ms":\#(Bench.fixed(p[3], 3))}"#)
+                json.append(
+                    #"{"bench":"latency","phase":"\#(title.split(separator: " ")[0])","measure":"\#(label)","files":\#(values.count),"#
+                        + #""p50_ms":\#(Bench.fixed(p[0], 3)),"p90_ms":\#(Bench.fixed(p[1], 3)),"#
+                        + #""p99_ms":\#(Bench.fixed(p[2], 3)),"max_ms":\#(Bench.fixed(p[3], 3))}"#)
             }
             if title.hasPrefix("bursts") {
-                print("   each burst answered in full after \(burstSeconds.map { Bench.fixed($0 * 1000, 0) + " ms" }.joined(separator: ", "))")
+                print(
+                    "   each burst answered in full after \(burstSeconds.map { Bench.fixed($0 * 1000, 0) + " ms" }.joined(separator: ", "))"
+                )
             }
         }
         print("")
         for line in json { print(line) }
     }
-
-
-
 
     /// p50, p90, p99 and max (nearest rank) of `values`.
     static func percentiles(_ values: [Double]) -> [Double] {
@@ -264,9 +289,6 @@ enum LatencyBenchmark {
             remaining = deadline - Bench.now()
         }
     }
-
-    // MARK: - Watching the outbox
-
 }
 
 private extension String {

@@ -68,7 +68,9 @@ enum TrainingBenchmark {
             case "--threads": settings.threads = try positive(flag)
             case "--batch": settings.batchSize = try positive(flag)
             case "--lr":
-                guard let text = rest.popFirst(), let value = Float(text), value > 0 else { throw Failure.usage("--lr takes a positive number") }
+                guard let text = rest.popFirst(), let value = Float(text), value > 0 else {
+                    throw Failure.usage("--lr takes a positive number")
+                }
                 settings.learningRate = value
             case "--precision":
                 guard let text = rest.popFirst(), let value = TrainingPrecision(rawValue: text) else {
@@ -95,19 +97,21 @@ enum TrainingBenchmark {
         let images = try IDXFile.read(path: "\(settings.directory)/train-images-idx3-ubyte.gz")
         let labelFile = try IDXFile.read(path: "\(settings.directory)/train-labels-idx1-ubyte.gz")
         guard images.dimensions.count == 3, labelFile.dimensions.count == 1,
-              images.dimensions[0] == labelFile.dimensions[0],
-              images.dimensions[0] >= trainRows + validationRows
+            images.dimensions[0] == labelFile.dimensions[0],
+            images.dimensions[0] >= trainRows + validationRows
         else {
-            throw Failure.data("expected ≥ \(trainRows + validationRows) images with labels, got images \(images.dimensions), labels \(labelFile.dimensions)")
+            throw Failure.data(
+                "expected ≥ \(trainRows + validationRows) images with labels, got images \(images.dimensions), labels \(labelFile.dimensions)"
+            )
         }
         let width = images.dimensions[1] * images.dimensions[2]
         let labels = labelFile.bytes.map { Int32($0) }
         let classes = Int(labels.max()!) + 1
-        let train = FeatureRows(pixels: Array(images.bytes[0 ..< trainRows * width]), width: width)
+        let train = FeatureRows(pixels: Array(images.bytes[0..<trainRows * width]), width: width)
         let validation = FeatureRows(
-            pixels: Array(images.bytes[trainRows * width ..< (trainRows + validationRows) * width]), width: width)
-        let trainLabels = Array(labels[0 ..< trainRows])
-        let validationLabels = Array(labels[trainRows ..< trainRows + validationRows])
+            pixels: Array(images.bytes[trainRows * width..<(trainRows + validationRows) * width]), width: width)
+        let trainLabels = Array(labels[0..<trainRows])
+        let validationLabels = Array(labels[trainRows..<trainRows + validationRows])
         let loadSeconds = Bench.now() - loadStart
 
         var options = settings.configuration == "book" ? TrainingOptions.book : TrainingOptions()
@@ -117,10 +121,11 @@ enum TrainingBenchmark {
         if let batch = settings.batchSize { options.batchSize = batch }
         if let rate = settings.learningRate { options.learningRate = rate }
         let precision = options.precision.resolved
-        print("mcnd: \(trainRows)×\(width) train, \(validationRows) validation, \(settings.configuration) configuration: units \(options.units), "
-            + "batch \(options.batchSize), lr \(options.learningRate), \(options.optimizer.rawValue), \(options.schedule.rawValue), "
-            + "\(options.initialization.rawValue) init, \(precision.rawValue), \(settings.threads) thread(s), \(options.epochs) epochs "
-            + "(data loaded in \(Bench.fixed(loadSeconds, 2)) s)")
+        print(
+            "mcnd: \(trainRows)×\(width) train, \(validationRows) validation, \(settings.configuration) configuration: units \(options.units), "
+                + "batch \(options.batchSize), lr \(options.learningRate), \(options.optimizer.rawValue), \(options.schedule.rawValue), "
+                + "\(options.initialization.rawValue) init, \(precision.rawValue), \(settings.threads) thread(s), \(options.epochs) epochs "
+                + "(data loaded in \(Bench.fixed(loadSeconds, 2)) s)")
         let kernels = precision.kernels(inputs: width, units: options.units, batchRows: options.batchSize, parts: settings.threads)
         print("mcnd: \(TrainingPrecision.cpuDescription); kernels \(kernels)")
         // CPU seconds of the whole process per epoch: with one thread, a figure
@@ -128,39 +133,47 @@ enum TrainingBenchmark {
         var cpuSeconds: [Double] = [], lastCPU = Bench.cpuSeconds()
         let result = try Trainer(options: options).train(
             rows: train, labels: trainLabels, classes: classes,
-            validation: (validation, validationLabels)) { report in
-                let cpu = Bench.cpuSeconds()
-                cpuSeconds.append(cpu - lastCPU)
-                lastCPU = cpu
-                print("mcnd epoch \(report.epoch): \(Bench.fixed(report.seconds, 4)) s (cpu \(Bench.fixed(cpuSeconds.last!, 4)) s)  loss \(Bench.fixed(report.loss, 4))  "
-                    + "val_loss \(Bench.fixed(report.validationLoss ?? .nan, 4))  val_accuracy \(Bench.fixed(report.validationAccuracy ?? .nan, 4))")
-                fflush(nil)   // stream each epoch line through a pipe as it happens
-            }
+            validation: (validation, validationLabels)
+        ) { report in
+            let cpu = Bench.cpuSeconds()
+            cpuSeconds.append(cpu - lastCPU)
+            lastCPU = cpu
+            print(
+                "mcnd epoch \(report.epoch): \(Bench.fixed(report.seconds, 4)) s (cpu \(Bench.fixed(cpuSeconds.last!, 4)) s)  loss \(Bench.fixed(report.loss, 4))  "
+                    + "val_loss \(Bench.fixed(report.validationLoss ?? .nan, 4))  val_accuracy \(Bench.fixed(report.validationAccuracy ?? .nan, 4))"
+            )
+            fflush(nil)  // stream each epoch line through a pipe as it happens
+        }
 
         let seconds = result.reports.map(\.seconds).sorted()
-        let median = seconds.count % 2 == 1
+        let median =
+            seconds.count % 2 == 1
             ? seconds[seconds.count / 2]
             : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
         let accuracy = result.reports.last?.validationAccuracy ?? .nan
         var toAccuracy = Double.nan, elapsed = 0.0
         for report in result.reports {
             elapsed += report.trainingSeconds
-            if (report.validationAccuracy ?? 0) >= 0.895 { toAccuracy = elapsed; break }
+            if (report.validationAccuracy ?? 0) >= 0.895 {
+                toAccuracy = elapsed
+                break
+            }
         }
         let trainingSeconds = result.reports.reduce(0) { $0 + $1.trainingSeconds }
-        print("mcnd: training \(Bench.fixed(trainingSeconds, 3)) s in all; validation 0.895 reached after "
-            + "\(toAccuracy.isFinite ? Bench.fixed(toAccuracy, 3) + " s of training" : "— (not reached)")")
+        print(
+            "mcnd: training \(Bench.fixed(trainingSeconds, 3)) s in all; validation 0.895 reached after "
+                + "\(toAccuracy.isFinite ? Bench.fixed(toAccuracy, 3) + " s of training" : "— (not reached)")")
         let cpuMedian = Bench.median(cpuSeconds)
-        print("mcnd: median \(Bench.fixed(median, 4)) s/epoch (cpu \(Bench.fixed(cpuMedian, 4)) s), min \(Bench.fixed(seconds.first!, 4)), max \(Bench.fixed(seconds.last!, 4)) "
-            + "over \(seconds.count) epochs; final val_accuracy \(Bench.fixed(accuracy, 4))")
+        print(
+            "mcnd: median \(Bench.fixed(median, 4)) s/epoch (cpu \(Bench.fixed(cpuMedian, 4)) s), min \(Bench.fixed(seconds.first!, 4)), max \(Bench.fixed(seconds.last!, 4)) "
+                + "over \(seconds.count) epochs; final val_accuracy \(Bench.fixed(accuracy, 4))")
         let perEpoch = result.reports.map { Bench.fixed($0.seconds, 6) }.joined(separator: ",")
-        print(#"{"bench":"train","impl":"mcnd-\#(precision.rawValue)","config":"\#(settings.configuration)","epochs":\#(seconds.count),"threads":\#(settings.threads),"#
-            + #""batch":\#(options.batchSize),"kernel":"\#(kernels)","training_s":\#(Bench.fixed(trainingSeconds, 6)),"#
-            + #""to_0895_s":\#(Bench.fixed(toAccuracy, 6)),"train_rows":\#(trainRows),"validation_rows":\#(validationRows),"#
-            + #""median_s":\#(Bench.fixed(median, 6)),"cpu_median_s":\#(Bench.fixed(cpuMedian, 6)),"min_s":\#(Bench.fixed(seconds.first!, 6)),"max_s":\#(Bench.fixed(seconds.last!, 6)),"#
-            + #""epoch_s":[\#(perEpoch)],"val_accuracy":\#(Bench.fixed(accuracy, 6)),"load_s":\#(Bench.fixed(loadSeconds, 3))}"#)
+        print(
+            #"{"bench":"train","impl":"mcnd-\#(precision.rawValue)","config":"\#(settings.configuration)","epochs":\#(seconds.count),"threads":\#(settings.threads),"#
+                + #""batch":\#(options.batchSize),"kernel":"\#(kernels)","training_s":\#(Bench.fixed(trainingSeconds, 6)),"#
+                + #""to_0895_s":\#(Bench.fixed(toAccuracy, 6)),"train_rows":\#(trainRows),"validation_rows":\#(validationRows),"#
+                + #""median_s":\#(Bench.fixed(median, 6)),"cpu_median_s":\#(Bench.fixed(cpuMedian, 6)),"min_s":\#(Bench.fixed(seconds.first!, 6)),"max_s":\#(Bench.fixed(seconds.last!, 6)),"#
+                + #""epoch_s":[\#(perEpoch)],"val_accuracy":\#(Bench.fixed(accuracy, 6)),"load_s":\#(Bench.fixed(loadSeconds, 3))}"#)
     }
-
-
 
 }

@@ -23,7 +23,7 @@ private func fixingCRCs(_ bytes: [UInt8]) -> [UInt8] {
     while p + 12 <= out.count {
         let n = Int(out[p]) << 24 | Int(out[p + 1]) << 16 | Int(out[p + 2]) << 8 | Int(out[p + 3])
         guard n <= out.count - p - 12 else { break }
-        let crc = PNGChunks.crc32(Array(out[p + 4 ..< p + 8 + n]))
+        let crc = PNGChunks.crc32(Array(out[p + 4..<p + 8 + n]))
         out[p + 8 + n] = UInt8(crc >> 24)
         out[p + 9 + n] = UInt8(crc >> 16 & 0xFF)
         out[p + 10 + n] = UInt8(crc >> 8 & 0xFF)

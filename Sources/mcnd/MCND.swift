@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Logging
 import MCNDDaemon
 import MCNDPipeline
@@ -15,8 +15,10 @@ struct MCND: AsyncParsableCommand {
             Without a subcommand, mcnd watches ROOT/inbox as a daemon until SIGTERM; \
             with --once it handles what is in the inbox and exits.
             """,
-        subcommands: [InitCommand.self, StatusCommand.self, ReportCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self,
-                      ImportIDXCommand.self, ModelsCommand.self])
+        subcommands: [
+            InitCommand.self, StatusCommand.self, ReportCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self,
+            ImportIDXCommand.self, ModelsCommand.self,
+        ])
 
     @OptionGroup var options: RootOptions
 
@@ -43,10 +45,11 @@ struct MCND: AsyncParsableCommand {
             let daemon = DaemonService(root: options.resolvedRoot, environment: environment, logger: logger) {
                 try await options.configuration()
             }
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: daemon)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: daemon)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
             do { try await group.run() } catch {
                 throw fail(error)
             }
@@ -67,7 +70,10 @@ struct OnceReport {
         parts.append("rejected \(i.rejected + p.rejected)")
         switch t.outcome {
         case .notDue: parts.append("training: \(t.reason ?? "not due")")
-        case .promoted: parts.append("training: run \(t.run!) (\(t.mode!)) promoted model \(t.modelVersion!)" + (t.validationAccuracy.map { String(format: ", val_accuracy %.4f", $0) } ?? ""))
+        case .promoted:
+            parts.append(
+                "training: run \(t.run!) (\(t.mode!)) promoted model \(t.modelVersion!)"
+                    + (t.validationAccuracy.map { String(format: ", val_accuracy %.4f", $0) } ?? ""))
         case .keptServing, .diverged: parts.append("training: run \(t.run!) (\(t.mode!)) \(t.outcome.rawValue): \(t.reason ?? "")")
         }
         parts.append("predicted \(p.predicted)")

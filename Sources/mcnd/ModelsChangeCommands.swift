@@ -9,7 +9,8 @@ import MCNDPipeline
 enum ModelChangeApplier {
     static func apply(_ change: ModelChange?, options: RootOptions) async throws {
         do {
-            let pipeline = try Pipeline(root: options.resolvedRoot, configuration: try await options.configuration(), logger: Logger(label: "mcnd"))
+            let pipeline = try Pipeline(
+                root: options.resolvedRoot, configuration: try await options.configuration(), logger: Logger(label: "mcnd"))
             withExtendedLifetime(pipeline) {}
         } catch PipelineError.rootBusy(_, let pid) {
             print("mcnd\(pid.map { " (pid \($0))" } ?? "") holds the root and serves the change within a second")
@@ -52,7 +53,10 @@ struct ModelsUnpinCommand: AsyncParsableCommand {
     func run() async throws {
         let change: ModelChange?
         do { change = try ModelsCommand.store(options).unpin() } catch { throw fail(error) }
-        guard let change else { print("no model is pinned"); return }
+        guard let change else {
+            print("no model is pinned")
+            return
+        }
         print(ModelChangeApplier.describe(change))
         try await ModelChangeApplier.apply(change, options: options)
     }

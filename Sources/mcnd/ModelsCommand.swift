@@ -10,8 +10,10 @@ import MCNDPipeline
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models", abstract: "List, pin, roll back and export models.",
-        subcommands: [ModelsListCommand.self, ModelsShowCommand.self, ModelsPinCommand.self, ModelsUnpinCommand.self,
-                      ModelsRollbackCommand.self, ModelsExportCommand.self])
+        subcommands: [
+            ModelsListCommand.self, ModelsShowCommand.self, ModelsPinCommand.self, ModelsUnpinCommand.self,
+            ModelsRollbackCommand.self, ModelsExportCommand.self,
+        ])
 
     /// The state of `options`' root, which must exist already.
     static func store(_ options: RootOptions) throws -> StateStore {
@@ -28,7 +30,8 @@ struct ModelsCommand: AsyncParsableCommand {
 }
 
 struct ModelsListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Every kept model: version, run, accuracy, labels, serving, pinned.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Every kept model: version, run, accuracy, labels, serving, pinned.")
 
     @OptionGroup var options: RootOptions
     @Flag(help: "Print a JSON array instead of a table.") var json = false
@@ -36,13 +39,19 @@ struct ModelsListCommand: AsyncParsableCommand {
     func run() async throws {
         let records: [ModelRecord]
         do { records = try ModelsCommand.store(options).modelRecords() } catch { throw fail(error) }
-        if json { print(try ModelsCommand.json(records)); return }
+        if json {
+            print(try ModelsCommand.json(records))
+            return
+        }
         print(["version", "run", "created", "val_accuracy", "labels", "serving", "pinned"].joined(separator: "\t"))
         for r in records {
-            print([String(r.version), r.run.map(String.init) ?? "-", r.created,
-                   r.valAccuracy.map { String(format: "%.4f", $0) } ?? "-",
-                   "\(r.labels.count) (\(r.labels.joined(separator: ",")))",
-                   r.serving ? "serving" : "-", r.pinned ? "pinned" : "-"].joined(separator: "\t"))
+            print(
+                [
+                    String(r.version), r.run.map(String.init) ?? "-", r.created,
+                    r.valAccuracy.map { String(format: "%.4f", $0) } ?? "-",
+                    "\(r.labels.count) (\(r.labels.joined(separator: ",")))",
+                    r.serving ? "serving" : "-", r.pinned ? "pinned" : "-",
+                ].joined(separator: "\t"))
         }
     }
 }
@@ -70,9 +79,10 @@ struct ModelsShowCommand: AsyncParsableCommand {
             let model = try store.model(version: version)
             let record = try store.modelRecords().first { $0.version == model.version }
             // Pretty JSON: the one format that shows nested settings plainly and scripts can read.
-            let shown = Shown(version: model.version, created: model.created, labels: model.labels, input: model.input,
-                              hyperparameters: model.options, metrics: model.metrics,
-                              serving: record?.serving ?? false, pinned: record?.pinned ?? false)
+            let shown = Shown(
+                version: model.version, created: model.created, labels: model.labels, input: model.input,
+                hyperparameters: model.options, metrics: model.metrics,
+                serving: record?.serving ?? false, pinned: record?.pinned ?? false)
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -17,13 +17,16 @@ struct RebuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let s = try Pipeline.rebuild(root: options.resolvedRoot, configuration: try await options.configuration(), logger: MCNDLog.logger())
-            print("rebuilt: \(s.examples) examples from archive/labeled/"
-                  + (s.setAside.map { "; the old database is \($0)" } ?? "")
-                  + (s.conflicts > 0 ? "; \(s.conflicts) conflicting duplicates skipped" : "")
-                  + (s.rejected > 0 ? "; \(s.rejected) unusable files skipped" : "")
-                  + "; review queue: \(s.reviewQueued) files" + (s.reviewUnmatched > 0 ? " (\(s.reviewUnmatched) in review/ without their prediction line)" : "")
-                  + "; serving model: " + (s.modelVersion.map { "version \($0)" } ?? "none (the next run trains one)"))
+            let s = try Pipeline.rebuild(
+                root: options.resolvedRoot, configuration: try await options.configuration(), logger: MCNDLog.logger())
+            print(
+                "rebuilt: \(s.examples) examples from archive/labeled/"
+                    + (s.setAside.map { "; the old database is \($0)" } ?? "")
+                    + (s.conflicts > 0 ? "; \(s.conflicts) conflicting duplicates skipped" : "")
+                    + (s.rejected > 0 ? "; \(s.rejected) unusable files skipped" : "")
+                    + "; review queue: \(s.reviewQueued) files"
+                    + (s.reviewUnmatched > 0 ? " (\(s.reviewUnmatched) in review/ without their prediction line)" : "")
+                    + "; serving model: " + (s.modelVersion.map { "version \($0)" } ?? "none (the next run trains one)"))
         } catch {
             throw fail(error)
         }

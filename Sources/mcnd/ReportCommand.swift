@@ -40,7 +40,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         process.waitUntilExit()
         if process.terminationStatus != 0 {
-            throw fail(PipelineError.badConfiguration("xdg-open exited with status \(process.terminationStatus); open \(page) in a browser"))
+            throw fail(
+                PipelineError.badConfiguration("xdg-open exited with status \(process.terminationStatus); open \(page) in a browser"))
         }
     }
 }

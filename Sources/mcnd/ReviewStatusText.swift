@@ -25,8 +25,9 @@ struct ReviewStatusText {
             out += "\n"
         }
         if let a = review.auditAccuracy {
-            out += String(format: "audit: auto-accepted answers right %.3f of the time (%d audited files confirmed or corrected)\n",
-                          a, review.auditSamples)
+            out += String(
+                format: "audit: auto-accepted answers right %.3f of the time (%d audited files confirmed or corrected)\n",
+                a, review.auditSamples)
         } else {
             out += "audit: no audited file confirmed or corrected yet\n"
         }

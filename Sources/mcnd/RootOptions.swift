@@ -10,7 +10,8 @@ struct RootOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration file (default: ROOT/mcnd.yaml when it exists).")
     var config: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one configuration key, e.g. --set train.epochs=10.", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"), help: ArgumentHelp("Override one configuration key, e.g. --set train.epochs=10.", valueName: "key=value"))
     var overrides: [String] = []
 
     var resolvedRoot: String {

@@ -35,11 +35,12 @@ struct StatusCommand: AsyncParsableCommand {
             let waiting = try store.waitingSources()
             let scan = InboxScanner(root: root, settleSeconds: 0).scan()
             let entries = scan.entries.filter { !waiting.contains((RootLayout.Folder.inbox.name + $0.relative).bytes) }
-            report = Report(root: layout.root, status: try store.status(),
-                            pending: entries.filter { !$0.isLabeled }.count,
-                            pendingLabeled: entries.filter(\.isLabeled).count,
-                            incomplete: try store.incompleteCount(present: scan.entries),
-                            waitingToMove: try store.waitingToMove(), review: try store.reviewStatus())
+            report = Report(
+                root: layout.root, status: try store.status(),
+                pending: entries.filter { !$0.isLabeled }.count,
+                pendingLabeled: entries.filter(\.isLabeled).count,
+                incomplete: try store.incompleteCount(present: scan.entries),
+                waitingToMove: try store.waitingToMove(), review: try store.reviewStatus())
         } catch {
             throw fail(error)
         }
@@ -54,7 +55,9 @@ struct StatusCommand: AsyncParsableCommand {
         if let m = s.model {
             let accuracy = m.metrics["val_accuracy"].map { String(format: "%.4f", $0) } ?? "n/a"
             print("model: version \(m.version) (\(m.created)), \(m.labels.count) labels, val_accuracy \(accuracy)")
-            if let p = s.pinned { print("pinned: version \(p.version) since \(p.since); new runs are recorded but do not replace it (`mcnd models unpin`)") }
+            if let p = s.pinned {
+                print("pinned: version \(p.version) since \(p.since); new runs are recorded but do not replace it (`mcnd models unpin`)")
+            }
         } else {
             print("model: none yet")
         }

@@ -13,7 +13,8 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let pipeline = try Pipeline(root: options.resolvedRoot, configuration: try await options.configuration(), logger: MCNDLog.logger())
+            let pipeline = try Pipeline(
+                root: options.resolvedRoot, configuration: try await options.configuration(), logger: MCNDLog.logger())
             let summary = try pipeline.once(train: full ? .full : .always)
             print(OnceReport(summary).text)
         } catch {

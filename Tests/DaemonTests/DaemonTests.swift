@@ -1,6 +1,6 @@
 import Foundation
-import MCNDTestSupport
 import Glibc
+import MCNDTestSupport
 import Testing
 
 /// The daemon as systemd runs it: the built `mcnd` binary on a temporary root,
@@ -23,15 +23,18 @@ struct DaemonTests {
         var requests = try split.stratified(perClass: 10, classes: classes, skip: 60).map { try split.png($0) }.makeIterator()
 
         let quiet = 2.0
-        let daemon = try Daemon(root: root, scratch: scratch, settings: [
-            "settle_seconds=1", "train.quiet_seconds=\(quiet)", "train.min_interval_seconds=0",
-            "train.epochs=5", "train.incremental_epochs=2",
-            // Every request to archive/predicted/ (the review loop has its own tests).
-            "review.target_precision=0",
-        ], environment: ["WATCHDOG_USEC": "400000"])
+        let daemon = try Daemon(
+            root: root, scratch: scratch,
+            settings: [
+                "settle_seconds=1", "train.quiet_seconds=\(quiet)", "train.min_interval_seconds=0",
+                "train.epochs=5", "train.incremental_epochs=2",
+                // Every request to archive/predicted/ (the review loop has its own tests).
+                "review.target_precision=0",
+            ], environment: ["WATCHDOG_USEC": "400000"])
         try await daemon.ready()
-        #expect(try await daemon.notify.wait(timeout: 20) { $0.hasPrefix("STATUS=") && $0.contains("no model yet") } != nil,
-                "a STATUS= line after READY=1: \(daemon.notify.messages)")
+        #expect(
+            try await daemon.notify.wait(timeout: 20) { $0.hasPrefix("STATUS=") && $0.contains("no model yet") } != nil,
+            "a STATUS= line after READY=1: \(daemon.notify.messages)")
         let started = root.events.events("started")
         #expect(started.count == 1 && started.first?["watch"] as? String == "inotify", "\(started)")
 
@@ -42,8 +45,9 @@ struct DaemonTests {
             try Files.drop(requests.next()!, into: root.inbox, as: "early-3.png")
         }
         expected += ["early-1.png", "early-2.png", "early-3.png"]
-        #expect(try await eventually(timeout: 30) { !root.events.events("waiting_for_model").isEmpty },
-                "a waiting_for_model event: \(root.events.completeObjects())")
+        #expect(
+            try await eventually(timeout: 30) { !root.events.events("waiting_for_model").isEmpty },
+            "a waiting_for_model event: \(root.events.completeObjects())")
         #expect(root.predictions.files.isEmpty)
         #expect(expected.allSatisfy { Files.exists("\(root.inbox)/\($0)") }, "the requests wait in the inbox")
 
@@ -59,40 +63,45 @@ struct DaemonTests {
             try await Task.sleep(for: .milliseconds(4))
         }
         try Files.move("\(staging)/\(Fashion.name(classes[2]))", to: "\(root.inbox)/\(Fashion.name(classes[2]))")
-        for i in 0 ..< 5 {
-            try Files.write(try split.png(split.stratified(perClass: 5, classes: [classes[2]], skip: 200)[i]),
-                            to: "\(root.inbox)/\(Fashion.name(classes[2]))/written-\(i).png")
+        for i in 0..<5 {
+            try Files.write(
+                try split.png(split.stratified(perClass: 5, classes: [classes[2]], skip: 200)[i]),
+                to: "\(root.inbox)/\(Fashion.name(classes[2]))/written-\(i).png")
         }
         let lastDrop = Date()
 
-        #expect(try await eventually(timeout: 60) { !root.events.events("model_promoted").isEmpty },
-                "a model within 60 s: \(root.events.completeObjects())\n\(daemon.child.transcript)")
+        #expect(
+            try await eventually(timeout: 60) { !root.events.events("model_promoted").isEmpty },
+            "a model within 60 s: \(root.events.completeObjects())\n\(daemon.child.transcript)")
         let runs = root.events.events("run_started")
         try #require(runs.count == 1, "one run for the whole drop: \(runs)")
         let runStart = try #require(date(runs[0]["time"]))
-        #expect(runStart.timeIntervalSince(lastDrop) >= quiet - 0.3,
-                "the run started \(runStart.timeIntervalSince(lastDrop)) s after the drop, before the \(quiet) s quiet period")
+        #expect(
+            runStart.timeIntervalSince(lastDrop) >= quiet - 0.3,
+            "the run started \(runStart.timeIntervalSince(lastDrop)) s after the drop, before the \(quiet) s quiet period")
         #expect(runs[0]["mode"] as? String == "full")
         #expect((runs[0]["train_samples"] as? Int ?? 0) + (runs[0]["val_samples"] as? Int ?? 0) == 3 * 60 + 5)
 
         // The requests that waited are answered by the new model.
-        #expect(try await eventually(timeout: 30) { Set(root.predictions.files).isSuperset(of: expected) },
-                "waiting requests predicted after the promotion: \(root.predictions.files)")
+        #expect(
+            try await eventually(timeout: 30) { Set(root.predictions.files).isSuperset(of: expected) },
+            "waiting requests predicted after the promotion: \(root.predictions.files)")
         #expect(root.predictions.completeObjects().allSatisfy { $0["model_version"] as? Int == 1 })
 
         // With a model: renamed and plainly written requests, interleaved.
-        for i in 1 ... 10 {
+        for i in 1...10 {
             try Files.drop(requests.next()!, into: root.inbox, as: "late-\(i).png")
             expected.append("late-\(i).png")
         }
-        for i in 1 ... 2 {
+        for i in 1...2 {
             try await plainWrite(requests.next()!, to: "\(root.inbox)/plain-\(i).png") {
                 try Files.drop(requests.next()!, into: root.inbox, as: "during-\(i).png")
             }
             expected += ["plain-\(i).png", "during-\(i).png"]
         }
-        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == Set(expected) },
-                "every request predicted: \(Set(expected).subtracting(root.predictions.files)) missing")
+        #expect(
+            try await eventually(timeout: 30) { Set(root.predictions.files) == Set(expected) },
+            "every request predicted: \(Set(expected).subtracting(root.predictions.files)) missing")
 
         let statuses = daemon.notify.statuses
         #expect(statuses.contains { $0.contains("training") }, "a STATUS= while training: \(statuses)")
@@ -103,15 +112,17 @@ struct DaemonTests {
         try Files.move(root.predictions.path, to: root.predictions.path + ".1")
         try Files.move(root.events.path, to: root.events.path + ".1")
         daemon.child.signal(SIGHUP)
-        #expect(try await eventually(timeout: 30) { !root.events.events("reloaded").isEmpty },
-                "a reloaded event in a fresh events.jsonl")
+        #expect(
+            try await eventually(timeout: 30) { !root.events.events("reloaded").isEmpty },
+            "a reloaded event in a fresh events.jsonl")
         var rotated: [String] = []
-        for i in 1 ... 3 {
+        for i in 1...3 {
             try Files.drop(requests.next()!, into: root.inbox, as: "rotated-\(i).png")
             rotated.append("rotated-\(i).png")
         }
-        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == Set(rotated) },
-                "new predictions in a fresh predictions.jsonl: \(root.predictions.files)")
+        #expect(
+            try await eventually(timeout: 30) { Set(root.predictions.files) == Set(rotated) },
+            "new predictions in a fresh predictions.jsonl: \(root.predictions.files)")
         let old = JSONLinesFile(path: root.predictions.path + ".1")
         #expect(Set(old.files) == Set(expected), "the rotated file got nothing new")
         #expect(daemon.child.isRunning)
@@ -157,7 +168,7 @@ struct DaemonTests {
         let split = try Fashion.trainSplit()
         var names: [String] = []
         names.reserveCapacity(count)
-        for i in 0 ..< count {
+        for i in 0..<count {
             let name = String(format: "burst-%05d.png", i)
             try Files.write(try split.png(10_000 + i), to: "\(staging)/\(name)")
             names.append(name)
@@ -186,7 +197,9 @@ struct DaemonTests {
         #expect(Files.names(in: "\(root.path)/rejected").isEmpty)
         let events = try root.events.objects()
         #expect(!events.contains { ["rejected", "error"].contains($0["event"] as? String) }, "\(events.suffix(5))")
-        print("burst: \(count) files renamed in \(String(format: "%.2f", renamed)) s, all predicted after \(String(format: "%.2f", seconds)) s")
+        print(
+            "burst: \(count) files renamed in \(String(format: "%.2f", renamed)) s, all predicted after \(String(format: "%.2f", seconds)) s"
+        )
     }
 
     /// Only one mcnd per root: a second daemon or a `--once` says who holds it
@@ -218,7 +231,7 @@ struct DaemonTests {
         let scratch = try Scratch("backlog")
         let root = try await Root.trained(in: scratch)
         let split = try Fashion.trainSplit()
-        let names = (0 ..< 50).map { "waiting-\($0).png" }
+        let names = (0..<50).map { "waiting-\($0).png" }
         for (i, name) in names.enumerated() { try Files.drop(try split.png(5_000 + i), into: root.inbox, as: name) }
         let daemon = try Daemon(root: root, scratch: scratch, settings: ["settle_seconds=0"])
         try await daemon.ready()
@@ -232,23 +245,27 @@ struct DaemonTests {
     func predictionsDuringTraining() async throws {
         let scratch = try Scratch("during")
         let root = try await Root.trained(in: scratch)
-        let daemon = try Daemon(root: root, scratch: scratch, settings: [
-            "settle_seconds=1", "train.quiet_seconds=0.2", "train.min_interval_seconds=0",
-            // An incremental run far longer than the test: it ends only when mcnd stops.
-            "train.incremental_epochs=1000000",
-        ])
+        let daemon = try Daemon(
+            root: root, scratch: scratch,
+            settings: [
+                "settle_seconds=1", "train.quiet_seconds=0.2", "train.min_interval_seconds=0",
+                // An incremental run far longer than the test: it ends only when mcnd stops.
+                "train.incremental_epochs=1000000",
+            ])
         try await daemon.ready()
         let before = root.events.events("run_finished").count  // `--once` trained the first model
         try await root.importLabeled(perClass: 30, classes: [0, 1], skip: 100, into: root.inbox, scratch: scratch)
-        #expect(try await eventually(timeout: 30) { root.events.events("run_started").count > before },
-                "an incremental run starts: \(root.events.completeObjects())")
+        #expect(
+            try await eventually(timeout: 30) { root.events.events("run_started").count > before },
+            "an incremental run starts: \(root.events.completeObjects())")
         #expect(try await daemon.notify.wait(timeout: 20) { $0.hasPrefix("STATUS=") && $0.contains("training") } != nil)
 
         let split = try Fashion.trainSplit()
-        let names = (0 ..< 20).map { "meanwhile-\($0).png" }
+        let names = (0..<20).map { "meanwhile-\($0).png" }
         for (i, name) in names.enumerated() { try Files.drop(try split.png(7_000 + i), into: root.inbox, as: name) }
-        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == Set(names) },
-                "predicted during the run: \(root.predictions.files)")
+        #expect(
+            try await eventually(timeout: 30) { Set(root.predictions.files) == Set(names) },
+            "predicted during the run: \(root.predictions.files)")
         #expect(root.events.events("run_finished").count == before, "the run is still going")
         #expect(root.predictions.completeObjects().allSatisfy { $0["model_version"] as? Int == 1 }, "the serving model answered")
 
@@ -267,14 +284,16 @@ struct DaemonTests {
     func polling() async throws {
         let scratch = try Scratch("poll")
         let root = try await Root.trained(in: scratch)
-        let daemon = try Daemon(root: root, scratch: scratch, settings: ["watch.mode=poll", "watch.poll_seconds=0.3", "settle_seconds=0.5"])
+        let daemon = try Daemon(
+            root: root, scratch: scratch, settings: ["watch.mode=poll", "watch.poll_seconds=0.3", "settle_seconds=0.5"])
         try await daemon.ready()
         #expect(root.events.events("started").first?["watch"] as? String == "poll")
         let split = try Fashion.trainSplit()
         try Files.drop(try split.png(3_000), into: root.inbox, as: "renamed.png")
         try await plainWrite(try split.png(3_001), to: "\(root.inbox)/written.png") {}
-        #expect(try await eventually(timeout: 30) { Set(root.predictions.files) == ["renamed.png", "written.png"] },
-                "\(root.predictions.files)")
+        #expect(
+            try await eventually(timeout: 30) { Set(root.predictions.files) == ["renamed.png", "written.png"] },
+            "\(root.predictions.files)")
         #expect(try await daemon.stop().succeeded, "\(daemon.child.transcript)")
         #expect(try root.predictions.objects().count == 2)
     }

@@ -54,13 +54,16 @@ struct ModelLifecycleTests {
         stop.set()
         let fed = try await feeder.value
 
-        #expect(try await eventually(timeout: 30) { root.predictions.completeObjects().count >= fed },
-                "\(fed) requests, \(root.predictions.completeObjects().count) lines")
+        #expect(
+            try await eventually(timeout: 30) { root.predictions.completeObjects().count >= fed },
+            "\(fed) requests, \(root.predictions.completeObjects().count) lines")
         try await Task.sleep(for: .milliseconds(500))
         let lines = try root.predictions.objects()
         let files = lines.compactMap { $0["file"] as? String }
-        #expect(files.count == fed && Set(files).count == fed, "each of \(fed) requests once: \(files.count) lines, \(Set(files).count) distinct")
-        #expect(Set(files) == Set((0 ..< fed).map { "req-\($0).png" }))
+        #expect(
+            files.count == fed && Set(files).count == fed,
+            "each of \(fed) requests once: \(files.count) lines, \(Set(files).count) distinct")
+        #expect(Set(files) == Set((0..<fed).map { "req-\($0).png" }))
 
         // A line's version: the one serving after the last change begun before
         // the line's time, or (within a second of that change, while the
@@ -70,12 +73,15 @@ struct ModelLifecycleTests {
         var wrong: [String] = []
         for line in lines {
             guard let stamp = (line["time"] as? String).flatMap(parse.date(from:)), let version = line["model_version"] as? Int else {
-                wrong.append("no time or model_version: \(line)"); continue
+                wrong.append("no time or model_version: \(line)")
+                continue
             }
             let last = changes.lastIndex { $0.start <= stamp }
             var allowed: Set<Int> = [last.map { changes[$0].version } ?? 2]
             if let last, stamp <= changes[last].end.addingTimeInterval(1) { allowed.insert(last == 0 ? 2 : changes[last - 1].version) }
-            if !allowed.contains(version) { wrong.append("\(line["file"] ?? "?") at \(line["time"] ?? "?"): model \(version), serving \(allowed)") }
+            if !allowed.contains(version) {
+                wrong.append("\(line["file"] ?? "?") at \(line["time"] ?? "?"): model \(version), serving \(allowed)")
+            }
         }
         #expect(wrong.isEmpty, "\(wrong.count) of \(lines.count) lines from a model not serving then: \(wrong.prefix(5))")
         // The swap is whole: once a line shows the new model, no later line shows the old one.
@@ -107,7 +113,8 @@ struct ModelLifecycleTests {
         let report = try await MCND.run(["--root", root.path, "report"], scratch: scratch.url)
         let page = try String(contentsOfFile: root.path + "/outbox/report.json", encoding: .utf8)
         let model = (try JSONSerialization.jsonObject(with: Data(page.utf8)) as? [String: Any])?["model"] as? [String: Any]
-        #expect(model?["version"] as? Int == 1 && model?["pinned_since"] is String, "the report says model 1 is pinned: \(report.transcript)")
+        #expect(
+            model?["version"] as? Int == 1 && model?["pinned_since"] is String, "the report says model 1 is pinned: \(report.transcript)")
 
         _ = try await Self.models(root, scratch, ["unpin"])
         let again = try await MCND.run(["--root", root.path, "train", "--set", "train.promote_tolerance=1"], scratch: scratch.url)
@@ -121,6 +128,14 @@ struct ModelLifecycleTests {
 final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
 }

@@ -13,12 +13,17 @@ extension EndToEnd {
             let root = scratch.appending("root")
             try MCND.succeed(["init", root.path], scratch: scratch.url)
             for label in ["Bag", "Coat"] {
-                try FileManager.default.copyItem(at: ReportRoot.packageRoot.appendingPathComponent("samples/labeled/\(label)"),
-                                                 to: root.appendingPathComponent("inbox/\(label)"))
+                try FileManager.default.copyItem(
+                    at: ReportRoot.packageRoot.appendingPathComponent("samples/labeled/\(label)"),
+                    to: root.appendingPathComponent("inbox/\(label)"))
             }
-            let run = try ReportRoot.run("env", environment + [try MCND.path(), "--once", "--root", root.path, "--set", "settle_seconds=0",
-                                                               "--set", "train.epochs=2", "--set", "metrics.textfile=/nonexistent-folder/mcnd.prom"],
-                                         in: scratch)
+            let run = try ReportRoot.run(
+                "env",
+                environment + [
+                    try MCND.path(), "--once", "--root", root.path, "--set", "settle_seconds=0",
+                    "--set", "train.epochs=2", "--set", "metrics.textfile=/nonexistent-folder/mcnd.prom",
+                ],
+                in: scratch)
             #expect(run.status == 0, "\(run.stderr)")
             return run.stderr
         }

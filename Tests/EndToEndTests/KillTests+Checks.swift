@@ -19,7 +19,9 @@ extension EndToEnd.KillTests {
         let finished = events.filter { $0 == "run_finished" }.count
         if started == 0 { return "ingest" }
         if started > finished { return "training" }
-        let predictions = (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count { $0 == UInt8(ascii: "\n") }
+        let predictions = (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count {
+            $0 == UInt8(ascii: "\n")
+        }
         return predictions > template.predictionLines ? "predict" : "rescore"
     }
 
@@ -102,8 +104,9 @@ extension EndToEnd.KillTests {
         for e in events where e.event == "rejected" { rejections[e.file ?? "?", default: []].append(e) }
         for e in events where e.event == "conflict" { conflicts[e.file ?? "?", default: []].append(e) }
 
-        let shas = try Files.sha256(inputs.filter { $0.fate == .predicted }.map { root + "/" + (placeOf[$0.relative] ?? "?/") + $0.relative }
-            .filter { Files.exists($0) })
+        let shas = try Files.sha256(
+            inputs.filter { $0.fate == .predicted }.map { root + "/" + (placeOf[$0.relative] ?? "?/") + $0.relative }
+                .filter { Files.exists($0) })
         var archive = Set(template.archive)
         var rejected: Set<String> = []
         var counts = template.counts
@@ -115,7 +118,11 @@ extension EndToEnd.KillTests {
             switch input.fate {
             case .predicted:
                 let place = placeOf[name] ?? "archive/predicted/"
-                if place.hasPrefix("review/") { review.insert(String(place.dropFirst(7)) + name) } else { archive.insert("predicted/" + name) }
+                if place.hasPrefix("review/") {
+                    review.insert(String(place.dropFirst(7)) + name)
+                } else {
+                    archive.insert("predicted/" + name)
+                }
                 if lines.count != 1 { problems.append("\(name): \(lines.count) prediction lines, expected 1") }
                 if let sha = shas[root + "/" + place + name], lines.contains(where: { $0.sha256 != sha }) {
                     problems.append("\(name): a prediction line has sha256 \(lines.map(\.sha256)), the file has \(sha)")
@@ -129,10 +136,15 @@ extension EndToEnd.KillTests {
             case .rejected(let reason):
                 rejected.insert(name)
                 if rejects.count != 1 { problems.append("\(name): \(rejects.count) rejected events, expected 1") }
-                if let r = rejects.first, r.reason != reason { problems.append("\(name): rejected as \(r.reason ?? "?"), expected \(reason)") }
+                if let r = rejects.first, r.reason != reason {
+                    problems.append("\(name): rejected as \(r.reason ?? "?"), expected \(reason)")
+                }
             }
             if input.fate != .predicted && !lines.isEmpty { problems.append("\(name): \(lines.count) prediction lines, expected none") }
-            if case .rejected = input.fate {} else if !rejects.isEmpty { problems.append("\(name): \(rejects.count) unexpected rejected events") }
+            if case .rejected = input.fate {
+            } else if !rejects.isEmpty {
+                problems.append("\(name): \(rejects.count) unexpected rejected events")
+            }
             if input.fate != .conflict && !conflicted.isEmpty { problems.append("\(name): \(conflicted.count) unexpected conflict events") }
         }
         for (file, lines) in predicted { problems.append("\(lines.count) prediction lines for \(file), which is not a request") }
@@ -153,7 +165,9 @@ extension EndToEnd.KillTests {
             default: problems.append("review/\(file): \(lines.count) rescored lines, expected at most 1")
             }
         }
-        if rescored.count != Set(rescored.map(\.movedFrom)).count || !rescored.allSatisfy({ candidates.contains(String($0.movedFrom.dropFirst(7))) }) {
+        if rescored.count != Set(rescored.map(\.movedFrom)).count
+            || !rescored.allSatisfy({ candidates.contains(String($0.movedFrom.dropFirst(7))) })
+        {
             problems.append("rescored.jsonl has lines for other files or twice: \(rescored.map(\.movedFrom))")
         }
         let reviewed = Set(Files.regularFiles(under: URL(fileURLWithPath: root + "/review")))
@@ -169,7 +183,9 @@ extension EndToEnd.KillTests {
         for extra in rejectedFiles.subtracting(rejected).sorted() { problems.append("rejected/\(extra) should not exist") }
         for left in Files.regularFiles(under: URL(fileURLWithPath: root + "/inbox")) { problems.append("inbox/\(left) was left") }
         for input in inputs {
-            let place = input.fate == .predicted ? placeOf[input.relative] ?? "archive/predicted/"
+            let place =
+                input.fate == .predicted
+                ? placeOf[input.relative] ?? "archive/predicted/"
                 : (rejected.contains(input.relative) ? "rejected/" : "archive/labeled/")
             if let size = Files.size(root + "/" + place + input.relative), size != input.bytes.count {
                 problems.append("\(place)\(input.relative) has \(size) bytes, the input had \(input.bytes.count)")
@@ -179,7 +195,9 @@ extension EndToEnd.KillTests {
         // One example per distinct (content, label), and a finished training run over them.
         let status = try StatusRecord.of(root: root, scratch: scratch.url)
         if status.status.examplesPerLabel != counts {
-            problems.append("examples per label \(status.status.examplesPerLabel.sorted { $0.key < $1.key }), expected \(counts.sorted { $0.key < $1.key })")
+            problems.append(
+                "examples per label \(status.status.examplesPerLabel.sorted { $0.key < $1.key }), expected \(counts.sorted { $0.key < $1.key })"
+            )
         }
         if let run = status.status.lastRun, run.finished == nil || !["promoted", "kept_serving"].contains(run.outcome ?? "") {
             problems.append("the last run \(run.id) ended as \(run.outcome ?? "unfinished")")
@@ -190,7 +208,9 @@ extension EndToEnd.KillTests {
         // The run that finished wrote each of its epochs once, in order.
         if let run = status.status.lastRun {
             let epochs = records(LossRecord.self, "losses.jsonl", after: template.lossLines).filter { $0.run == run.id }.map(\.epoch)
-            if epochs != Array(1 ... Self.incrementalEpochs) { problems.append("losses.jsonl has epochs \(epochs) for the finished run \(run.id)") }
+            if epochs != Array(1...Self.incrementalEpochs) {
+                problems.append("losses.jsonl has epochs \(epochs) for the finished run \(run.id)")
+            }
         }
         return problems
     }

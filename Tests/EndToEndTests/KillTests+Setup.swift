@@ -8,13 +8,13 @@ extension EndToEnd.KillTests {
         let root = scratch.appending("template").path
         try MCND.succeed(["init", root], scratch: scratch.url)
         let train = try Fashion.trainSplit()
-        for i in train.stratified(perClass: 30, classes: 0 ..< 5) {
+        for i in train.stratified(perClass: 30, classes: 0..<5) {
             try Files.drop(try train.png(i), into: scratch.appending("template/inbox"), as: "\(Fashion.name(train.label(i)))/t-\(i).png")
         }
         try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
         // Requests the template's model answers: the doubtful ones wait in review/ for re-scoring.
         let test = try Fashion.testSplit()
-        for i in test.stratified(perClass: 12, classes: 0 ..< 10, skip: 20) {
+        for i in test.stratified(perClass: 12, classes: 0..<10, skip: 20) {
             try Files.drop(try test.png(i), into: scratch.appending("template/inbox"), as: "old-\(i).png")
         }
         try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
@@ -27,13 +27,14 @@ extension EndToEnd.KillTests {
             let relative = path.dropFirst((root + "/archive/labeled/").count)
             examples[sha] = String(relative.prefix { $0 != "/" })
         }
-        return Template(root: root, archive: archive,
-                        eventLines: JSONLines.lines(root + "/outbox/events.jsonl").count,
-                        predictionLines: JSONLines.lines(root + "/outbox/predictions.jsonl").count,
-                        lossLines: JSONLines.lines(root + "/outbox/losses.jsonl").count,
-                        rescoredLines: JSONLines.lines(root + "/outbox/rescored.jsonl").count,
-                        review: Files.regularFiles(under: URL(fileURLWithPath: root + "/review")),
-                        examples: examples, counts: status.status.examplesPerLabel)
+        return Template(
+            root: root, archive: archive,
+            eventLines: JSONLines.lines(root + "/outbox/events.jsonl").count,
+            predictionLines: JSONLines.lines(root + "/outbox/predictions.jsonl").count,
+            lossLines: JSONLines.lines(root + "/outbox/losses.jsonl").count,
+            rescoredLines: JSONLines.lines(root + "/outbox/rescored.jsonl").count,
+            review: Files.regularFiles(under: URL(fileURLWithPath: root + "/review")),
+            examples: examples, counts: status.status.examplesPerLabel)
     }
 
     /// ~320 files: prediction requests, new examples (and a new label), duplicates,
@@ -43,13 +44,13 @@ extension EndToEnd.KillTests {
         let test = try Fashion.testSplit()
         var files: [(String, [UInt8])] = []
         var bad: [String: String] = [:]
-        for (k, i) in test.stratified(perClass: 20, classes: 0 ..< 10).enumerated() {
+        for (k, i) in test.stratified(perClass: 20, classes: 0..<10).enumerated() {
             files.append((String(format: "q-%03d.png", k), try test.png(i)))
         }
         // Two requests with the same content: two lines, one per file.
         files.append(("q-same-a.png", try test.png(5000)))
         files.append(("q-same-b.png", try test.png(5000)))
-        for i in train.stratified(perClass: 12, classes: 0 ..< 5, skip: 30) + train.stratified(perClass: 20, classes: [5]) {
+        for i in train.stratified(perClass: 12, classes: 0..<5, skip: 30) + train.stratified(perClass: 20, classes: [5]) {
             files.append(("\(Fashion.name(train.label(i)))/n-\(i).png", try train.png(i)))
         }
         // Content the dataset has: under its own label (duplicates), under another (conflicts).
@@ -68,14 +69,25 @@ extension EndToEnd.KillTests {
             files.append(("Trouser/twice-\(i).png", png))
         }
         let valid = try test.png(1)
-        for k in 0 ..< 6 { files.append(("bad-text-\(k).png", Array("not a PNG, file \(k)\n".utf8))); bad["bad-text-\(k).png"] = "not_png" }
-        for k in 0 ..< 3 { files.append(("bad-empty-\(k).png", [])); bad["bad-empty-\(k).png"] = "empty" }
-        for k in 0 ..< 5 {
-            files.append(("bad-cut-\(k).png", Array(valid.prefix(40 + k * 30)))); bad["bad-cut-\(k).png"] = "truncated"
+        for k in 0..<6 {
+            files.append(("bad-text-\(k).png", Array("not a PNG, file \(k)\n".utf8)))
+            bad["bad-text-\(k).png"] = "not_png"
         }
-        for k in 0 ..< 3 { files.append(("Coat/bad-\(k).png", Array("GIF89a\(k)".utf8))); bad["Coat/bad-\(k).png"] = "not_png" }
-        for k in 0 ..< 2 {
-            files.append(("Pullover/cut-\(k).png", Array(valid.prefix(60 + k * 50)))); bad["Pullover/cut-\(k).png"] = "truncated"
+        for k in 0..<3 {
+            files.append(("bad-empty-\(k).png", []))
+            bad["bad-empty-\(k).png"] = "empty"
+        }
+        for k in 0..<5 {
+            files.append(("bad-cut-\(k).png", Array(valid.prefix(40 + k * 30))))
+            bad["bad-cut-\(k).png"] = "truncated"
+        }
+        for k in 0..<3 {
+            files.append(("Coat/bad-\(k).png", Array("GIF89a\(k)".utf8)))
+            bad["Coat/bad-\(k).png"] = "not_png"
+        }
+        for k in 0..<2 {
+            files.append(("Pullover/cut-\(k).png", Array(valid.prefix(60 + k * 50))))
+            bad["Pullover/cut-\(k).png"] = "truncated"
         }
 
         // The fate of each labeled file follows from the content seen before it, in the
@@ -93,7 +105,9 @@ extension EndToEnd.KillTests {
                 let label = String(relative[..<slash])
                 let sha = try #require(shas[staging.path + "/" + relative])
                 switch seen[sha] {
-                case nil: fate = .example(label); seen[sha] = label
+                case nil:
+                    fate = .example(label)
+                    seen[sha] = label
                 case label: fate = .duplicate(label)
                 default: fate = .conflict
                 }

@@ -20,9 +20,11 @@ extension EndToEnd {
         /// The cut-off files are final: rejected at once, without incomplete_grace_seconds.
         /// A low target and support give the tiny template model thresholds, so that
         /// some requests are routed to review/ and the trial's model re-scores some.
-        static let options = ["--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0", "--set", "ingest_batch=3",
-                              "--set", "predict_batch=4", "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.epochs=10",
-                              "--set", "review.target_precision=0.9", "--set", "review.min_support=5", "--set", "review.audit_fraction=0.1"]
+        static let options = [
+            "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0", "--set", "ingest_batch=3",
+            "--set", "predict_batch=4", "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.epochs=10",
+            "--set", "review.target_precision=0.9", "--set", "review.min_support=5", "--set", "review.audit_fraction=0.1",
+        ]
 
         /// When a trial kills `mcnd --once`.
         enum Kill: CustomStringConvertible {
@@ -91,12 +93,14 @@ extension EndToEnd {
             let labeled = inputs.filter { $0.relative.contains("/") }.count
             let requests = inputs.filter { $0.fate == .predicted }.count
             let rescored = calibration.rescored
-            #expect(rescored >= 1, "the trial's model re-scored none of the template's \(template.review.count) review files; re-scoring is not covered")
+            #expect(
+                rescored >= 1,
+                "the trial's model re-scored none of the template's \(template.review.count) review files; re-scoring is not covered")
 
             var phases: [String: Int] = [:]
             var restarts = 0
             var inFlight = 0
-            for n in 1 ... Self.trials {
+            for n in 1...Self.trials {
                 // The first kill targets ingest, training and prediction in turn, at a
                 // uniformly random point of that stage's progress (labeled files gone from
                 // the inbox, epochs written, prediction lines written), plus up to 3 ms so
@@ -117,13 +121,15 @@ extension EndToEnd {
                 restarts += outcome.runs - 1
                 inFlight += outcome.killsWithPendingJournal
             }
-            print("kill -9 test: seed \(Self.seed), uninterrupted run \(String(format: "%.2f", duration)) s, \(Self.trials) trials; first kill landed in: "
-                + phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                + "; \(restarts) restarts; \(inFlight) kills left outcomes in the journal for recovery")
+            print(
+                "kill -9 test: seed \(Self.seed), uninterrupted run \(String(format: "%.2f", duration)) s, \(Self.trials) trials; first kill landed in: "
+                    + phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    + "; \(restarts) restarts; \(inFlight) kills left outcomes in the journal for recovery")
             // The trials must actually have hit each stage of a run, or they prove little.
             for phase in ["ingest", "training", "rescore", "predict"] {
-                #expect(phases[phase, default: 0] >= 1,
-                        "no kill landed during \(phase) (\(phases)); the kills no longer cover the run (seed \(Self.seed))")
+                #expect(
+                    phases[phase, default: 0] >= 1,
+                    "no kill landed during \(phase) (\(phases)); the kills no longer cover the run (seed \(Self.seed))")
             }
             // …and some kills must have caught a batch between its journal commit and its
             // end (the outcomes recovery finishes), or recovery was never exercised.
@@ -143,18 +149,25 @@ extension EndToEnd {
             let options = ["--set", "settle_seconds=0", "--set", "predict_batch=4"]
             // Find a kill that leaves a prediction decided (its line maybe written) but its file not yet moved.
             var caught: (root: String, name: String)?
-            for attempt in 0 ..< 100 where caught == nil {
+            for attempt in 0..<100 where caught == nil {
                 let root = scratch.appending("attempt-\(attempt)").path
                 try FileManager.default.copyItem(atPath: template.root, toPath: root)
-                for k in 0 ..< 40 { try Files.drop(try test.png(k), into: URL(fileURLWithPath: root + "/inbox"), as: String(format: "q-%02d.png", k)) }
+                for k in 0..<40 {
+                    try Files.drop(try test.png(k), into: URL(fileURLWithPath: root + "/inbox"), as: String(format: "q-%02d.png", k))
+                }
                 let child = try MCND.start(["--root", root, "--once"] + options, scratch: scratch.url)
                 let target = 1 + Int(rng.next() % 30)
-                let (killed, _) = child.kill(when: {
-                    (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count { $0 == UInt8(ascii: "\n") }
-                        >= template.predictionLines + target
-                }, jitter: rng.unit() * 0.0005)
-                if killed, let entry = try journalEntries(root: root, scratch: scratch)
-                    .first(where: { $0.outcome == "predicted" && Files.exists(root + "/" + $0.source) }) {
+                let (killed, _) = child.kill(
+                    when: {
+                        (FileManager.default.contents(atPath: root + "/outbox/predictions.jsonl") ?? Data()).count {
+                            $0 == UInt8(ascii: "\n")
+                        }
+                            >= template.predictionLines + target
+                    }, jitter: rng.unit() * 0.0005)
+                if killed,
+                    let entry = try journalEntries(root: root, scratch: scratch)
+                        .first(where: { $0.outcome == "predicted" && Files.exists(root + "/" + $0.source) })
+                {
                     caught = (root, String(entry.source.dropFirst("inbox/".count)))
                 } else {
                     try FileManager.default.removeItem(atPath: root)
@@ -170,8 +183,10 @@ extension EndToEnd {
             #expect(restart.succeeded, "\(restart)")
             let lines = JSONLines.decode(PredictionRecord.self, root + "/outbox/predictions.jsonl").filter { $0.file == name }
             #expect(lines.filter { $0.sha256 == old }.count == 1, "the original \(name): \(lines.map(\.sha256))")
-            #expect(lines.filter { $0.sha256 == new }.count == 1,
-                    "\(name) was replaced before the restart; its new content got \(lines.filter { $0.sha256 == new }.count) prediction lines (root \(root))")
+            #expect(
+                lines.filter { $0.sha256 == new }.count == 1,
+                "\(name) was replaced before the restart; its new content got \(lines.filter { $0.sha256 == new }.count) prediction lines (root \(root))"
+            )
             #expect(Files.regularFiles(under: URL(fileURLWithPath: root + "/inbox")).isEmpty)
         }
 
@@ -203,7 +218,9 @@ extension EndToEnd {
             var log: [String] = []
             let labeled = inputs.filter { $0.relative.contains("/") }.map { root + "/inbox/" + $0.relative }
             func lines(_ name: String) -> Int {
-                (FileManager.default.contents(atPath: root + "/outbox/" + name) ?? Data()).reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                (FileManager.default.contents(atPath: root + "/outbox/" + name) ?? Data()).reduce(0) {
+                    $1 == UInt8(ascii: "\n") ? $0 + 1 : $0
+                }
             }
             for (k, kill) in kills.enumerated() {
                 let child = try MCND.start(arguments, scratch: scratch.url)
@@ -233,7 +250,7 @@ extension EndToEnd {
             // Restart: the first run that is not killed must finish everything (exit 0,
             // inbox empty); up to two more are allowed only to report what is left.
             var finished = false
-            for attempt in 0 ..< 3 {
+            for attempt in 0..<3 {
                 let result = try MCND.run(arguments, scratch: scratch.url)
                 runs += 1
                 if runs == 1 { firstRunSeconds = result.seconds }
@@ -243,8 +260,12 @@ extension EndToEnd {
                     break
                 }
                 let left = Files.regularFiles(under: inbox)
-                #expect(left.isEmpty || attempt > 0, "\(context): a finished --once left \(left.count) files in the inbox: \(left.prefix(10))")
-                if left.isEmpty { finished = true; break }
+                #expect(
+                    left.isEmpty || attempt > 0, "\(context): a finished --once left \(left.count) files in the inbox: \(left.prefix(10))")
+                if left.isEmpty {
+                    finished = true
+                    break
+                }
             }
             #expect(finished, "\(context): the inbox did not empty: \(Files.regularFiles(under: inbox).prefix(10)); runs: \(log)")
 
@@ -265,8 +286,9 @@ extension EndToEnd {
                 let history: String = log.joined(separator: "\n")
                 Issue.record("\(context), first kill during \(phase), root \(root):\n\(shown)\(more)\nruns: \(history)")
             }
-            return TrialOutcome(phase: phase, runs: runs, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending,
-                                rescored: rescored)
+            return TrialOutcome(
+                phase: phase, runs: runs, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending,
+                rescored: rescored)
         }
 
     }

@@ -15,10 +15,11 @@ extension EndToEnd {
             // The state first (status reads it), then the files.
             try MCND.succeed(["--root", root, "--once"], scratch: scratch.url)
             let train = try Fashion.trainSplit()
-            let idx = try train.writeIDX(Array(0 ..< 12_000), to: scratch.url, name: "many")
-            try MCND.succeed(["import-idx", "--images", idx.images, "--labels", idx.labels, "--out", root + "/inbox"], scratch: scratch.url)
+            let idx = try train.writeIDX(Array(0..<12_000), to: scratch.url, name: "many")
+            try MCND.succeed(
+                ["import-idx", "--images", idx.images, "--labels", idx.labels, "--out", root + "/inbox"], scratch: scratch.url)
             var crashed: [String] = []
-            for _ in 0 ..< 20 {
+            for _ in 0..<20 {
                 let result = try MCND.run(["status", "--root", root], scratch: scratch.url)
                 if !result.succeeded { crashed.append("\(result)".prefix(300).description) }
             }

@@ -5,8 +5,10 @@ import Testing
 
 /// One power-loss trial, and the checks the kill -9 test does not make.
 extension EndToEnd.PowerLossTests {
-    func trial(_ n: Int, _ driver: Driver, kills: [Kill], kit: EndToEnd.KillTests, template: EndToEnd.KillTests.Template,
-               inputs: [EndToEnd.KillTests.Input], scratch: Scratch) throws -> TrialOutcome {
+    func trial(
+        _ n: Int, _ driver: Driver, kills: [Kill], kit: EndToEnd.KillTests, template: EndToEnd.KillTests.Template,
+        inputs: [EndToEnd.KillTests.Input], scratch: Scratch
+    ) throws -> TrialOutcome {
         let disk = scratch.appending("power-\(n)/disk").path
         let root = scratch.appending("power-\(n)/root").path
         try FileManager.default.createDirectory(atPath: scratch.appending("power-\(n)").path, withIntermediateDirectories: true)
@@ -40,15 +42,19 @@ extension EndToEnd.PowerLossTests {
             let (killed, result): (Bool, Child)
             switch kill {
             case .afterIngested(let count, let jitter):
-                (killed, result) = child.kill(when: { labeled.count { !Files.exists($0) } >= count || monotonic() > deadline }, jitter: jitter)
+                (killed, result) = child.kill(
+                    when: { labeled.count { !Files.exists($0) } >= count || monotonic() > deadline }, jitter: jitter)
             case .afterEpochs(let count, let jitter):
-                (killed, result) = child.kill(when: { lines("losses.jsonl") - template.lossLines >= count || monotonic() > deadline }, jitter: jitter)
+                (killed, result) = child.kill(
+                    when: { lines("losses.jsonl") - template.lossLines >= count || monotonic() > deadline }, jitter: jitter)
             case .afterPredicted(let count, let jitter):
-                (killed, result) = child.kill(when: { lines("predictions.jsonl") - template.predictionLines >= count || monotonic() > deadline },
-                                              jitter: jitter)
+                (killed, result) = child.kill(
+                    when: { lines("predictions.jsonl") - template.predictionLines >= count || monotonic() > deadline },
+                    jitter: jitter)
             case .afterRescored(let count, let jitter):
-                (killed, result) = child.kill(when: { lines("rescored.jsonl") - template.rescoredLines >= count || monotonic() > deadline },
-                                              jitter: jitter)
+                (killed, result) = child.kill(
+                    when: { lines("rescored.jsonl") - template.rescoredLines >= count || monotonic() > deadline },
+                    jitter: jitter)
             case .afterSeconds(let delay):
                 (killed, result) = child.kill(after: delay)
             }
@@ -68,7 +74,7 @@ extension EndToEnd.PowerLossTests {
         // more may only report what is left. Then one more cut: a finished run is durable.
         try fs.mount()
         var finished = false
-        for attempt in 0 ..< 3 {
+        for attempt in 0..<3 {
             let result = try MCND.run(["--root", root, "--once"] + EndToEnd.KillTests.options, scratch: scratch.url)
             if kills.isEmpty { firstRunSeconds = result.seconds }
             log.append("\(result)")
@@ -78,7 +84,10 @@ extension EndToEnd.PowerLossTests {
             }
             let left = Files.regularFiles(under: URL(fileURLWithPath: root + "/inbox"))
             #expect(left.isEmpty || attempt > 0, "\(context): a finished --once left \(left.count) files in the inbox: \(left.prefix(10))")
-            if left.isEmpty { finished = true; break }
+            if left.isEmpty {
+                finished = true
+                break
+            }
         }
         try fs.cut()
         #expect(finished, "\(context): the inbox did not empty; runs: \(log)")
@@ -86,21 +95,29 @@ extension EndToEnd.PowerLossTests {
         var problems = try kit.verify(root: disk, template: template, inputs: inputs, scratch: scratch)
         problems += try modelProblems(disk: disk, kit: kit, scratch: scratch)
         // Once done, a further --once has nothing to do: no line, no run.
-        let outbox = ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map { FileManager.default.contents(atPath: disk + "/outbox/" + $0) }
+        let outbox = ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map {
+            FileManager.default.contents(atPath: disk + "/outbox/" + $0)
+        }
         let again = try MCND.run(["--root", disk, "--once"] + EndToEnd.KillTests.options, scratch: scratch.url)
         if !again.succeeded { problems.append("a --once after recovery failed: \(again)") }
-        if ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map({ FileManager.default.contents(atPath: disk + "/outbox/" + $0) }) != outbox {
+        if ["predictions.jsonl", "events.jsonl", "losses.jsonl"].map({ FileManager.default.contents(atPath: disk + "/outbox/" + $0) })
+            != outbox
+        {
             problems.append("a --once after recovery wrote to the outbox again")
         }
         if problems.isEmpty {
             try? FileManager.default.removeItem(atPath: scratch.appending("power-\(n)").path)
         } else {
-            try problems.joined(separator: "\n").write(toFile: scratch.appending("power-\(n)/problems.txt").path, atomically: true, encoding: .utf8)
+            try problems.joined(separator: "\n").write(
+                toFile: scratch.appending("power-\(n)/problems.txt").path, atomically: true, encoding: .utf8)
             let shown = problems.prefix(25).joined(separator: "\n") + (problems.count > 25 ? "\n… \(problems.count - 25) more" : "")
-            Issue.record("\(context), first kill during \(phase), root \(disk) (all problems in problems.txt beside it):\n\(shown)\nruns: \(log.joined(separator: "\n"))")
+            Issue.record(
+                "\(context), first kill during \(phase), root \(disk) (all problems in problems.txt beside it):\n\(shown)\nruns: \(log.joined(separator: "\n"))"
+            )
         }
-        return TrialOutcome(phase: phase, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending, problems: problems,
-                            lostFiles: fs.revertedFiles, lostChanges: fs.droppedChanges)
+        return TrialOutcome(
+            phase: phase, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending, problems: problems,
+            lostFiles: fs.revertedFiles, lostChanges: fs.droppedChanges)
     }
 
     static func stage(of kill: Kill) -> String {
@@ -123,18 +140,25 @@ extension EndToEnd.PowerLossTests {
             .split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(EventRecord.self, from: Data($0)) }
         var problems: [String] = []
         let announced = events.filter { $0.event == "model_promoted" }
-        let promoted = try kit.stateRows(root: disk, scratch: scratch, sql: "SELECT version FROM models WHERE promoted IS NOT NULL ORDER BY version")
-            .compactMap { Int($0[0]) }
+        let promoted = try kit.stateRows(
+            root: disk, scratch: scratch, sql: "SELECT version FROM models WHERE promoted IS NOT NULL ORDER BY version"
+        )
+        .compactMap { Int($0[0]) }
         if announced.compactMap(\.modelVersion).sorted() != promoted {
-            problems.append("events.jsonl announces model versions \(announced.compactMap(\.modelVersion)), the state has promoted \(promoted)")
+            problems.append(
+                "events.jsonl announces model versions \(announced.compactMap(\.modelVersion)), the state has promoted \(promoted)")
         }
         for event in announced {
-            if let file = event.file, !Files.exists(disk + "/" + file) { problems.append("model_promoted names \(file), which does not exist") }
+            if let file = event.file, !Files.exists(disk + "/" + file) {
+                problems.append("model_promoted names \(file), which does not exist")
+            }
         }
         let started = events.filter { $0.event == "run_started" }.compactMap(\.run)
         let runs = Set(try kit.stateRows(root: disk, scratch: scratch, sql: "SELECT id FROM runs").compactMap { Int($0[0]) })
         if Set(started).count != started.count { problems.append("events.jsonl starts runs \(started): a run id given out twice") }
-        for run in Set(started).subtracting(runs).sorted() { problems.append("events.jsonl started run \(run), which the state does not have") }
+        for run in Set(started).subtracting(runs).sorted() {
+            problems.append("events.jsonl started run \(run), which the state does not have")
+        }
         return problems
     }
 }

@@ -13,9 +13,10 @@ extension EndToEnd {
     /// the power, remounts, and finishes with `mcnd --once`; then the kill -9
     /// test's invariant for every input, and the model versions of events.jsonl
     /// against the state. Run alone: `swift test -c release --skip-build --filter PowerLossTests`.
-    @Suite("Exactly once across power loss",
-           // Skipped, with the reason printed, where FUSE cannot be mounted (no /dev/fuse, not root, no fusepy).
-           .enabled(if: PowerCutDisk.unavailable == nil, "needs a FUSE mount (/dev/fuse, root, python3-fusepy)"))
+    @Suite(
+        "Exactly once across power loss",
+        // Skipped, with the reason printed, where FUSE cannot be mounted (no /dev/fuse, not root, no fusepy).
+        .enabled(if: PowerCutDisk.unavailable == nil, "needs a FUSE mount (/dev/fuse, root, python3-fusepy)"))
     struct PowerLossTests {
         typealias Kill = KillTests.Kill
         static let trials = max(1, Int(ProcessInfo.processInfo.environment["MCND_POWER_TRIALS"] ?? "") ?? 36)
@@ -53,7 +54,7 @@ extension EndToEnd {
             var violations: [Int: [String]] = [:]
             var inFlight = 0
             var lost = (files: 0, changes: 0)
-            for n in 1 ... Self.trials {
+            for n in 1...Self.trials {
                 // As in the kill -9 test: the first kill targets ingest, training and prediction in
                 // turn, at a random point of that stage's progress plus up to 3 ms; a third of the
                 // trials also kill the restart after a random delay. Every third trial of each
@@ -76,15 +77,18 @@ extension EndToEnd {
             }
             // Each kind of problem with the number of trials that showed it.
             let kinds = Dictionary(grouping: violations.values.flatMap { Set($0.map(Self.kind)) }, by: { $0 }).mapValues(\.count)
-            print("power-loss test: seed \(Self.seed), uninterrupted run \(String(format: "%.2f", duration)) s, \(Self.trials) trials; "
-                + "violations in \(violations.count) of \(Self.trials) trials (\(violations.keys.sorted()))"
-                + (kinds.isEmpty ? "" : ": " + kinds.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) trials)" }.joined(separator: ", "))
-                + "; first kill landed in: " + phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                + "; \(inFlight) cuts left outcomes in the journal; the cuts dropped unsynced data of \(lost.files) files"
-                + " and \(lost.changes) namespace changes")
+            print(
+                "power-loss test: seed \(Self.seed), uninterrupted run \(String(format: "%.2f", duration)) s, \(Self.trials) trials; "
+                    + "violations in \(violations.count) of \(Self.trials) trials (\(violations.keys.sorted()))"
+                    + (kinds.isEmpty
+                        ? "" : ": " + kinds.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) trials)" }.joined(separator: ", "))
+                    + "; first kill landed in: " + phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    + "; \(inFlight) cuts left outcomes in the journal; the cuts dropped unsynced data of \(lost.files) files"
+                    + " and \(lost.changes) namespace changes")
             for phase in ["ingest", "training", "predict"] {
-                #expect(phases.filter { $0.key.hasSuffix(phase) }.values.reduce(0, +) >= 1,
-                        "no kill landed during \(phase) (\(phases)); the trials no longer cover the run (seed \(Self.seed))")
+                #expect(
+                    phases.filter { $0.key.hasSuffix(phase) }.values.reduce(0, +) >= 1,
+                    "no kill landed during \(phase) (\(phases)); the trials no longer cover the run (seed \(Self.seed))")
             }
             #expect(inFlight >= 1, "no cut left journal entries behind; recovery after power loss was not exercised")
             #expect(lost.files >= 1 && lost.changes >= 1, "the cuts dropped nothing; the file system did not simulate a power cut")
@@ -94,7 +98,10 @@ extension EndToEnd {
         static func kind(_ problem: String) -> String {
             var words: [String] = []
             for word in problem.split(separator: " ") {
-                if word.hasPrefix("[") || word.hasPrefix("(") { words.append("…"); break }
+                if word.hasPrefix("[") || word.hasPrefix("(") {
+                    words.append("…")
+                    break
+                }
                 words.append(word.contains("/") || word.hasSuffix(".png:") || word.hasSuffix(".png") ? "<file>" : String(word))
             }
             return words.joined(separator: " ")

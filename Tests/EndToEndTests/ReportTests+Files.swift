@@ -32,7 +32,7 @@ extension EndToEnd.Report {
         process.arguments = ["python3", script, fixture.outbox + "/mcnd.prom", stop]
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         try process.run()
-        for _ in 0 ..< 20 {
+        for _ in 0..<20 {
             try MCND.succeed(["--root", fixture.root, "--once", "--set", "settle_seconds=0"], scratch: fixture.scratch.url)
         }
         _ = FileManager.default.createFile(atPath: stop, contents: nil)

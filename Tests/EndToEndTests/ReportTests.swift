@@ -11,8 +11,9 @@ extension EndToEnd {
         static let chromium = ReportRoot.has("chromium")
         static let promtool = ReportRoot.has("promtool")
 
-        @Test("report.json's confusion matrix, per-class scores and ECE equal numpy's on the exported model",
-              .enabled(if: python, "python3 with numpy is needed for the reference computation (scripts/setup installs it)"))
+        @Test(
+            "report.json's confusion matrix, per-class scores and ECE equal numpy's on the exported model",
+            .enabled(if: python, "python3 with numpy is needed for the reference computation (scripts/setup installs it)"))
         func numbersMatchNumpy() throws {
             let fixture = try ReportRoot.shared.get()
             let script = ReportRoot.packageRoot.appendingPathComponent("scripts/peers/report_reference.py").path
@@ -39,7 +40,8 @@ extension EndToEnd {
             }
             #expect(perClass.map { $0["support"] as? Int ?? -1 } == reference["support"] as? [Int])
             for average in ["macro", "weighted"] {
-                let actual = try #require(metrics[average] as? [String: Any]), expected = try #require(reference[average] as? [String: Double])
+                let actual = try #require(metrics[average] as? [String: Any]),
+                    expected = try #require(reference[average] as? [String: Double])
                 for (key, e) in expected { #expect(abs((actual[key] as? Double ?? .nan) - e) < 1e-12, "\(average) \(key)") }
             }
             #expect(abs((metrics["accuracy"] as? Double ?? .nan) - (reference["accuracy"] as? Double ?? 0)) < 1e-12)
@@ -65,8 +67,9 @@ extension EndToEnd {
             #expect(byReason == ["not_png": 1, "empty": 1])
         }
 
-        @Test("Chromium renders report.html with no network: every section, a picture that is not blank",
-              .enabled(if: chromium, "Debian's chromium is needed (scripts/setup installs it)"))
+        @Test(
+            "Chromium renders report.html with no network: every section, a picture that is not blank",
+            .enabled(if: chromium, "Debian's chromium is needed (scripts/setup installs it)"))
         func rendersInABrowser() throws {
             let fixture = try ReportRoot.shared.get()
             let page = fixture.outbox + "/report.html"
@@ -97,21 +100,31 @@ extension EndToEnd {
             let share = Double(ink) / Double(image.width * image.height / 7)
             #expect(share > 0.03, "the screenshot is almost blank: \(share) of sampled pixels are not light")
             #expect(colors.count > 100, "the screenshot has only \(colors.count) colours")
-            print("report screenshot kept at \(screenshot) (\(image.width)×\(image.height), \(Int(share * 100)) % ink, \(colors.count) colours)")
+            print(
+                "report screenshot kept at \(screenshot) (\(image.width)×\(image.height), \(Int(share * 100)) % ink, \(colors.count) colours)"
+            )
         }
 
-        @Test("promtool check metrics accepts outbox/mcnd.prom", .enabled(if: promtool, "promtool (Debian's prometheus) is needed (scripts/setup installs it)"))
+        @Test(
+            "promtool check metrics accepts outbox/mcnd.prom",
+            .enabled(if: promtool, "promtool (Debian's prometheus) is needed (scripts/setup installs it)"))
         func promtoolAccepts() throws {
             let fixture = try ReportRoot.shared.get()
-            let check = try ReportRoot.run("sh", ["-c", "promtool check metrics < \"$0\"", fixture.outbox + "/mcnd.prom"], in: fixture.scratch)
+            let check = try ReportRoot.run(
+                "sh", ["-c", "promtool check metrics < \"$0\"", fixture.outbox + "/mcnd.prom"], in: fixture.scratch)
             #expect(check.status == 0, "promtool: \(check.stdout) \(check.stderr)")
             let text = try String(contentsOfFile: fixture.outbox + "/mcnd.prom", encoding: .utf8)
-            for line in ["mcnd_predictions_total 20", "mcnd_examples_total 1000", "mcnd_rejected_files_total{reason=\"empty\"} 1",
-                         "mcnd_rejected_files_total{reason=\"not_png\"} 1", "mcnd_model_version 1", "mcnd_runs_total{outcome=\"promoted\"} 1"] {
+            for line in [
+                "mcnd_predictions_total 20", "mcnd_examples_total 1000", "mcnd_rejected_files_total{reason=\"empty\"} 1",
+                "mcnd_rejected_files_total{reason=\"not_png\"} 1", "mcnd_model_version 1", "mcnd_runs_total{outcome=\"promoted\"} 1",
+            ] {
                 #expect(text.contains("\n" + line + "\n"), "mcnd.prom lacks \(line)")
             }
-            for name in ["mcnd_examples{label=\"Bag\",split=\"train\"}", "mcnd_model_validation_accuracy_ratio", "mcnd_last_run_success_timestamp_seconds",
-                         "mcnd_last_run_duration_seconds", "mcnd_build_info{version=", "mcnd_inbox_pending_files 0"] {
+            for name in [
+                "mcnd_examples{label=\"Bag\",split=\"train\"}", "mcnd_model_validation_accuracy_ratio",
+                "mcnd_last_run_success_timestamp_seconds",
+                "mcnd_last_run_duration_seconds", "mcnd_build_info{version=", "mcnd_inbox_pending_files 0",
+            ] {
                 #expect(text.contains("\n" + name), "mcnd.prom lacks \(name)")
             }
         }

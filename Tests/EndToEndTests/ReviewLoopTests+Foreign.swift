@@ -1,7 +1,7 @@
 import Foundation
-import MCNDTestSupport
 import MCNDImaging
 import MCNDModel
+import MCNDTestSupport
 
 extension EndToEnd.ReviewLoopTests {
     /// Foreign 28×28 images besides PngSuite and noise, made here so that the
@@ -21,17 +21,17 @@ extension EndToEnd.ReviewLoopTests {
             var generator = SeededGenerator(seed: 0x666f72)
             switch self {
             case .inverted:
-                return (0 ..< 500).map { test.pixels($0).map { 255 - $0 } }
+                return (0..<500).map { test.pixels($0).map { 255 - $0 } }
             case .shapes:
-                return (0 ..< 200).map { _ in
+                return (0..<200).map { _ in
                     var image = [UInt8](repeating: 0, count: 784)
-                    for _ in 0 ..< 1 + Int(generator.next() % 3) { Self.draw(&image, &generator) }
+                    for _ in 0..<1 + Int(generator.next() % 3) { Self.draw(&image, &generator) }
                     return image
                 }
             case .uniform:
-                return (0 ... 32).map { [UInt8](repeating: UInt8(min(255, $0 * 8)), count: 784) }
+                return (0...32).map { [UInt8](repeating: UInt8(min(255, $0 * 8)), count: 784) }
             case .checker:
-                return [1, 2, 3, 4, 7, 14].flatMap { side in (0 ..< 2).map { Self.checkerboard(side: side, phase: $0) } }
+                return [1, 2, 3, 4, 7, 14].flatMap { side in (0..<2).map { Self.checkerboard(side: side, phase: $0) } }
             }
         }
 
@@ -42,16 +42,16 @@ extension EndToEnd.ReviewLoopTests {
             let (x0, x1, y0, y1) = (min(a.0, b.0), max(a.0, b.0), min(a.1, b.1), max(a.1, b.1))
             switch g.next() % 3 {
             case 0:
-                for y in y0 ... y1 { for x in x0 ... x1 { image[y * 28 + x] = value } }
+                for y in y0...y1 { for x in x0...x1 { image[y * 28 + x] = value } }
             case 1:
                 let (cx, cy) = (Double(x0 + x1) / 2, Double(y0 + y1) / 2)
                 let (rx, ry) = (max(Double(x1 - x0) / 2, 0.5), max(Double(y1 - y0) / 2, 0.5))
-                for y in y0 ... y1 {
-                    for x in x0 ... x1 where pow2((Double(x) - cx) / rx) + pow2((Double(y) - cy) / ry) <= 1 { image[y * 28 + x] = value }
+                for y in y0...y1 {
+                    for x in x0...x1 where pow2((Double(x) - cx) / rx) + pow2((Double(y) - cy) / ry) <= 1 { image[y * 28 + x] = value }
                 }
             default:
                 let steps = max(abs(b.0 - a.0), abs(b.1 - a.1), 1)
-                for s in 0 ... steps {
+                for s in 0...steps {
                     let x = a.0 + (b.0 - a.0) * s / steps, y = a.1 + (b.1 - a.1) * s / steps
                     image[y * 28 + x] = value
                 }
@@ -59,7 +59,7 @@ extension EndToEnd.ReviewLoopTests {
         }
 
         static func checkerboard(side: Int, phase: Int) -> [UInt8] {
-            (0 ..< 784).map { (p: Int) -> UInt8 in
+            (0..<784).map { (p: Int) -> UInt8 in
                 let (x, y) = (p % 28, p / 28)
                 return (x / side + y / side + phase) % 2 == 0 ? 0 : 255
             }

@@ -1,7 +1,7 @@
 import Foundation
-import MCNDTestSupport
 import MCNDImaging
 import MCNDModel
+import MCNDTestSupport
 import Testing
 
 extension EndToEnd {
@@ -16,20 +16,21 @@ extension EndToEnd {
             let inbox = scratch.appending("root/inbox")
             let train = try Fashion.trainSplit(), test = try Fashion.testSplit()
             try MCND.succeed(["init", root], scratch: scratch.url)
-            let idx = try train.writeIDX(Array(0 ..< 2000), to: scratch.url, name: "train")
+            let idx = try train.writeIDX(Array(0..<2000), to: scratch.url, name: "train")
             try MCND.succeed(["import-idx", "--images", idx.images, "--labels", idx.labels, "--out", inbox.path], scratch: scratch.url)
             try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
             var truth: [String: String] = [:]
-            for i in 0 ..< 300 {
+            for i in 0..<300 {
                 let name = String(format: "t-%03d.png", i)
                 try Files.drop(try test.png(i), into: inbox, as: name)
                 truth[name] = Fashion.name(test.label(i))
             }
             var generator = SeededGenerator(seed: 7)
-            for k in 0 ..< 5 {
-                let noise = (0 ..< 784).map { _ in UInt8(generator.next() & 0xFF) }
-                try Files.drop(try PNGCodec.encode(DecodedImage(width: 28, height: 28, layout: .gray, pixels: noise)), into: inbox,
-                               as: "n-\(k).png")
+            for k in 0..<5 {
+                let noise = (0..<784).map { _ in UInt8(generator.next() & 0xFF) }
+                try Files.drop(
+                    try PNGCodec.encode(DecodedImage(width: 28, height: 28, layout: .gray, pixels: noise)), into: inbox,
+                    as: "n-\(k).png")
             }
             try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
             let before = try ReviewStatusRecord.of(root: root, scratch: scratch.url).review.queue
@@ -50,10 +51,13 @@ extension EndToEnd {
                 try FileManager.default.moveItem(atPath: root + "/" + folder + line.file, toPath: inbox.path + "/\(label)/\(line.file)")
             }
             try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
-            let events = JSONLines.decode(ReviewEventRecord.self, root + "/outbox/events.jsonl").filter { ["confirmed", "corrected"].contains($0.event) }
+            let events = JSONLines.decode(ReviewEventRecord.self, root + "/outbox/events.jsonl").filter {
+                ["confirmed", "corrected"].contains($0.event)
+            }
             for (line, folder, label) in moves {
                 let e = events.filter { $0.file == "\(label)/\(line.file)" }
-                #expect(e.count == 1 && e.first?.event == (label == line.label ? "confirmed" : "corrected") && e.first?.predicted == line.label
+                #expect(
+                    e.count == 1 && e.first?.event == (label == line.label ? "confirmed" : "corrected") && e.first?.predicted == line.label
                         && e.first?.modelVersion == line.modelVersion && e.first?.reviewFile == folder + line.file, "\(line.file): \(e)")
             }
             // The pass may train and promote a model, which re-scores the queue.

@@ -47,7 +47,9 @@ extension EndToEnd {
             _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
 
             let before = tree(root)
-            for arguments in [["--root", root, "--once", "--set", "settle_seconds=0"], ["train", "--root", root, "--set", "settle_seconds=0"]] {
+            for arguments in [
+                ["--root", root, "--once", "--set", "settle_seconds=0"], ["train", "--root", root, "--set", "settle_seconds=0"],
+            ] {
                 let busy = try MCND.run(arguments, scratch: scratch.url)
                 #expect(!busy.succeeded, "\(busy)")
                 #expect(busy.stderr.contains("another mcnd (pid \(getpid())) holds \(root)"), "\(busy)")
@@ -58,8 +60,11 @@ extension EndToEnd {
             // Released, the same command does the work.
             flock(fd, LOCK_UN)
             close(fd)
-            try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2",
-                              "--set", "review.target_precision=0"], scratch: scratch.url)
+            try MCND.succeed(
+                [
+                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2",
+                    "--set", "review.target_precision=0",
+                ], scratch: scratch.url)
             #expect(Files.regularFiles(under: inbox).isEmpty)
             #expect(Files.exists(root + "/archive/predicted/query.png") && Files.exists(root + "/rejected/bad.png"))
         }
@@ -70,13 +75,15 @@ extension EndToEnd {
             try MCND.succeed(["init", root], scratch: scratch.url)
             _ = try fill(scratch.appending("root/inbox"), classes: [0, 1], perClass: 10)
             // A run long enough to still hold the root when the second one starts.
-            let first = try MCND.start(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1000000"],
-                                       scratch: scratch.url)
+            let first = try MCND.start(
+                ["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1000000"],
+                scratch: scratch.url)
             defer { if first.isRunning { _ = first.kill(after: 0) } }
             // It holds the lock from before its first event until it exits; wait for training to start.
             let deadline = monotonic() + 120
             while first.isRunning, monotonic() < deadline,
-                  !((try? String(contentsOfFile: root + "/outbox/events.jsonl", encoding: .utf8)) ?? "").contains("run_started") {
+                !((try? String(contentsOfFile: root + "/outbox/events.jsonl", encoding: .utf8)) ?? "").contains("run_started")
+            {
                 usleep(5_000)
             }
             try #require(first.isRunning, "the first mcnd exited before it started training")
@@ -93,7 +100,7 @@ extension EndToEnd {
             let inbox = scratch.appending("root/inbox")
             try MCND.succeed(["init", root], scratch: scratch.url)
             let train = try Fashion.trainSplit()
-            let img = try (0 ..< 4).map { try train.png(train.stratified(perClass: 4, classes: [3])[$0]) }
+            let img = try (0..<4).map { try train.png(train.stratified(perClass: 4, classes: [3])[$0]) }
             // One drop: a copy under the same label, and content already in A dropped under B
             // (paths are handled in byte order, so A/… is seen first).
             let first: [String: [UInt8]] = [
@@ -101,16 +108,19 @@ extension EndToEnd {
                 "B/three.png": img[2], "B/four.png": img[3], "B/two-again.png": img[1],
             ]
             for (name, bytes) in first { try Files.drop(bytes, into: inbox, as: name) }
-            let once = try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2"],
-                                        scratch: scratch.url)
+            let once = try MCND.succeed(
+                ["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2"],
+                scratch: scratch.url)
             var status = try StatusRecord.of(root: root, scratch: scratch.url)
             #expect(status.status.examplesPerLabel == ["A": 2, "B": 2], "\(once)")
             var conflicts = JSONLines.decode(EventRecord.self, root + "/outbox/events.jsonl").filter { $0.event == "conflict" }
             #expect(conflicts.count == 1)
             #expect(conflicts.first?.file == "B/two-again.png" && conflicts.first?.label == "B" && conflicts.first?.existingLabel == "A")
             #expect(Files.regularFiles(under: scratch.appending("root/rejected")) == ["B/two-again.png"])
-            #expect(Files.regularFiles(under: scratch.appending("root/archive")) ==
-                ["labeled/A/one-copy.png", "labeled/A/one.png", "labeled/A/two.png", "labeled/B/four.png", "labeled/B/three.png"])
+            #expect(
+                Files.regularFiles(under: scratch.appending("root/archive")) == [
+                    "labeled/A/one-copy.png", "labeled/A/one.png", "labeled/A/two.png", "labeled/B/four.png", "labeled/B/three.png",
+                ])
             let runs = JSONLines.decode(EventRecord.self, root + "/outbox/events.jsonl").filter { $0.event == "run_started" }.count
             #expect(runs == 1)
 
@@ -130,7 +140,7 @@ extension EndToEnd {
             #expect(Files.exists(root + "/archive/labeled/B/three-again.png") && Files.exists(root + "/rejected/B/mislabeled.png"))
             #expect(Files.regularFiles(under: inbox).isEmpty)
         }
-    
+
         /// Without a model, requests wait — but a file that is no PNG at all is rejected at once.
         @Test func notAPNGIsRejectedEvenBeforeAnyModelExists() throws {
             let scratch = try Scratch("nomodel")
@@ -144,7 +154,8 @@ extension EndToEnd {
             try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0"], scratch: scratch.url)
 
             let events = JSONLines.decode(EventRecord.self, root + "/outbox/events.jsonl")
-            let rejected = Dictionary(uniqueKeysWithValues: events.filter { $0.event == "rejected" }.map { ($0.file ?? "", $0.reason ?? "") })
+            let rejected = Dictionary(
+                uniqueKeysWithValues: events.filter { $0.event == "rejected" }.map { ($0.file ?? "", $0.reason ?? "") })
             #expect(rejected == ["notes.png": "not_png", "empty.png": "empty"])
             #expect(events.filter { $0.event == "waiting_for_model" }.count == 1)
             #expect(Files.exists(root + "/inbox/query.png"), "a valid request waits for the model")

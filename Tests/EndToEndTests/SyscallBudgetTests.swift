@@ -13,7 +13,9 @@ extension EndToEnd {
         /// The stat family, whichever the C library calls.
         static let stats: Set<String> = ["stat", "lstat", "fstat", "newfstatat", "statx", "fstatat64"]
 
-        @Test("a prediction request costs 3 stats, not 4: the read trusts the scan's", .enabled(if: strace != nil, "strace is missing (scripts/setup installs it)"))
+        @Test(
+            "a prediction request costs 3 stats, not 4: the read trusts the scan's",
+            .enabled(if: strace != nil, "strace is missing (scripts/setup installs it)"))
         func statsPerPrediction() throws {
             let scratch = try Scratch("syscalls")
             let root = scratch.appending("root")
@@ -22,15 +24,18 @@ extension EndToEnd {
             for i in train.stratified(perClass: 5, classes: [0, 1]) {
                 try Files.drop(try train.png(i), into: root.appendingPathComponent("inbox"), as: "\(Fashion.name(train.label(i)))/\(i).png")
             }
-            try MCND.succeed(["--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1",
-                              "--set", "review.target_precision=0"], scratch: scratch.url)
+            try MCND.succeed(
+                [
+                    "--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1",
+                    "--set", "review.target_precision=0",
+                ], scratch: scratch.url)
             let test = try Fashion.testSplit()
             var counts: [Int: [String: Int]] = [:]
             for files in [100, 300] {
                 // Each on its own copy of the trained root, so neither pass sees the other's files.
                 let copy = scratch.appending("root-\(files)")
                 try FileManager.default.copyItem(at: root, to: copy)
-                for i in 0 ..< files {
+                for i in 0..<files {
                     try Files.drop(try test.png(i), into: copy.appendingPathComponent("inbox"), as: "p\(i).png")
                 }
                 counts[files] = try Self.counted(root: copy.path, scratch: scratch)
@@ -41,8 +46,9 @@ extension EndToEnd {
                 Double(names.reduce(0) { $0 + (large[$1] ?? 0) - (small[$1] ?? 0) }) / 200
             }
             let stats = perFile(Self.stats)
-            print("per prediction request: \(stats) stats, \(perFile(["open", "openat", "openat2"])) opens, "
-                  + "\(perFile(["read", "pread64"])) reads, \(perFile(["close"])) closes")
+            print(
+                "per prediction request: \(stats) stats, \(perFile(["open", "openat", "openat2"])) opens, "
+                    + "\(perFile(["read", "pread64"])) reads, \(perFile(["close"])) closes")
             #expect(stats < 3.5, "stats per file: \(stats) (calls of 100 files: \(small), of 300: \(large))")
         }
 
@@ -51,8 +57,10 @@ extension EndToEnd {
             let out = scratch.appending("strace-\(UUID().uuidString).txt").path
             let process = Process()
             process.executableURL = URL(fileURLWithPath: strace!)
-            process.arguments = ["-f", "-c", "-o", out, try MCND.path(), "--root", root, "--once", "--set", "settle_seconds=0",
-                                 "--set", "review.target_precision=0"]
+            process.arguments = [
+                "-f", "-c", "-o", out, try MCND.path(), "--root", root, "--once", "--set", "settle_seconds=0",
+                "--set", "review.target_precision=0",
+            ]
             process.standardOutput = FileHandle.nullDevice
             try process.run()
             process.waitUntilExit()

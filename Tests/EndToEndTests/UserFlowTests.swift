@@ -9,7 +9,7 @@ extension EndToEnd {
     /// pass with nothing new; `mcnd predict`; then a new label.
     @Suite("A user's inbox, from init to a new label") struct UserFlow {
         /// Fashion-MNIST classes of the first drop; Ankle_boot (9) comes later as a new label.
-        static let firstClasses = 0 ..< 9
+        static let firstClasses = 0..<9
         static let epochs = 20
 
         @Test func inboxToOutboxAndANewLabel() throws {
@@ -29,8 +29,9 @@ extension EndToEnd {
             // 60 training images of each of 9 classes, as label folders.
             let labeledIndices = train.stratified(perClass: 60, classes: Self.firstClasses)
             let idx = try train.writeIDX(labeledIndices, to: scratch.url, name: "first")
-            let imported = try MCND.succeed(["import-idx", "--images", idx.images, "--labels", idx.labels, "--out", inbox.path],
-                                            scratch: scratch.url)
+            let imported = try MCND.succeed(
+                ["import-idx", "--images", idx.images, "--labels", idx.labels, "--out", inbox.path],
+                scratch: scratch.url)
             #expect(imported.stdout.contains("wrote \(labeledIndices.count) PNGs"))
             // import-idx names each file after its index in the IDX file.
             let labeled = labeledIndices.enumerated().map { k, i in "\(Fashion.name(train.label(i)))/\(k).png" }
@@ -60,8 +61,11 @@ extension EndToEnd {
 
             // The first pass: ingest, a full run, predictions.
             // cut.png is cut off for good: rejected at once, without incomplete_grace_seconds.
-            let once = try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0",
-                                         "--set", "train.epochs=\(Self.epochs)"], scratch: scratch.url)
+            let once = try MCND.succeed(
+                [
+                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0",
+                    "--set", "train.epochs=\(Self.epochs)",
+                ], scratch: scratch.url)
             #expect(once.stdout.contains("examples +\(labeled.count)"), "\(once)")
 
             let status = try StatusRecord.of(root: root, scratch: scratch.url)
@@ -100,7 +104,7 @@ extension EndToEnd {
 
             // losses.jsonl: one line per epoch of one full run.
             let losses = JSONLines.decode(LossRecord.self, "\(root)/outbox/losses.jsonl")
-            #expect(losses.map(\.epoch) == Array(1 ... Self.epochs))
+            #expect(losses.map(\.epoch) == Array(1...Self.epochs))
             for l in losses {
                 #expect(l.mode == "full" && l.epochs == Self.epochs && l.run == losses.first?.run)
                 #expect(l.loss.isFinite && (l.valLoss?.isFinite ?? false) && l.valAccuracy != nil)
@@ -125,12 +129,22 @@ extension EndToEnd {
             for e in events { #expect(isRFC3339Milliseconds(e.time), "event \(e.event) time \(e.time)") }
 
             // The files: consumed inputs archived (or, doubtful, in review/<label>/), bad ones rejected, only ignored names left.
-            let placed = Dictionary(uniqueKeysWithValues: JSONLines.decode(ReviewedPrediction.self, root + "/outbox/predictions.jsonl").map {
-                ($0.file, $0.unfamiliar == true ? "review/_unfamiliar/\($0.file)" : $0.review == true ? "review/\($0.label)/\($0.file)" : "archive/predicted/\($0.file)")
-            })
+            let placed = Dictionary(
+                uniqueKeysWithValues: JSONLines.decode(ReviewedPrediction.self, root + "/outbox/predictions.jsonl").map {
+                    (
+                        $0.file,
+                        $0.unfamiliar == true
+                            ? "review/_unfamiliar/\($0.file)"
+                            : $0.review == true ? "review/\($0.label)/\($0.file)" : "archive/predicted/\($0.file)"
+                    )
+                })
             let archive = Files.regularFiles(under: scratch.appending("root/archive"))
-            #expect(archive == (labeled.map { "labeled/\($0)" } + placed.values.filter { $0.hasPrefix("archive/") }.map { String($0.dropFirst(8)) }).sorted())
-            #expect(Files.regularFiles(under: scratch.appending("root/review")).map { "review/" + $0 }.sorted()
+            #expect(
+                archive
+                    == (labeled.map { "labeled/\($0)" } + placed.values.filter { $0.hasPrefix("archive/") }.map { String($0.dropFirst(8)) })
+                    .sorted())
+            #expect(
+                Files.regularFiles(under: scratch.appending("root/review")).map { "review/" + $0 }.sorted()
                     == placed.values.filter { $0.hasPrefix("review/") }.sorted())
             #expect(Files.regularFiles(under: scratch.appending("root/rejected")) == bad.keys.sorted())
             #expect(Files.regularFiles(under: inbox) == ignored.sorted())
@@ -142,16 +156,18 @@ extension EndToEnd {
 
             try nothingNewDoesNothing(root: root, scratch: scratch)
             try predictCommandMovesNothing(root: root, scratch: scratch, test: test, version: model.version)
-            try newLabelGivesAnIncrementalRun(root: root, scratch: scratch, train: train, test: test,
-                                              firstLabels: firstLabels, previous: model.version)
+            try newLabelGivesAnIncrementalRun(
+                root: root, scratch: scratch, train: train, test: test,
+                firstLabels: firstLabels, previous: model.version)
         }
 
         /// A second `--once` with nothing new: no run, no line, no file moved.
         func nothingNewDoesNothing(root: String, scratch: Scratch) throws {
             let before = try snapshot(root)
             let statusBefore = try StatusRecord.of(root: root, scratch: scratch.url)
-            try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=\(Self.epochs)"],
-                             scratch: scratch.url)
+            try MCND.succeed(
+                ["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=\(Self.epochs)"],
+                scratch: scratch.url)
             let after = try snapshot(root)
             #expect(after.outbox == before.outbox, "a pass with nothing new wrote to the outbox")
             #expect(after.files == before.files, "a pass with nothing new moved files")
@@ -196,8 +212,10 @@ extension EndToEnd {
         }
 
         /// A folder of a label the model does not know: an incremental run that grows the output layer.
-        func newLabelGivesAnIncrementalRun(root: String, scratch: Scratch, train: Fashion.Split, test: Fashion.Split,
-                                           firstLabels: Set<String>, previous: Int) throws {
+        func newLabelGivesAnIncrementalRun(
+            root: String, scratch: Scratch, train: Fashion.Split, test: Fashion.Split,
+            firstLabels: Set<String>, previous: Int
+        ) throws {
             let inbox = scratch.appending("root/inbox")
             let lossesBefore = JSONLines.decode(LossRecord.self, "\(root)/outbox/losses.jsonl").count
             let eventsBefore = JSONLines.decode(EventRecord.self, "\(root)/outbox/events.jsonl").count
@@ -210,12 +228,15 @@ extension EndToEnd {
             for (k, i) in queries.enumerated() { try Files.drop(try test.png(i), into: inbox, as: "boot-\(k).png") }
 
             let incrementalEpochs = 5
-            let once = try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0",
-                                         "--set", "train.incremental_epochs=\(incrementalEpochs)"], scratch: scratch.url)
+            let once = try MCND.succeed(
+                [
+                    "--root", root, "--once", "--set", "settle_seconds=0",
+                    "--set", "train.incremental_epochs=\(incrementalEpochs)",
+                ], scratch: scratch.url)
             let allLabels = firstLabels.union(["Ankle_boot"])
 
             let losses = Array(JSONLines.decode(LossRecord.self, "\(root)/outbox/losses.jsonl").dropFirst(lossesBefore))
-            #expect(losses.map(\.epoch) == Array(1 ... incrementalEpochs), "\(once)")
+            #expect(losses.map(\.epoch) == Array(1...incrementalEpochs), "\(once)")
             #expect(losses.allSatisfy { $0.mode == "incremental" && $0.epochs == incrementalEpochs && $0.loss.isFinite })
             let events = Array(JSONLines.decode(EventRecord.self, "\(root)/outbox/events.jsonl").dropFirst(eventsBefore))
             #expect(events.filter { $0.event == "run_started" }.map(\.mode) == ["incremental"])
@@ -230,7 +251,8 @@ extension EndToEnd {
             #expect(status.status.examplesPerLabel["Ankle_boot"] == boots.count)
             #expect(status.status.examples == 60 * 10)
 
-            let predictions = Array(JSONLines.decode(PredictionRecord.self, "\(root)/outbox/predictions.jsonl").dropFirst(predictionsBefore))
+            let predictions = Array(
+                JSONLines.decode(PredictionRecord.self, "\(root)/outbox/predictions.jsonl").dropFirst(predictionsBefore))
             #expect(predictions.count == queries.count)
             for p in predictions {
                 #expect(Set(p.probabilities.keys) == allLabels)

@@ -6,26 +6,34 @@ import Testing
 extension Faults {
     /// Issue 17: label folders mcnd may read but not change (`cp -r` by a member of group mcnd
     /// keeps the source's 0755). mcnd runs as uid 65534 here, the folders belong to root.
-    @Suite("Folders mcnd cannot write",
-           .enabled(if: Unprivileged.cannotRun == nil, "skipped: \(Unprivileged.cannotRun ?? "")"))
+    @Suite(
+        "Folders mcnd cannot write",
+        .enabled(if: Unprivileged.cannotRun == nil, "skipped: \(Unprivileged.cannotRun ?? "")"))
     struct BlockedMoves {
         /// Seconds of failing moves the daemon test watches the journal through (the issue asks
         /// for 60; `MCND_TEST_BLOCKED_SECONDS=60` gives that, the default keeps CI short).
         static let watchSeconds = Double(ProcessInfo.processInfo.environment["MCND_TEST_BLOCKED_SECONDS"] ?? "") ?? 12
 
-        @Test("the daemon: one journal row per input through seconds of failing moves, one error event and log line per folder, `status` counts them; chmod g+w / o+w → archived within a second")
+        @Test(
+            "the daemon: one journal row per input through seconds of failing moves, one error event and log line per folder, `status` counts them; chmod g+w / o+w → archived within a second"
+        )
         func daemon() throws {
             let scratch = try Scratch("blocked-daemon")
             let root = try Blocked.root(scratch)
             // The default settle time: the rescan a new folder causes must not take files `cp` is still writing.
-            let daemon = try MCND.start(["--root", root.path, "--set", "train.min_labels=99"],
-                                        scratch: scratch.url, asUser: true)
+            let daemon = try MCND.start(
+                ["--root", root.path, "--set", "train.min_labels=99"],
+                scratch: scratch.url, asUser: true)
             defer { daemon.stop() }
-            #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)"
+            )
             // Bag: root:root 0755 (o+w helps); Coat: root:nogroup 0755 (g+w helps), as `cp -r` leaves them.
             let blocked = try Blocked.copyFolders(["Bag", "Coat"], into: root, scratch: scratch, groupOf: ["Coat": 65534])
             let shas = Set(blocked.map { SHA256.hex($0.content) })
-            #expect(try eventually(timeout: 60) { shas.isSubset(of: try Outcomes.of(root.path).exampleSet) }, "all ingested: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 60) { shas.isSubset(of: try Outcomes.of(root.path).exampleSet) },
+                "all ingested: \(daemon.transcript)")
 
             var counts: [Int] = []
             let until = monotonic() + Self.watchSeconds
@@ -39,8 +47,12 @@ extension Faults {
             let outcomes = try Outcomes.of(root.path)
             for folder in ["Bag", "Coat"] {
                 let advice = "inbox/\(folder) is not writable by user nobody"
-                #expect(outcomes.errors.filter { $0.contains(advice) }.count == 1, "one error event for \(folder): \(outcomes.errors.prefix(5))")
-                #expect(daemon.stderr.components(separatedBy: advice).count - 1 == 1, "one log line for \(folder): \(daemon.stderr.suffix(3000))")
+                #expect(
+                    outcomes.errors.filter { $0.contains(advice) }.count == 1, "one error event for \(folder): \(outcomes.errors.prefix(5))"
+                )
+                #expect(
+                    daemon.stderr.components(separatedBy: advice).count - 1 == 1,
+                    "one log line for \(folder): \(daemon.stderr.suffix(3000))")
             }
             #expect(outcomes.errors.count == 2, "\(outcomes.errors.count) error events: \(outcomes.errors.prefix(5))")
             let status = try MCND.run(["status", "--json", "--root", root.path], scratch: scratch.url, asUser: true)
@@ -60,7 +72,9 @@ extension Faults {
             #expect(try Blocked.journalRows(root.path) == 0)
         }
 
-        @Test("--once: the rest of the work is done, exit 0 with the advice on stderr, no second line or row on the next run; writable → moved")
+        @Test(
+            "--once: the rest of the work is done, exit 0 with the advice on stderr, no second line or row on the next run; writable → moved"
+        )
         func once() throws {
             let scratch = try Scratch("blocked-once")
             let root = try Blocked.root(scratch)
@@ -70,7 +84,7 @@ extension Faults {
             // The inbox itself root's too: predicted requests cannot leave it either.
             try Shell.run(["/bin/chown", "0:0", root.inbox])
             var runs: [Child] = []
-            for _ in 0 ..< 2 {
+            for _ in 0..<2 {
                 let run = try MCND.once(root.path, scratch: scratch.url, asUser: true, ["train.min_labels=99"])
                 runs.append(run)
                 #expect(run.succeeded, "exit 0: \(run.transcript)")
@@ -109,7 +123,7 @@ enum Blocked {
         try Files.makeFolder(scratch.path + "/stage")
         for name in names {
             try Files.makeFolder("\(scratch.path)/stage/\(name)")
-            for i in 0 ..< 40 {
+            for i in 0..<40 {
                 let input = Input(relative: Files.bytes("\(name)/\(i).png"), content: root.nextImage())
                 try Files.write(input.content, to: "\(scratch.path)/stage/\(input.display)")
                 inputs.append(input)

@@ -22,8 +22,9 @@ extension Faults {
                 if !locked { holder.release() }
                 let text = try MCND.run(["status", "--root", root.path], scratch: scratch.url, timeout: 60)
                 #expect(text.succeeded, "locked \(locked): \(text.transcript)")
-                #expect(text.stdout.contains("examples: 20") && text.stdout.contains("pending: 3 to predict, 2 labeled to ingest"),
-                        "locked \(locked): \(text.transcript)")
+                #expect(
+                    text.stdout.contains("examples: 20") && text.stdout.contains("pending: 3 to predict, 2 labeled to ingest"),
+                    "locked \(locked): \(text.transcript)")
                 let json = try MCND.run(["status", "--json", "--root", root.path], scratch: scratch.url, timeout: 60)
                 #expect(json.succeeded, "locked \(locked): \(json.transcript)")
                 let object = try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
@@ -33,7 +34,9 @@ extension Faults {
             }
         }
 
-        @Test("--once and train with the database locked: exit 75 after state.busy_timeout_seconds, \"busy\", not \"rebuild\", nothing touched; unlocked → every input once")
+        @Test(
+            "--once and train with the database locked: exit 75 after state.busy_timeout_seconds, \"busy\", not \"rebuild\", nothing touched; unlocked → every input once"
+        )
         func onceWhileLocked() throws {
             let scratch = try Scratch("busy-once")
             let root = try Root(scratch)
@@ -45,8 +48,9 @@ extension Faults {
             let inboxBefore = Files.entries(under: root.inbox)
             let outboxBefore = Files.snapshot(root.outbox)
             for command in [["--once"], ["train"]] {
-                let refused = try MCND.run(command + ["--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1"],
-                                           scratch: scratch.url, timeout: 60)
+                let refused = try MCND.run(
+                    command + ["--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1"],
+                    scratch: scratch.url, timeout: 60)
                 #expect(refused.exit?.status == 75 && refused.exit?.signaled == false, "\(refused.transcript)")
                 #expect(refused.reasonLines.count == 1, "one line: \(refused.transcript)")
                 let reason = refused.reasonLines.first ?? ""
@@ -76,15 +80,19 @@ extension Faults {
             var holder = try LockHolder(database)
             defer { holder.release() }
             try root.dropBatch(labels: ["alpha"], perLabel: 3, requests: 3, tag: "start")
-            let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1",
-                                         "--set", "train.epochs=2", "--set", "train.units=16"], scratch: scratch.url)
+            let daemon = try MCND.start(
+                [
+                    "--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1",
+                    "--set", "train.epochs=2", "--set", "train.units=16",
+                ], scratch: scratch.url)
             defer { daemon.stop() }
             usleep(12_000_000)
             #expect(daemon.isRunning, "still running: \(daemon.transcript)")
             #expect(busyLines(daemon) == 1, "one log line for the whole wait: \(daemon.transcript)")
             holder.release()
-            #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
-                    "started once unlocked: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
+                "started once unlocked: \(daemon.transcript)")
             #expect(try handled(), "\(daemon.transcript)")
 
             // Locked while it runs, with new files arriving.

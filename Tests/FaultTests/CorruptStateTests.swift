@@ -10,8 +10,9 @@ extension Faults {
             case truncatedToHalf, truncatedToHeader, truncatedToZero, garbage
         }
 
-        @Test("a damaged database: --once refuses with \"cannot be used\" and \"mcnd rebuild\", leaves it byte for byte; rebuild restores the dataset",
-              arguments: Damage.allCases)
+        @Test(
+            "a damaged database: --once refuses with \"cannot be used\" and \"mcnd rebuild\", leaves it byte for byte; rebuild restores the dataset",
+            arguments: Damage.allCases)
         func damaged(_ damage: Damage) throws {
             let scratch = try Scratch("corrupt-\(damage.rawValue)")
             let root = try Root(scratch)
@@ -31,7 +32,7 @@ extension Faults {
             case .truncatedToZero: damaged = []
             case .garbage:
                 var generator = SystemRandomNumberGenerator()
-                damaged = (0 ..< good.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+                damaged = (0..<good.count).map { _ in UInt8.random(in: 0...255, using: &generator) }
             }
             try Files.write(damaged, to: database)
             // Requests and examples waiting: none of them may be touched.
@@ -44,7 +45,9 @@ extension Faults {
                 #expect(refused.exit?.status == 1 && refused.exit?.signaled == false, "\(refused.transcript)")
                 #expect(refused.reasonLines.count == 1, "one line: \(refused.transcript)")
                 let reason = refused.reasonLines.first ?? ""
-                #expect(reason.contains(database) && reason.contains("cannot be used") && reason.contains("mcnd rebuild"), "\(refused.transcript)")
+                #expect(
+                    reason.contains(database) && reason.contains("cannot be used") && reason.contains("mcnd rebuild"),
+                    "\(refused.transcript)")
                 #expect((try? Files.read(database)) == damaged, "the damaged database is left byte for byte")
                 #expect(Files.entries(under: root.inbox) == inboxBefore, "the inbox is untouched")
                 #expect(Files.snapshot(root.outbox) == outboxBefore, "the outbox is untouched")
@@ -56,7 +59,9 @@ extension Faults {
             let aside = Files.names(in: Files.bytes(root.path + "/state")).map { String(decoding: $0, as: UTF8.self) }
                 .filter { $0.hasPrefix("mcnd.sqlite.unusable-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
             #expect(aside.count == 1, "\(aside)")
-            if let aside = aside.first { #expect((try? Files.read(root.path + "/state/" + aside)) == damaged, "moved aside, not rewritten") }
+            if let aside = aside.first {
+                #expect((try? Files.read(root.path + "/state/" + aside)) == damaged, "moved aside, not rewritten")
+            }
             #expect(Set(try Outcomes.of(root.path).examples ?? []) == Set(examples), "the dataset is back from archive/labeled/")
 
             let again = try MCND.once(root.path, scratch: scratch.url)

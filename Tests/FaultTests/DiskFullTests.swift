@@ -24,8 +24,9 @@ extension Faults {
             let reason = failed.reasonLines.first ?? ""
             #expect(reason.contains(root.outbox + "/") && reason.contains("No space left on device"), "\(failed.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: false)
-            #expect(root.inputs.contains { Files.exists(Files.bytes(root.inbox + "/") + $0.relative) },
-                    "the disk filled up before the last input was done")
+            #expect(
+                root.inputs.contains { Files.exists(Files.bytes(root.inbox + "/") + $0.relative) },
+                "the disk filled up before the last input was done")
 
             unlink(filler)
             let again = try MCND.once(root.path, scratch: scratch.url)
@@ -53,8 +54,9 @@ extension Faults {
                 #expect(failed.exit?.signaled == false && failed.exit?.status == 1, "\(failed.transcript)")
                 #expect(failed.reasonLines.count == 1, "one line with the reason: \(failed.transcript)")
                 let reason = failed.reasonLines.first ?? ""
-                #expect(reason.contains(root.path + "/state/") && reason.contains("No space left on device"),
-                        "leaving \(leave) bytes: \(failed.transcript)")
+                #expect(
+                    reason.contains(root.path + "/state/") && reason.contains("No space left on device"),
+                    "leaving \(leave) bytes: \(failed.transcript)")
                 #expect(!reason.contains("cannot be used"), "a full disk is not a damaged database: \(reason)")
                 try checkInvariant(root.inputs, root: root.path, final: false)
                 unlink(filler)
@@ -71,16 +73,21 @@ extension Faults {
             let tmpfs = try Tmpfs.mount(over: root.outbox, kilobytes: 256, keeping: scratch)
             defer { tmpfs.unmount() }
             try root.train()
-            let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0", "--set", "train.min_interval_seconds=0",
-                                         "--set", "train.quiet_seconds=0"], scratch: scratch.url)
+            let daemon = try MCND.start(
+                [
+                    "--root", root.path, "--set", "settle_seconds=0", "--set", "train.min_interval_seconds=0",
+                    "--set", "train.quiet_seconds=0",
+                ], scratch: scratch.url)
             defer { daemon.stop() }
-            #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
-                    "a started event: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
+                "a started event: \(daemon.transcript)")
 
             let filler = try Files.fill(root.outbox)
             try root.dropBatch(labels: [], perLabel: 0, requests: 40, tag: "during")
-            #expect(try eventually(timeout: 30) { daemon.stderr.contains("No space left on device") },
-                    "the daemon logs the full disk: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { daemon.stderr.contains("No space left on device") },
+                "the daemon logs the full disk: \(daemon.transcript)")
             try resumesWhenSpaceComesBack(daemon, root: root, filler: filler)
         }
 
@@ -91,17 +98,22 @@ extension Faults {
             let tmpfs = try Tmpfs.mount(over: root.path + "/state", kilobytes: 4096, keeping: scratch)
             defer { tmpfs.unmount() }
             try root.train()
-            let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0", "--set", "train.epochs=2",
-                                         "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0"], scratch: scratch.url)
+            let daemon = try MCND.start(
+                [
+                    "--root", root.path, "--set", "settle_seconds=0", "--set", "train.epochs=2",
+                    "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0",
+                ], scratch: scratch.url)
             defer { daemon.stop() }
-            #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
-                    "a started event: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
+                "a started event: \(daemon.transcript)")
 
             let filler = try Files.fill(root.path + "/state")
             try root.dropBatch(labels: ["alpha"], perLabel: 20, requests: 20, tag: "during")
-            #expect(try eventually(timeout: 30) {
-                (try Outcomes.of(root.path, database: false)).errors.contains { $0.contains("No space left on device") }
-            }, "an error event naming the full disk: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) {
+                    (try Outcomes.of(root.path, database: false)).errors.contains { $0.contains("No space left on device") }
+                }, "an error event naming the full disk: \(daemon.transcript)")
             #expect(daemon.stderr.contains("No space left on device"), "and a log line: \(daemon.transcript)")
             try resumesWhenSpaceComesBack(daemon, root: root, filler: filler)
         }

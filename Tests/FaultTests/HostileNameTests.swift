@@ -19,7 +19,9 @@ extension Faults {
             Array(repeating: UInt8(ascii: "z"), count: 255),
         ]
 
-        @Test("every outbox line parses with python3's json; invalid UTF-8 names round-trip through file_bytes; nothing outside the root is read or written")
+        @Test(
+            "every outbox line parses with python3's json; invalid UTF-8 names round-trip through file_bytes; nothing outside the root is read or written"
+        )
         func hostileNamesAndSymlinks() throws {
             let scratch = try Scratch("names")
             let root = try Root(scratch)
@@ -45,8 +47,10 @@ extension Faults {
             let long = Self.fileNames[12]
             // Symlinks: to a file outside, a label folder outside, loops, a dangling one, one inside a label.
             let inbox = Files.bytes(root.inbox + "/")
-            let links: [[UInt8]] = [Array("link.png".utf8), Array("alpha/link.png".utf8), Array("linked-label".utf8),
-                                    Array("loop1".utf8), Array("loop2".utf8), Array("alpha/self".utf8), Array("dangling.png".utf8)]
+            let links: [[UInt8]] = [
+                Array("link.png".utf8), Array("alpha/link.png".utf8), Array("linked-label".utf8),
+                Array("loop1".utf8), Array("loop2".utf8), Array("alpha/self".utf8), Array("dangling.png".utf8),
+            ]
             try Files.symlink(Files.bytes(outside + "/target.png"), at: inbox + links[0])
             try Files.makeFolder(inbox + Array("alpha".utf8))
             try Files.symlink(Files.bytes(outside + "/target.png"), at: inbox + links[1])
@@ -83,16 +87,24 @@ extension Faults {
                 guard let file = pair[0] else { continue }
                 if let bytesHex = pair.count > 1 ? pair[1] : nil {
                     let decoded = stride(from: 0, to: bytesHex.count, by: 2).compactMap {
-                        UInt8(bytesHex[bytesHex.index(bytesHex.startIndex, offsetBy: $0) ..< bytesHex.index(bytesHex.startIndex, offsetBy: $0 + 2)], radix: 16)
+                        UInt8(
+                            bytesHex[
+                                bytesHex.index(bytesHex.startIndex, offsetBy: $0)..<bytesHex.index(bytesHex.startIndex, offsetBy: $0 + 2)],
+                            radix: 16)
                     }
-                    #expect(String(validating: decoded, as: UTF8.self) == nil, "file_bytes only for invalid UTF-8: \(file.debugDescription)")
+                    #expect(
+                        String(validating: decoded, as: UTF8.self) == nil, "file_bytes only for invalid UTF-8: \(file.debugDescription)")
                     #expect(String(decoding: decoded, as: UTF8.self) == file, "`file` is the name with U+FFFD: \(file.debugDescription)")
                     #expect(root.inputs.contains { $0.relative == decoded }, "file_bytes decodes to an input's exact name: \(bytesHex)")
                 }
             }
-            let invalid = root.inputs.filter { String(validating: $0.relative, as: UTF8.self) == nil && !$0.labeled || $0.relative.starts(with: badLabel) }
+            let invalid = root.inputs.filter {
+                String(validating: $0.relative, as: UTF8.self) == nil && !$0.labeled || $0.relative.starts(with: badLabel)
+            }
             for input in invalid {
-                #expect(outcomes.namePairs.contains { $0.count > 1 && $0[1] == hex(input.relative) }, "\(input.display.debugDescription) has file_bytes")
+                #expect(
+                    outcomes.namePairs.contains { $0.count > 1 && $0[1] == hex(input.relative) },
+                    "\(input.display.debugDescription) has file_bytes")
             }
 
             // Outside the root nothing changed: same files, sizes, times; the target's bytes intact.

@@ -18,7 +18,9 @@ extension Faults {
             return writers
         }
 
-        @Test("--once between the halves of a slow write (pause 3× settle_seconds): left in place, counted, one event per file; then one prediction, one example, no rejection")
+        @Test(
+            "--once between the halves of a slow write (pause 3× settle_seconds): left in place, counted, one event per file; then one prediction, one example, no rejection"
+        )
         func onceBetweenTheHalves() throws {
             let scratch = try Scratch("incomplete-once")
             let root = try Root(scratch)
@@ -28,7 +30,7 @@ extension Faults {
             let settle = ["--set", "settle_seconds=1"]
             // Settled (unchanged for settle_seconds), so every pass reads and decodes them.
             usleep(1_300_000)
-            for pass in 1 ... 2 {
+            for pass in 1...2 {
                 let run = try MCND.run(["--root", root.path, "--once"] + settle, scratch: scratch.url)
                 #expect(run.succeeded, "\(run.transcript)")
                 #expect(run.stdout.contains("incomplete 2") && run.stdout.contains("rejected 0"), "pass \(pass): \(run.transcript)")
@@ -50,8 +52,9 @@ extension Faults {
             usleep(1_300_000)
             let last = try MCND.run(["--root", root.path, "--once"] + settle, scratch: scratch.url)
             #expect(last.succeeded, "\(last.transcript)")
-            #expect(last.stdout.contains("examples +1") && last.stdout.contains("predicted 1") && !last.stdout.contains("incomplete"),
-                    "\(last.transcript)")
+            #expect(
+                last.stdout.contains("examples +1") && last.stdout.contains("predicted 1") && !last.stdout.contains("incomplete"),
+                "\(last.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
             let outcomes = try Outcomes.of(root.path)
             #expect(outcomes.predicted[hex(Files.bytes("slow.png"))] == 1, "one prediction line")
@@ -80,29 +83,35 @@ extension Faults {
             }
         }
 
-        @Test("daemon: a slow write found by its start-up scan and by later scans waits for the writer, then one prediction and one example",
-              arguments: ["inotify", "poll"])
+        @Test(
+            "daemon: a slow write found by its start-up scan and by later scans waits for the writer, then one prediction and one example",
+            arguments: ["inotify", "poll"])
         func daemonScans(_ mode: String) throws {
             let scratch = try Scratch("incomplete-daemon-\(mode)")
             let root = try Root(scratch)
             try root.train()
             let writers = try Self.slowWriters(root)
             usleep(1_300_000)
-            let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=1", "--set", "watch.mode=\(mode)",
-                                         "--set", "watch.poll_seconds=0.5", "--set", "watch.rescan_seconds=1",
-                                         "--set", "train.epochs=2", "--set", "train.units=16",
-                                         "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0"], scratch: scratch.url)
+            let daemon = try MCND.start(
+                [
+                    "--root", root.path, "--set", "settle_seconds=1", "--set", "watch.mode=\(mode)",
+                    "--set", "watch.poll_seconds=0.5", "--set", "watch.rescan_seconds=1",
+                    "--set", "train.epochs=2", "--set", "train.units=16",
+                    "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0",
+                ], scratch: scratch.url)
             defer { daemon.stop() }
-            #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["waiting_for_complete"] == 2 },
-                    "one event per file: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["waiting_for_complete"] == 2 },
+                "one event per file: \(daemon.transcript)")
             usleep(3_000_000)  // several polls and rescans
             let waiting = try Outcomes.of(root.path, database: false)
             #expect(waiting.rejected.isEmpty && waiting.events["waiting_for_complete"] == 2, "\(waiting.events) \(waiting.rejected)")
             #expect(daemon.isRunning, "\(daemon.transcript)")
             for writer in writers { try writer.finish() }
-            #expect(try eventually(timeout: 30) {
-                root.inputs.allSatisfy { !Files.exists(Files.bytes(root.inbox + "/") + $0.relative) }
-            }, "handled once complete: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) {
+                    root.inputs.allSatisfy { !Files.exists(Files.bytes(root.inbox + "/") + $0.relative) }
+                }, "handled once complete: \(daemon.transcript)")
             daemon.stop()
             #expect(daemon.succeeded, "\(daemon.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)

@@ -25,7 +25,9 @@ extension Faults {
             try root.drop("junk.png", Array("not a png".utf8))
             try chownToUser(root)
             let before = Files.entries(under: root.inbox)
-            for name in Files.names(in: Files.bytes(root.outbox)) { chmod(root.outbox + "/" + String(decoding: name, as: UTF8.self), 0o444) }
+            for name in Files.names(in: Files.bytes(root.outbox)) {
+                chmod(root.outbox + "/" + String(decoding: name, as: UTF8.self), 0o444)
+            }
             chmod(root.outbox, 0o555)
 
             let failed = try MCND.once(root.path, scratch: scratch.url, asUser: true)
@@ -37,7 +39,9 @@ extension Faults {
             try checkInvariant(root.inputs, root: root.path, final: false)
 
             chmod(root.outbox, 0o755)
-            for name in Files.names(in: Files.bytes(root.outbox)) { chmod(root.outbox + "/" + String(decoding: name, as: UTF8.self), 0o644) }
+            for name in Files.names(in: Files.bytes(root.outbox)) {
+                chmod(root.outbox + "/" + String(decoding: name, as: UTF8.self), 0o644)
+            }
             let again = try MCND.once(root.path, scratch: scratch.url, asUser: true)
             #expect(again.succeeded, "\(again.transcript)")
             try checkInvariant(root.inputs, root: root.path, final: true)
@@ -52,7 +56,8 @@ extension Faults {
             chmod(root.path, 0o555)
             let refused = try MCND.once(root.path, scratch: scratch.url, asUser: true)
             #expect(refused.exit?.status == 1 && refused.exit?.signaled == false, "\(refused.transcript)")
-            #expect(refused.reasonLines.count == 1 && (refused.reasonLines.first ?? "").contains(root.inbox)
+            #expect(
+                refused.reasonLines.count == 1 && (refused.reasonLines.first ?? "").contains(root.inbox)
                     && (refused.reasonLines.first ?? "").contains("Permission denied"), "\(refused.transcript)")
             #expect(!Files.exists(root.inbox))
 

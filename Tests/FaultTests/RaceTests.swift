@@ -7,8 +7,16 @@ import Testing
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
 }
 
 extension Faults {
@@ -44,12 +52,13 @@ extension Faults {
             let scratch = try Scratch("10k-labels")
             // On a tmpfs when possible: the test is about the number of folders, not the disk's fsync speed.
             try Files.makeFolder(scratch.path + "/fs")
-            let tmpfs = try Tmpfs.unavailable == nil
+            let tmpfs =
+                try Tmpfs.unavailable == nil
                 ? Tmpfs.mount(over: scratch.path + "/fs", kilobytes: 512 << 10, keeping: scratch) : nil
             defer { tmpfs?.unmount() }
             let root = try Root(scratch, name: "fs/root")
             let count = 10_000
-            for i in 0 ..< count { try root.drop("label-\(i)/image.png") }
+            for i in 0..<count { try root.drop("label-\(i)/image.png") }
             let started = monotonic()
             let run = try MCND.once(root.path, scratch: scratch.url, ["train.epochs=1", "train.units=8", "train.validation_fraction=0.1"])
             let seconds = monotonic() - started
@@ -89,7 +98,9 @@ extension Faults {
                         if fd >= 0 {
                             content.withUnsafeBytes { _ = write(fd, $0.baseAddress, content.count / 2) }
                             usleep(100)
-                            content.withUnsafeBytes { _ = write(fd, $0.baseAddress! + content.count / 2, content.count - content.count / 2) }
+                            content.withUnsafeBytes {
+                                _ = write(fd, $0.baseAddress! + content.count / 2, content.count - content.count / 2)
+                            }
                             if round % 5 == 0 { ftruncate(fd, 10) }
                             close(fd)
                         }
@@ -99,7 +110,7 @@ extension Faults {
             }
             thread.start()
             var runs: [Child] = []
-            for _ in 0 ..< 3 { runs.append(try MCND.once(root.path, scratch: scratch.url)) }
+            for _ in 0..<3 { runs.append(try MCND.once(root.path, scratch: scratch.url)) }
             stop.set()
             _ = try eventually(timeout: 10) { stopped.isSet }
             for run in runs {
@@ -110,7 +121,9 @@ extension Faults {
             // Whatever the churn left is handled by a quiet pass.
             let last = try MCND.once(root.path, scratch: scratch.url)
             #expect(last.succeeded, "\(last.transcript)")
-            #expect(Files.entries(under: root.inbox).isEmpty, "left: \(Files.entries(under: root.inbox).map { String(decoding: $0, as: UTF8.self) })")
+            #expect(
+                Files.entries(under: root.inbox).isEmpty,
+                "left: \(Files.entries(under: root.inbox).map { String(decoding: $0, as: UTF8.self) })")
             try checkInvariant(root.inputs, root: root.path, final: true)
         }
 
@@ -121,8 +134,9 @@ extension Faults {
             try root.train()
             let daemon = try MCND.start(["--root", root.path, "--set", "settle_seconds=0"], scratch: scratch.url)
             defer { daemon.stop() }
-            #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
-                    "a started event: \(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 },
+                "a started event: \(daemon.transcript)")
             func handled(_ input: Input) throws -> Bool {
                 try eventually(timeout: 30) { !Files.exists(Files.bytes(root.inbox + "/") + input.relative) }
             }

@@ -6,13 +6,16 @@ import Testing
 extension Faults {
     /// Issue 18 with clients nobody here wrote: each sets the file's time after writing it.
     /// Run alone with `swift test --filter "Real clients"`.
-    @Suite("Real clients",
-           // scripts/setup installs them; elsewhere the reason is shown instead of a silent pass.
-           .enabled(if: Clients.missing.isEmpty, "needs \(Clients.missing.joined(separator: ", ")) (scripts/setup installs them)"))
+    @Suite(
+        "Real clients",
+        // scripts/setup installs them; elsewhere the reason is shown instead of a silent pass.
+        .enabled(if: Clients.missing.isEmpty, "needs \(Clients.missing.joined(separator: ", ")) (scripts/setup installs them)"))
     struct RealClients {
         static let count = 500
 
-        @Test("curl -R -o, wget -N (from python3's http.server on 127.0.0.1), rsync -a --inplace and cp -p of 500 PNGs each into the daemon's inbox: one line per file")
+        @Test(
+            "curl -R -o, wget -N (from python3's http.server on 127.0.0.1), rsync -a --inplace and cp -p of 500 PNGs each into the daemon's inbox: one line per file"
+        )
         func clientsAgainstTheDaemon() throws {
             let scratch = try Scratch("clients")
             let root = try Root(scratch)
@@ -23,7 +26,7 @@ extension Faults {
             for (client, folder) in [("curl", "www"), ("wget", "www"), ("rsync", "src"), ("cp", "src")] {
                 try Files.makeFolder("\(scratch.path)/\(folder)")
                 try Files.makeFolder("\(scratch.path)/\(folder)/\(client)")
-                sources[client] = try (0 ..< Self.count).map { i in
+                sources[client] = try (0..<Self.count).map { i in
                     let input = Input(relative: Files.bytes("\(client)-\(i).png"), content: root.nextImage())
                     let path = "\(scratch.path)/\(folder)/\(client)/\(input.display)"
                     try Files.write(input.content, to: path)
@@ -33,16 +36,28 @@ extension Faults {
             }
             let server = try Clients.httpServer(serving: scratch.path + "/www", output: scratch.path)
             defer { server.child.stop() }
-            let daemon = try MCND.start(["--root", root.path, "--set", "watch.rescan_seconds=2", "--set", "train.min_labels=99"],
-                                        scratch: scratch.url)
+            let daemon = try MCND.start(
+                ["--root", root.path, "--set", "watch.rescan_seconds=2", "--set", "train.min_labels=99"],
+                scratch: scratch.url)
             defer { daemon.stop() }
-            #expect(try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)")
+            #expect(
+                try eventually(timeout: 30) { (try Outcomes.of(root.path, database: false)).events["started"] == 1 }, "\(daemon.transcript)"
+            )
 
             let base = "http://127.0.0.1:\(server.port)"
             let commands: [(String, [String])] = [
-                ("curl", [Clients.path("curl"), "-sS", "--fail", "-R"]
-                    + sources["curl"]!.flatMap { ["-o", root.inbox + "/" + $0.display, "\(base)/curl/\($0.display)"] }),
-                ("wget", [Clients.path("wget"), "-N", "-nv", "-P", root.inbox, "-i", try Clients.urlList(sources["wget"]!, base: base + "/wget", in: scratch.path)]),
+                (
+                    "curl",
+                    [Clients.path("curl"), "-sS", "--fail", "-R"]
+                        + sources["curl"]!.flatMap { ["-o", root.inbox + "/" + $0.display, "\(base)/curl/\($0.display)"] }
+                ),
+                (
+                    "wget",
+                    [
+                        Clients.path("wget"), "-N", "-nv", "-P", root.inbox, "-i",
+                        try Clients.urlList(sources["wget"]!, base: base + "/wget", in: scratch.path),
+                    ]
+                ),
                 ("rsync", [Clients.path("rsync"), "-a", "--inplace", scratch.path + "/src/rsync/", root.inbox + "/"]),
                 ("cp", [Clients.path("cp"), "-p"] + sources["cp"]!.map { "\(scratch.path)/src/cp/\($0.display)" } + [root.inbox]),
             ]
@@ -60,7 +75,9 @@ extension Faults {
                 let outcomes = try Outcomes.of(root.path, database: false)
                 let doubled = inputs.filter { (outcomes.predicted[hex($0.relative)] ?? 0) > 1 }
                 let missing = inputs.filter { (outcomes.predicted[hex($0.relative)] ?? 0) == 0 }
-                print("\(client): \(inputs.count) files in \(String(format: "%.1f", monotonic() - started)) s; \(doubled.count) with two or more lines, \(missing.count) with none")
+                print(
+                    "\(client): \(inputs.count) files in \(String(format: "%.1f", monotonic() - started)) s; \(doubled.count) with two or more lines, \(missing.count) with none"
+                )
                 let wrong = doubled.map { "\($0.display): 2+ lines" } + missing.map { "\($0.display): no line" }
                 #expect(wrong.isEmpty, "\(client)")
             }
@@ -79,7 +96,8 @@ enum Clients {
 
     /// `python3 -m http.server` on 127.0.0.1 with a port the kernel picks, and that port.
     static func httpServer(serving folder: String, output: String) throws -> (child: Child, port: Int) {
-        let child = try Child(path("python3"), ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder], output: output)
+        let child = try Child(
+            path("python3"), ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder], output: output)
         var port = 0
         _ = try eventually(timeout: 10) {
             // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."

@@ -16,7 +16,7 @@ extension Faults {
                 path = scratch.path + "/outside"
                 var marked: Set<String> = []
                 for folder in ["", "/label", "/archive"] { try Files.makeFolder(path + folder) }
-                for i in 0 ..< 12 {
+                for i in 0..<12 {
                     let image = Images.png(7_000_000 + UInt64(i))
                     try Files.write(image, to: path + "/label/marked-\(i).png")
                     marked.insert(SHA256.hex(image))
@@ -36,16 +36,21 @@ extension Faults {
                     let what = after[name] == nil ? "gone" : before[name] == nil ? "created" : "changed"
                     out.append("outside/\(String(decoding: Self.unhex(name), as: UTF8.self)) \(what)")
                 }
-                for line in ["predictions.jsonl", "events.jsonl"].flatMap({ (try? String(contentsOfFile: root + "/outbox/" + $0, encoding: .utf8))?
-                    .split(separator: "\n") ?? [] }) where marked.contains(where: { line.contains($0) }) {
+                for line in ["predictions.jsonl", "events.jsonl"].flatMap({
+                    (try? String(contentsOfFile: root + "/outbox/" + $0, encoding: .utf8))?
+                        .split(separator: "\n") ?? []
+                }) where marked.contains(where: { line.contains($0) }) {
                     out.append("outbox line with outside content: \(line.prefix(160))")
                 }
                 for folder in ["archive", "rejected"] {
                     for entry in Files.entries(under: root + "/" + folder) {
                         let full = Files.bytes(root + "/" + folder + "/") + entry
                         guard let st = Files.status(full), st.st_mode & S_IFMT == S_IFREG,
-                              let bytes = try? Files.read(String(decoding: full, as: UTF8.self)) else { continue }
-                        if marked.contains(SHA256.hex(bytes)) { out.append("outside content in \(folder)/\(String(decoding: entry, as: UTF8.self))") }
+                            let bytes = try? Files.read(String(decoding: full, as: UTF8.self))
+                        else { continue }
+                        if marked.contains(SHA256.hex(bytes)) {
+                            out.append("outside content in \(folder)/\(String(decoding: entry, as: UTF8.self))")
+                        }
                     }
                 }
                 let examples = try Outcomes.of(root).exampleSet
@@ -58,7 +63,7 @@ extension Faults {
                 var out: [UInt8] = []
                 var i = text.startIndex
                 while let j = text.index(i, offsetBy: 2, limitedBy: text.endIndex), i < text.endIndex {
-                    out.append(UInt8(text[i ..< j], radix: 16) ?? 0x3F)
+                    out.append(UInt8(text[i..<j], radix: 16) ?? 0x3F)
                     i = j
                 }
                 return out
@@ -74,25 +79,30 @@ extension Faults {
             try root.drop("Shoes/first.png")
             try Files.makeFolder(root.path + "/archive/labeled/Shoes")
             try root.drop("top.png")
-            let swapper = try SymlinkSwapper([
-                (path: root.inbox + "/Shoes", outside: outside.path + "/label", feeds: true),
-                (path: root.inbox + "/top.png", outside: outside.path + "/marked-top.png", feeds: true),
-                (path: root.path + "/archive/labeled/Shoes", outside: outside.path + "/archive", feeds: false),
-            ], seed: 8_000_000)
+            let swapper = try SymlinkSwapper(
+                [
+                    (path: root.inbox + "/Shoes", outside: outside.path + "/label", feeds: true),
+                    (path: root.inbox + "/top.png", outside: outside.path + "/marked-top.png", feeds: true),
+                    (path: root.path + "/archive/labeled/Shoes", outside: outside.path + "/archive", feeds: false),
+                ], seed: 8_000_000)
             return (root, outside, swapper)
         }
 
-        static let settings = ["--set", "settle_seconds=0", "--set", "train.epochs=1", "--set", "train.units=8",
-                               "--set", "train.min_interval_seconds=0"]
+        static let settings = [
+            "--set", "settle_seconds=0", "--set", "train.epochs=1", "--set", "train.units=8",
+            "--set", "train.min_interval_seconds=0",
+        ]
 
-        @Test("300 × `mcnd --once` while a label folder, a top-level entry and archive/labeled/<label> flip to symlinks out of the root: nothing outside is read, changed or created")
+        @Test(
+            "300 × `mcnd --once` while a label folder, a top-level entry and archive/labeled/<label> flip to symlinks out of the root: nothing outside is read, changed or created"
+        )
         func onceUnderSwaps() throws {
             let scratch = try Scratch("symlink-once")
             let (root, outside, swapper) = try Self.prepare(scratch)
             swapper.start()
             var statuses: [Int32: Int] = [:]
             var crashes: [String] = []
-            for _ in 0 ..< 300 {
+            for _ in 0..<300 {
                 let run = try MCND.run(["--root", root.path, "--once"] + Self.settings, scratch: scratch.url, timeout: 120)
                 if let exit = run.poll() {
                     if exit.signaled { crashes.append(run.transcript) } else { statuses[exit.status, default: 0] += 1 }

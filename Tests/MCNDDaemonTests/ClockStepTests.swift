@@ -16,7 +16,10 @@ import Testing
         var yes: [Double] = []
         var t = 0.0
         while t <= duration {
-            while let step = pending.first, step.at <= t { clock.stepWall(step.by); pending.removeFirst() }
+            while let step = pending.first, step.at <= t {
+                clock.stepWall(step.by)
+                pending.removeFirst()
+            }
             if decide(clock, t) { yes.append(t) }
             clock.advance(0.25)
             t += 0.25
@@ -79,7 +82,10 @@ import Testing
         var ended: [Double] = []
         let allowed = Self.replay(duration: 1400, steps: steps) { clock, t in
             if scheduler == nil { scheduler = TrainingScheduler(schedule: schedule, clock: clock) }
-            if t == 10 || (t >= 620 && ended.count == 1 && scheduler!.shouldStart()) { scheduler!.runEnded(); ended.append(t) }
+            if t == 10 || (t >= 620 && ended.count == 1 && scheduler!.shouldStart()) {
+                scheduler!.runEnded()
+                ended.append(t)
+            }
             return scheduler!.shouldStart()
         }
         #expect(ended == [10, 620], "runs ended at \(ended)")
@@ -97,7 +103,12 @@ import Testing
         for t in times.dropFirst() {
             let gap = t - previous
             previous = t
-            if run?.gap == gap { run!.count += 1 } else { flush(); run = (gap, 1) }
+            if run?.gap == gap {
+                run!.count += 1
+            } else {
+                flush()
+                run = (gap, 1)
+            }
         }
         flush()
         return parts.joined(separator: ", ")
@@ -108,7 +119,12 @@ import Testing
         var out: [String] = []
         var start: Double?, last: Double?
         for t in times {
-            if let l = last, t - l > 0.25 { out.append("\(start!)–\(l)"); start = t } else if start == nil { start = t }
+            if let l = last, t - l > 0.25 {
+                out.append("\(start!)–\(l)")
+                start = t
+            } else if start == nil {
+                start = t
+            }
             last = t
         }
         if let start, let last { out.append("\(start)–\(last)") }

@@ -50,7 +50,9 @@ import Testing
         JSONLines.completeObjects(root + "/outbox/predictions.jsonl").compactMap { $0["file"] as? String }
     }
 
-    @Test("ServiceGroup: labeled PNGs and a request in, a model trained, the request's prediction line out; graceful shutdown returns and frees the lock")
+    @Test(
+        "ServiceGroup: labeled PNGs and a request in, a model trained, the request's prediction line out; graceful shutdown returns and frees the lock"
+    )
     func serviceGroupPredictsAndShutsDown() async throws {
         let scratch = try Scratch("service-group")
         let root = scratch.path + "/root"
@@ -67,14 +69,17 @@ import Testing
         try Files.drop(try split.png(split.stratified(perClass: 1, classes: [1], skip: 500)[0]), into: root + "/inbox", as: "query.png")
         let answered = try await eventually(timeout: 180) { Self.answered(root) }
         // Checked again after the wait, so that a wait that said yes too early fails here.
-        #expect(answered && Self.answered(root),
-                "query.png predicted and moved: \(Self.predictedFiles(root)), events \(Self.events(root))")
+        #expect(
+            answered && Self.answered(root),
+            "query.png predicted and moved: \(Self.predictedFiles(root)), events \(Self.events(root))")
 
         await group.triggerGracefulShutdown()
         try await running.value
         #expect(Self.events(root).last == "stopped", "\(Self.events(root))")
         #expect(Self.lockIsFree(root), "the lock is released once the service has returned")
-        #expect(Files.regularFiles(under: root + "/inbox").isEmpty, "every input has its outcome: \(Files.regularFiles(under: root + "/inbox"))")
+        #expect(
+            Files.regularFiles(under: root + "/inbox").isEmpty, "every input has its outcome: \(Files.regularFiles(under: root + "/inbox"))"
+        )
     }
 
     @Test("the test kit's graceful shutdown: the service started on an empty root returns cleanly, says `stopped`, frees the lock")

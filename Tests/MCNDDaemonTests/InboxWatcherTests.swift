@@ -70,14 +70,16 @@ import Testing
     static let queueLength = (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))
         .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
 
-    @Test("a queue overflow (more events than the kernel keeps) asks for a rescan",
-          .enabled(if: (queueLength ?? .max) <= 100_000,
-                   "max_queued_events is \(queueLength.map(String.init) ?? "unreadable"): too many files to overflow it quickly"))
+    @Test(
+        "a queue overflow (more events than the kernel keeps) asks for a rescan",
+        .enabled(
+            if: (queueLength ?? .max) <= 100_000,
+            "max_queued_events is \(queueLength.map(String.init) ?? "unreadable"): too many files to overflow it quickly"))
     func overflow() throws {
         let watched = try WatchedInbox("watch-overflow")
         // Each file raises IN_CREATE and IN_CLOSE_WRITE; nothing is read until all are written.
         let files = (Self.queueLength ?? 16_384) / 2 + 64
-        for i in 0 ..< files {
+        for i in 0..<files {
             let fd = open(watched.inbox + "/f\(i).png", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
             try #require(fd >= 0, "create: \(errnoText())")
             close(fd)

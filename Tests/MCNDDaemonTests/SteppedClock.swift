@@ -4,7 +4,10 @@ import Synchronization
 /// A clock a test drives: `advance` moves both clocks (time passes), `stepWall`
 /// moves only the wall clock, as an NTP step or a resumed VM does.
 final class SteppedClock: DaemonClock {
-    private struct State { var elapsed: Duration = .zero; var wallOffset = 0.0 }
+    private struct State {
+        var elapsed: Duration = .zero
+        var wallOffset = 0.0
+    }
     private let state = Mutex(State())
     private let origin = ContinuousClock.now
     private let wallOrigin = 1_800_000_000.0

@@ -21,7 +21,7 @@ import Testing
     func trickleHoldsTheRunBack() {
         let clock = SteppedClock()
         var scheduler = TrainingScheduler(schedule: Self.schedule(quiet: 5, minInterval: 0), clock: clock)
-        for _ in 0 ..< 10 {
+        for _ in 0..<10 {
             scheduler.inboxChanged()
             clock.advance(4)
             #expect(!scheduler.shouldStart(), "4 s after a change, inside the 5 s quiet period")

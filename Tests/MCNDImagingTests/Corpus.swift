@@ -74,8 +74,8 @@ struct PNGBuilder {
         var p = 8
         while p + 12 <= png.count {
             let n = Int(png[p]) << 24 | Int(png[p + 1]) << 16 | Int(png[p + 2]) << 8 | Int(png[p + 3])
-            let type = String(decoding: png[p + 4 ..< p + 8], as: UTF8.self)
-            out.append((type, Array(png[p + 8 ..< p + 8 + n])))
+            let type = String(decoding: png[p + 4..<p + 8], as: UTF8.self)
+            out.append((type, Array(png[p + 8..<p + 8 + n])))
             p += 12 + n
         }
         return out

@@ -22,7 +22,7 @@ import Testing
 
     @Test func sameSizeGrayIsUnchanged() {
         var rng = MutationTests.SplitMix64(state: 1)
-        let pixels = (0 ..< 784).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let pixels = (0..<784).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let image = Self.gray(28, 28, pixels)
         #expect(Self.normalize(image, .standard) == pixels)
         #expect(Self.normalize(image, NormalizationSpec(aspect: .fit)) == pixels)

@@ -89,9 +89,10 @@ import Testing
                 let fixedHalf = [UInt8](try Data(contentsOf: out.appendingPathComponent("\(n).fixed.half")))
                 fixed = (maxDelta(full, fixedFull), maxDelta(half, fixedHalf))
             }
-            comparisons.append(Comparison(
-                path: file, full: maxDelta(full, pillowFull), half: maxDelta(half, pillowHalf),
-                fixed: fixed, correction: ref.correction))
+            comparisons.append(
+                Comparison(
+                    path: file, full: maxDelta(full, pillowFull), half: maxDelta(half, pillowHalf),
+                    fixed: fixed, correction: ref.correction))
         }
         return (comparisons, crasherVerdicts)
     }
@@ -100,8 +101,9 @@ import Testing
         zip(a, b).map { abs(Int($0) - Int($1)) }.max() ?? 0
     }
 
-    @Test(.enabled(if: Corpus.available, "the shared PNG corpus (../shared/testdata/png) is not beside the repo"),
-          .enabled(if: pillowAvailable, "python3 with Pillow (PIL) is not available"))
+    @Test(
+        .enabled(if: Corpus.available, "the shared PNG corpus (../shared/testdata/png) is not beside the repo"),
+        .enabled(if: pillowAvailable, "python3 with Pillow (PIL) is not available"))
     func everyCorpusFileMatchesPillowWithinOneLevel() throws {
         let (comparisons, verdicts) = try Self.compareAll()
         // Crashers: mcnd and Pillow agree on accept/reject except where listed.
@@ -129,6 +131,8 @@ import Testing
                 if c.full == 0 && c.half == 0 { exact += 1 }
             }
         }
-        print("Pillow parity: \(comparisons.count) files, \(exact) bit-identical, \(Self.pillowDeviations.count) documented Pillow deviations")
+        print(
+            "Pillow parity: \(comparisons.count) files, \(exact) bit-identical, \(Self.pillowDeviations.count) documented Pillow deviations"
+        )
     }
 }

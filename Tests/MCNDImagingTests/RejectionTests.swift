@@ -37,7 +37,7 @@ import Testing
         // Every proper prefix of a valid PNG is rejected, and as truncated
         // (a prefix of the signature included).
         let png = Self.small
-        for length in 1 ..< png.count {
+        for length in 1..<png.count {
             let r = Self.rejection(Array(png.prefix(length)))
             #expect(r?.code == "truncated", "prefix of \(length)/\(png.count) bytes: \(String(describing: r))")
         }

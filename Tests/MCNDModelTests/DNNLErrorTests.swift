@@ -47,9 +47,10 @@ struct DNNLErrorTests {
     static let canForbidExecutableMemory = run([])?.status == 0
     static let dataAvailable = FileManager.default.fileExists(atPath: FashionMNIST.directory + "/train-images-idx3-ubyte.gz")
 
-    @Test(.enabled(if: canForbidExecutableMemory, "python3 or PR_SET_MDWE (Linux ≥ 6.3) is not available"),
-          .enabled(if: bench != nil, "mcnd-bench is not built beside the test runner"),
-          .enabled(if: dataAvailable, "dataset-fashion-mnist is not installed"))
+    @Test(
+        .enabled(if: canForbidExecutableMemory, "python3 or PR_SET_MDWE (Linux ≥ 6.3) is not available"),
+        .enabled(if: bench != nil, "mcnd-bench is not built beside the test runner"),
+        .enabled(if: dataAvailable, "dataset-fashion-mnist is not installed"))
     func trainingWithoutExecutableMemoryFailsWithTheReason() throws {
         let bench = try #require(Self.bench)
         let got = try #require(Self.run([bench, "train", "--epochs", "1", "--threads", "2", "--data", FashionMNIST.directory]))
@@ -60,8 +61,10 @@ struct DNNLErrorTests {
     }
 
     @Test func everyCaseSaysWhatToDo() {
-        let cases: [DNNLError] = [.noEngine(status: 5), .cannotCreate(what: "matmul 1×2·2×3 f32", status: 5),
-                                  .cannotRun(what: "matmul 1×2·2×3 f32", status: 1)]
+        let cases: [DNNLError] = [
+            .noEngine(status: 5), .cannotCreate(what: "matmul 1×2·2×3 f32", status: 5),
+            .cannotRun(what: "matmul 1×2·2×3 f32", status: 1),
+        ]
         for error in cases {
             #expect(error.description.contains("reinstall libdnnl-dev"), "\(error)")
         }

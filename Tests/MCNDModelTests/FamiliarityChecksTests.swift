@@ -9,7 +9,7 @@ struct FamiliarityChecksTests {
     static func diagonalClasses(_ count: Int, seed: UInt64) -> (hidden: [Float], labels: [Int32]) {
         var generator = SeededGenerator(seed: seed)
         var hidden: [Float] = [], labels: [Int32] = []
-        for r in 0 ..< count {
+        for r in 0..<count {
             let c = r % 2, t = generator.normal(), offset = c == 0 ? 0.0 : 6
             hidden += [Float(offset + t + 0.05 * generator.normal()), Float(t + 0.05 * generator.normal())]
             labels.append(Int32(c))
@@ -19,13 +19,15 @@ struct FamiliarityChecksTests {
 
     @Test func mahalanobisFlagsWhatLiesAcrossTheDirectionsThatVary() throws {
         let train = Self.diagonalClasses(2000, seed: 1), validation = Self.diagonalClasses(1000, seed: 2)
-        let check = try #require(MahalanobisCheck(trainHidden: train.hidden, trainLabels: train.labels,
-                                                  validationHidden: validation.hidden, units: 2, classes: 2, quantile: 0.995))
+        let check = try #require(
+            MahalanobisCheck(
+                trainHidden: train.hidden, trainLabels: train.labels,
+                validationHidden: validation.hidden, units: 2, classes: 2, quantile: 0.995))
         // (2, 2) is 2.8 from class 0's mean, along its spread; (0.7, -0.7) is 1.0 away, across it.
         #expect(!check.unfamiliar([2, 2]))
         #expect(check.unfamiliar([0.7, -0.7]))
         #expect(!check.unfamiliar([7, 1]), "class 1's mean is (6, 0)")
-        let flagged = (0 ..< 1000).filter { check.unfamiliar(validation.hidden[$0 * 2 ..< $0 * 2 + 2]) }.count
+        let flagged = (0..<1000).filter { check.unfamiliar(validation.hidden[$0 * 2..<$0 * 2 + 2]) }.count
         #expect(flagged == 5, "the 99.5th percentile of 1,000 validation scores leaves 5 above it")
     }
 
@@ -33,7 +35,7 @@ struct FamiliarityChecksTests {
         var generator = SeededGenerator(seed: 5)
         // Value 0 is always about 0 (a dark corner), value 1 anything in 0…1.
         let rows = { (n: Int, g: inout SeededGenerator) in
-            FeatureRows(values: (0 ..< n).flatMap { _ in [Float(0.01 * g.unit()), Float(g.unit())] }, width: 2)
+            FeatureRows(values: (0..<n).flatMap { _ in [Float(0.01 * g.unit()), Float(g.unit())] }, width: 2)
         }
         let check = try #require(PixelDensityCheck(train: rows(2000, &generator), validation: rows(1000, &generator), quantile: 0.995))
         #expect(!check.unfamiliar([0.005, 0.95]))
@@ -43,10 +45,12 @@ struct FamiliarityChecksTests {
     @Test func modelsFromBeforeTheNewChecksLoadAndKeepTheOldOnes() throws {
         let model = ModelFileTests.sample()
         var generator = SeededGenerator(seed: 3)
-        let rows = FeatureRows(values: (0 ..< 12 * 60).map { _ in Float(generator.unit()) }, width: 12)
-        let data = LabeledRows(rows: rows, labels: (0 ..< 60).map { Int32($0 % 3) })
-        let fitted = try #require(ReviewCalibration.fit(network: MultiClassNetwork(weights: model.weights), train: data,
-                                                        validation: data, targetPrecision: 0.5, minimumSupport: 5))
+        let rows = FeatureRows(values: (0..<12 * 60).map { _ in Float(generator.unit()) }, width: 12)
+        let data = LabeledRows(rows: rows, labels: (0..<60).map { Int32($0 % 3) })
+        let fitted = try #require(
+            ReviewCalibration.fit(
+                network: MultiClassNetwork(weights: model.weights), train: data,
+                validation: data, targetPrecision: 0.5, minimumSupport: 5))
         #expect(fitted.mahalanobis != nil && fitted.pixelDensity != nil && fitted.familiarity != nil && fitted.inputCheck != nil)
         // The meta of an older model: the same object without the new keys.
         var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(fitted)) as? [String: Any])

@@ -28,9 +28,12 @@ struct FashionMNISTTests {
         let (train, validation) = try split()
         let result = try Trainer(options: options).train(
             rows: train.rows, labels: train.labels, classes: 10,
-            validation: (validation.rows, validation.labels)) { report in
-                print("\(name) epoch \(report.epoch): loss \(report.loss) val_loss \(report.validationLoss!) val_accuracy \(report.validationAccuracy!) \(report.seconds)s")
-            }
+            validation: (validation.rows, validation.labels)
+        ) { report in
+            print(
+                "\(name) epoch \(report.epoch): loss \(report.loss) val_loss \(report.validationLoss!) val_accuracy \(report.validationAccuracy!) \(report.seconds)s"
+            )
+        }
         let test = try FashionMNIST.load(.test)
         let testAccuracy = MultiClassNetwork(weights: result.weights).evaluate(test.rows, labels: test.labels).accuracy
         print("\(name): val_accuracy \(result.reports.last!.validationAccuracy!), t10k \(testAccuracy)")

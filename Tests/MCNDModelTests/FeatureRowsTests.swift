@@ -11,8 +11,8 @@ struct FeatureRowsTests {
 
     static func data() -> (pixels: [UInt8], labels: [Int32]) {
         // 97 is odd, so i·97 + 13 runs through every byte value in each 256 entries.
-        let pixels = (0 ..< width * count).map { UInt8(($0 * 97 + 13) % 256) }
-        return (pixels, (0 ..< count).map { Int32($0 % 3) })
+        let pixels = (0..<width * count).map { UInt8(($0 * 97 + 13) % 256) }
+        return (pixels, (0..<count).map { Int32($0 % 3) })
     }
 
     @Test(arguments: [TrainingPrecision.f32, .bf16])
@@ -29,7 +29,8 @@ struct FeatureRowsTests {
 
         // Prediction scales the same way (f32 products).
         let network = MultiClassNetwork(weights: fromBytes.weights)
-        #expect(network.probabilities(FeatureRows(pixels: pixels, width: Self.width))
-            == network.probabilities(FeatureRows(values: pixels.map { Float($0) / 255 }, width: Self.width)))
+        #expect(
+            network.probabilities(FeatureRows(pixels: pixels, width: Self.width))
+                == network.probabilities(FeatureRows(values: pixels.map { Float($0) / 255 }, width: Self.width)))
     }
 }

@@ -55,8 +55,9 @@ struct GradientCheckTests {
                 let fd = reference.finiteDifference(tensor, i, x: problem.features, labels: problem.labels, penalty, h: Self.h)
                 let got = analytic[tensor.rawValue][i]
                 worst = max(worst, abs(got - fd) / Self.tolerance(precision, fd))
-                #expect(abs(got - fd) <= Self.tolerance(precision, fd),
-                        "\(precision) \(penalty.testDescription) \(tensor)[\(i)]: step gives \(got), finite differences \(fd)")
+                #expect(
+                    abs(got - fd) <= Self.tolerance(precision, fd),
+                    "\(precision) \(penalty.testDescription) \(tensor)[\(i)]: step gives \(got), finite differences \(fd)")
             }
         }
         print("gradient check \(precision) \(penalty.testDescription): worst error \(worst) of the tolerance")
@@ -116,7 +117,7 @@ struct GradientCheckTests {
                 inputs: n, units: h, classes: k,
                 w1: awayFromZero(n * h), b1: (0..<h).map { _ in uniform(-0.5, 0.5) },
                 w2: awayFromZero(h * k), b2: (0..<k).map { _ in uniform(-0.5, 0.5) })
-            order = generator.permutation(m)   // one full batch, rows gathered out of order
+            order = generator.permutation(m)  // one full batch, rows gathered out of order
         }
 
         var reference: ReferenceNetwork { ReferenceNetwork(start) }
@@ -135,8 +136,10 @@ struct GradientCheckTests {
                 zip(before, after).map { (Double($0) - Double($1)) / lr }
             }
             let after = result.weights
-            return [gradient(start.w1, after.w1), gradient(start.b1, after.b1),
-                    gradient(start.w2, after.w2), gradient(start.b2, after.b2)]
+            return [
+                gradient(start.w1, after.w1), gradient(start.b1, after.b1),
+                gradient(start.w2, after.w2), gradient(start.b2, after.b2),
+            ]
         }
     }
 
@@ -148,7 +151,9 @@ struct GradientCheckTests {
         var parameters: [[Double]]
 
         init(_ weights: NetworkWeights) {
-            inputs = weights.inputs; units = weights.units; classes = weights.classes
+            inputs = weights.inputs
+            units = weights.units
+            classes = weights.classes
             parameters = [weights.w1, weights.b1, weights.w2, weights.b2].map { $0.map(Double.init) }
         }
 
@@ -172,11 +177,14 @@ struct GradientCheckTests {
                 }
                 let top = z2.max()!
                 let logSum = top + log(z2.reduce(0) { $0 + exp($1 - top) })
-                crossEntropy += logSum - z2[Int(labels[r])]   // −log softmax(z2)[label]
+                crossEntropy += logSum - z2[Int(labels[r])]  // −log softmax(z2)[label]
             }
             var absolute = 0.0, squared = 0.0
             for w in [w1, w2] {
-                for v in w { absolute += abs(v); squared += v * v }
+                for v in w {
+                    absolute += abs(v)
+                    squared += v * v
+                }
             }
             return (crossEntropy + penalty.l1 * absolute + penalty.l2 / 2 * squared) / Double(m)
         }

@@ -9,10 +9,11 @@ struct ModelFileTests {
         var options = TrainingOptions.book
         options.l2 = 0.01
         options.units = 5
-        return ModelFile(version: 7, labels: ["Bag", "T-shirt_top", "Zapato é"],
-                         input: InputSpec(width: 4, height: 3), options: options,
-                         metrics: ["val_accuracy": 0.8151, "loss": 0.42], created: "2026-11-29T03:00:00.000Z",
-                         weights: weights)
+        return ModelFile(
+            version: 7, labels: ["Bag", "T-shirt_top", "Zapato é"],
+            input: InputSpec(width: 4, height: 3), options: options,
+            metrics: ["val_accuracy": 0.8151, "loss": 0.42], created: "2026-11-29T03:00:00.000Z",
+            weights: weights)
     }
 
     @Test func roundTripKeepsEverything() throws {
@@ -35,14 +36,18 @@ struct ModelFileTests {
 
     @Test func newerFormatIsRefused() throws {
         var archive = try NumpyArchive(decoding: Self.sample().encoded())
-        guard case .uint8(_, let json)? = archive["meta"] else { Issue.record("no meta"); return }
+        guard case .uint8(_, let json)? = archive["meta"] else {
+            Issue.record("no meta")
+            return
+        }
         let newer = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"format_version\":1", with: "\"format_version\":99")
         archive["meta"] = .uint8(shape: [newer.utf8.count], values: Array(newer.utf8))
         #expect(throws: ModelFile.Failure.newerFormat(99)) { try ModelFile(decoding: archive.encoded()) }
     }
 
     /// The documented numpy lines load the file and compute the same probabilities.
-    static let numpyAvailable = Process.run(ProcessInfo.processInfo.environment["PYTHON"] ?? "/usr/bin/env", ["python3", "-c", "import numpy"]) == 0
+    static let numpyAvailable =
+        Process.run(ProcessInfo.processInfo.environment["PYTHON"] ?? "/usr/bin/env", ["python3", "-c", "import numpy"]) == 0
 
     @Test(.enabled(if: numpyAvailable, "python3 with numpy is not available"))
     func numpyLoadsTheFile() throws {
@@ -57,15 +62,15 @@ struct ModelFileTests {
         let x = (0..<24).map { _ in Float(generator.unit()) }
         let expected = MultiClassNetwork(weights: model.weights).probabilities(FeatureRows(values: x, width: 12))
         let script = """
-        import json, sys, numpy as np
-        m = np.load(sys.argv[1])
-        meta = json.loads(m["meta"].tobytes())
-        x = np.array(json.loads(sys.argv[2]), dtype=np.float32).reshape(2, 12)
-        z = (1 / (1 + np.exp(-(x @ m["W1"] + m["b1"])))) @ m["W2"] + m["b2"]
-        p = np.exp(z - z.max(axis=1, keepdims=True)); p /= p.sum(axis=1, keepdims=True)
-        print(json.dumps({"labels": meta["labels"], "version": meta["version"], "units": meta["hyperparameters"]["units"],
-                          "width": meta["input"]["width"], "p": p.ravel().tolist()}))
-        """
+            import json, sys, numpy as np
+            m = np.load(sys.argv[1])
+            meta = json.loads(m["meta"].tobytes())
+            x = np.array(json.loads(sys.argv[2]), dtype=np.float32).reshape(2, 12)
+            z = (1 / (1 + np.exp(-(x @ m["W1"] + m["b1"])))) @ m["W2"] + m["b2"]
+            p = np.exp(z - z.max(axis=1, keepdims=True)); p /= p.sum(axis=1, keepdims=True)
+            print(json.dumps({"labels": meta["labels"], "version": meta["version"], "units": meta["hyperparameters"]["units"],
+                              "width": meta["input"]["width"], "p": p.ravel().tolist()}))
+            """
         let xs = "[" + x.map { "\($0)" }.joined(separator: ",") + "]"
         let output = try Process.output(python, ["python3", "-c", script, path, xs])
         let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]

@@ -20,8 +20,9 @@ struct OptimizerTests {
         return LabeledRows(rows: FeatureRows(pixels: bytes, width: width), labels: labels)
     }
 
-    static let sgd = TrainingOptions(units: 7, batchSize: 40, learningRate: 0.5, epochs: 1, learningRateDecay: 1,
-                                     threads: 1, precision: .f32, optimizer: .sgd, schedule: .constant)
+    static let sgd = TrainingOptions(
+        units: 7, batchSize: 40, learningRate: 0.5, epochs: 1, learningRateDecay: 1,
+        threads: 1, precision: .f32, optimizer: .sgd, schedule: .constant)
 
     static func change(_ a: [Float], _ b: [Float]) -> [Double] { zip(a, b).map { Double($1) - Double($0) } }
 
@@ -35,7 +36,8 @@ struct OptimizerTests {
             try Trainer(options: options).train(rows: data.rows, labels: data.labels, classes: 3, start: weights, order: order).weights
         }
         var nesterov = Self.sgd
-        nesterov.optimizer = .nesterov; nesterov.momentum = 0.9
+        nesterov.optimizer = .nesterov
+        nesterov.momentum = 0.9
         let sgd1 = try run(Self.sgd, from: start)
         let nesterov1 = try run(nesterov, from: start)
         let lr = Double(Self.sgd.learningRate), mu = 0.9
@@ -56,7 +58,10 @@ struct OptimizerTests {
     @Test func oneCycleRisesThenAnneals() throws {
         let data = Self.pixels(count: 40, seed: 2)
         var options = Self.sgd
-        options.schedule = .oneCycle; options.epochs = 10; options.batchSize = 40; options.learningRate = 1
+        options.schedule = .oneCycle
+        options.epochs = 10
+        options.batchSize = 40
+        options.learningRate = 1
         let rates = try Trainer(options: options).train(rows: data.rows, labels: data.labels, classes: 3).reports.map(\.learningRate)
         #expect(abs(rates[0] - 0.04) < 1e-6)
         let peak = rates.indices.max { rates[$0] < rates[$1] }!
@@ -85,11 +90,13 @@ struct OptimizerTests {
     func bf16LearnsLikeF32() throws {
         let data = Self.pixels(count: 600, seed: 4), validation = Self.pixels(count: 300, seed: 5)
         var options = TrainingOptions(units: 16, batchSize: 64, epochs: 5, threads: 2, precision: .f32)
-        let f32 = try Trainer(options: options).train(rows: data.rows, labels: data.labels, classes: 3,
-                                                      validation: (validation.rows, validation.labels))
+        let f32 = try Trainer(options: options).train(
+            rows: data.rows, labels: data.labels, classes: 3,
+            validation: (validation.rows, validation.labels))
         options.precision = .bf16
-        let bf16 = try Trainer(options: options).train(rows: data.rows, labels: data.labels, classes: 3,
-                                                       validation: (validation.rows, validation.labels))
+        let bf16 = try Trainer(options: options).train(
+            rows: data.rows, labels: data.labels, classes: 3,
+            validation: (validation.rows, validation.labels))
         #expect(f32.weights != bf16.weights)
         let (a, b) = (f32.reports.last!, bf16.reports.last!)
         #expect(abs(a.validationAccuracy! - b.validationAccuracy!) <= 0.01, "f32 \(a), bf16 \(b)")
@@ -99,7 +106,8 @@ struct OptimizerTests {
     /// Hyperparameters stored by an mcnd that predates these options describe
     /// what it did: f32, plain SGD, its per-epoch decay.
     @Test func olderModelFilesDecodeAsTheyWereTrained() throws {
-        let json = #"{"units":100,"batch_size":64,"learning_rate":1,"l1":0,"l2":0,"epochs":40,"initialization":"xavier","#
+        let json =
+            #"{"units":100,"batch_size":64,"learning_rate":1,"l1":0,"l2":0,"epochs":40,"initialization":"xavier","#
             + #""learning_rate_decay":0.95,"early_stopping_patience":0,"seed":42,"threads":2}"#
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase

@@ -8,8 +8,10 @@ struct ReviewCalibrationTests {
 
     @Test func thresholdIsTheLowestConfidenceWhosePrefixMeetsTheTarget() {
         // Precision of the prefixes: 1/1, 2/2, 2/3, 3/4.
-        let p = [P(label: 0, confidence: 0.9, correct: true), P(label: 0, confidence: 0.8, correct: true),
-                 P(label: 0, confidence: 0.7, correct: false), P(label: 0, confidence: 0.6, correct: true)]
+        let p = [
+            P(label: 0, confidence: 0.9, correct: true), P(label: 0, confidence: 0.8, correct: true),
+            P(label: 0, confidence: 0.7, correct: false), P(label: 0, confidence: 0.6, correct: true),
+        ]
         #expect(ClassThresholds(predictions: p, classes: 1, target: 0.75, minimumSupport: 1).thresholds == [0.6])
         #expect(ClassThresholds(predictions: p, classes: 1, target: 0.9, minimumSupport: 1).thresholds == [0.8])
         #expect(ClassThresholds(predictions: p, classes: 1, target: 1.0, minimumSupport: 1).thresholds == [0.8])
@@ -18,28 +20,34 @@ struct ReviewCalibrationTests {
     }
 
     @Test func aClassWithoutSupportUsesThePooledThreshold() {
-        let p = (0 ..< 10).map { P(label: 0, confidence: 0.5 + Double($0) / 100, correct: true) }
+        let p =
+            (0..<10).map { P(label: 0, confidence: 0.5 + Double($0) / 100, correct: true) }
             + [P(label: 1, confidence: 0.99, correct: false)]
         let t = ClassThresholds(predictions: p, classes: 3, target: 0.9, minimumSupport: 5)
         #expect(t.sources == [.class, .all, .all])
         #expect(t.thresholds[0] == 0.5)
         #expect(t.thresholds[1] == t.pooled && t.thresholds[2] == t.pooled)
-        #expect(t.pooled == 0.5) // 10 right of 11 ≥ 0.9
+        #expect(t.pooled == 0.5)  // 10 right of 11 ≥ 0.9
     }
 
     @Test func temperatureMinimisesTheCrossEntropy() {
         // Over-confident logits: the right class wins by 6 but only 70 % of rows are right.
         var logits: [Float] = [], labels: [Int32] = []
-        for r in 0 ..< 100 { logits += [6, 0, 0]; labels.append(r % 10 < 7 ? 0 : 1) }
+        for r in 0..<100 {
+            logits += [6, 0, 0]
+            labels.append(r % 10 < 7 ? 0 : 1)
+        }
         let t = TemperatureScaling.fit(logits: logits, labels: labels, classes: 3)
         func loss(_ t: Double) -> Double {
-            labels.indices.map { -log(Double(TemperatureScaling.probabilities(logits[$0 * 3 ..< $0 * 3 + 3], temperature: t)[Int(labels[$0])])) }
-                .reduce(0, +)
+            labels.indices.map {
+                -log(Double(TemperatureScaling.probabilities(logits[$0 * 3..<$0 * 3 + 3], temperature: t)[Int(labels[$0])]))
+            }
+            .reduce(0, +)
         }
         #expect(t > 1)
         #expect(loss(t) <= loss(1) && loss(t) <= loss(t * 1.05) && loss(t) <= loss(t / 1.05))
         // Calibrated, the top confidence is the accuracy.
-        #expect(abs(Double(TemperatureScaling.probabilities(logits[0 ..< 3], temperature: t)[0]) - 0.7) < 0.01)
+        #expect(abs(Double(TemperatureScaling.probabilities(logits[0..<3], temperature: t)[0]) - 0.7) < 0.01)
     }
 
     @Test func expectedCalibrationErrorWeighsBinsByTheirRows() {
@@ -52,8 +60,8 @@ struct ReviewCalibrationTests {
         #expect(try ModelFile(decoding: model.encoded()).review == nil, "a model file without review data (as older ones) loads")
         let network = MultiClassNetwork(weights: model.weights)
         var generator = SeededGenerator(seed: 3)
-        let rows = FeatureRows(values: (0 ..< 12 * 60).map { _ in Float(generator.unit()) }, width: 12)
-        let labels = (0 ..< 60).map { Int32($0 % 3) }
+        let rows = FeatureRows(values: (0..<12 * 60).map { _ in Float(generator.unit()) }, width: 12)
+        let labels = (0..<60).map { Int32($0 % 3) }
         let data = LabeledRows(rows: rows, labels: labels)
         model.review = ReviewCalibration.fit(network: network, train: data, validation: data, targetPrecision: 0.5, minimumSupport: 5)
         let review = try #require(model.review)

@@ -30,10 +30,11 @@ struct SeedParityTests {
         #expect(fixture.cases.map(\.name).sorted() == Self.caseNames.sorted())
         #expect(fixture.cases.contains { $0.l1 > 0 && $0.l2 > 0 }, "one case must use l1 and l2 together")
         // The last batch must be short in at least one case, as in the book's run.
-        #expect(fixture.cases.contains { case_ in
-            let rows = fixture.datasets[case_.dataset]!.labels.count
-            return rows % case_.batchSize != 0
-        })
+        #expect(
+            fixture.cases.contains { case_ in
+                let rows = fixture.datasets[case_.dataset]!.labels.count
+                return rows % case_.batchSize != 0
+            })
     }
 
     @Test(arguments: caseNames)
@@ -53,24 +54,29 @@ struct SeedParityTests {
         let result = try Trainer(options: options).train(
             rows: train, labels: data.labels.map(Int32.init), classes: data.classes,
             validation: (validation, data.valLabels.map(Int32.init)),
-            start: start, order: .given(parity.orders)) { streamed.append($0) }
+            start: start, order: .given(parity.orders)
+        ) { streamed.append($0) }
 
         #expect(result.reports.count == parity.epochs)
         #expect(streamed == result.reports)
         for (e, report) in result.reports.enumerated() {
             #expect(report.learningRate == Float(parity.learningRate), "the seed keeps lr constant")
-            #expect(Self.close(report.loss, parity.losses[e], floor: Self.lossFloor),
-                    "\(name) epoch \(e + 1) loss: mcnd \(report.loss), seed \(parity.losses[e])")
+            #expect(
+                Self.close(report.loss, parity.losses[e], floor: Self.lossFloor),
+                "\(name) epoch \(e + 1) loss: mcnd \(report.loss), seed \(parity.losses[e])")
             let validationLoss = try #require(report.validationLoss)
-            #expect(Self.close(validationLoss, parity.valLosses[e], floor: Self.lossFloor),
-                    "\(name) epoch \(e + 1) val_loss: mcnd \(validationLoss), seed \(parity.valLosses[e])")
+            #expect(
+                Self.close(validationLoss, parity.valLosses[e], floor: Self.lossFloor),
+                "\(name) epoch \(e + 1) val_loss: mcnd \(validationLoss), seed \(parity.valLosses[e])")
         }
         #expect(result.reports.last?.validationAccuracy == parity.valAccuracy)
 
         let expected = parity.weights(parity.weightsOut, inputs: data.features, classes: data.classes)
         let got = result.weights
-        for (label, a, b) in [("w1", got.w1, expected.w1), ("b1", got.b1, expected.b1),
-                              ("w2", got.w2, expected.w2), ("b2", got.b2, expected.b2)] {
+        for (label, a, b) in [
+            ("w1", got.w1, expected.w1), ("b1", got.b1, expected.b1),
+            ("w2", got.w2, expected.w2), ("b2", got.b2, expected.b2),
+        ] {
             #expect(a.count == b.count)
             let worst = Self.worstMismatch(a.map(Double.init), b.map(Double.init), floor: Self.weightFloor)
             #expect(worst == nil, "\(name) \(label): \(worst.map { "entry \($0.index): mcnd \($0.got), seed \($0.want)" } ?? "")")
@@ -81,8 +87,9 @@ struct SeedParityTests {
         let probabilities = network.probabilities(validation).map(Double.init)
         let worst = Self.worstMismatch(probabilities, parity.valProbabilities, floor: Self.weightFloor)
         #expect(worst == nil, "\(name) probabilities: \(worst.map { "entry \($0.index): mcnd \($0.got), seed \($0.want)" } ?? "")")
-        let evaluated = network.evaluate(validation, labels: data.valLabels.map(Int32.init),
-                                         l1: Float(parity.l1), l2: Float(parity.l2))
+        let evaluated = network.evaluate(
+            validation, labels: data.valLabels.map(Int32.init),
+            l1: Float(parity.l1), l2: Float(parity.l2))
         #expect(Self.close(evaluated.loss, parity.valLosses.last!, floor: Self.lossFloor))
         #expect(evaluated.accuracy == parity.valAccuracy)
     }
@@ -136,8 +143,10 @@ struct SeedParityFixture: Decodable {
                 return (FeatureRows(pixels: pixels, width: features), FeatureRows(pixels: valPixels, width: features))
             }
             let values = try #require(values), valValues = try #require(valValues)
-            return (FeatureRows(values: values.map(Float.init), width: features),
-                    FeatureRows(values: valValues.map(Float.init), width: features))
+            return (
+                FeatureRows(values: values.map(Float.init), width: features),
+                FeatureRows(values: valValues.map(Float.init), width: features)
+            )
         }
     }
 
@@ -160,9 +169,10 @@ struct SeedParityFixture: Decodable {
         var weightsOut: [[Double]]
 
         func weights(_ w: [[Double]], inputs: Int, classes: Int) -> NetworkWeights {
-            NetworkWeights(inputs: inputs, units: units, classes: classes,
-                           w1: w[0].map(Float.init), b1: w[1].map(Float.init),
-                           w2: w[2].map(Float.init), b2: w[3].map(Float.init))
+            NetworkWeights(
+                inputs: inputs, units: units, classes: classes,
+                w1: w[0].map(Float.init), b1: w[1].map(Float.init),
+                w2: w[2].map(Float.init), b2: w[3].map(Float.init))
         }
     }
 

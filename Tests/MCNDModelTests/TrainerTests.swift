@@ -15,8 +15,9 @@ struct TrainerTests {
         return LabeledRows(rows: FeatureRows(values: values, width: 8), labels: labels)
     }
 
-    static let options = TrainingOptions(units: 6, batchSize: 16, learningRate: 0.5, epochs: 8, learningRateDecay: 1, threads: 1,
-                                         precision: .f32, optimizer: .sgd, schedule: .constant)
+    static let options = TrainingOptions(
+        units: 6, batchSize: 16, learningRate: 0.5, epochs: 8, learningRateDecay: 1, threads: 1,
+        precision: .f32, optimizer: .sgd, schedule: .constant)
 
     @Test func sameSeedGivesBitIdenticalWeights() throws {
         let data = Self.blobs(count: 200, seed: 1)
@@ -34,7 +35,8 @@ struct TrainerTests {
         var seen: [Int] = []
         let result = try Trainer(options: Self.options).train(
             rows: data.rows, labels: data.labels, classes: 3,
-            validation: (validation.rows, validation.labels)) { seen.append($0.epoch) }
+            validation: (validation.rows, validation.labels)
+        ) { seen.append($0.epoch) }
         #expect(seen == Array(1...8))
         #expect(result.reports.last!.loss < result.reports.first!.loss)
         #expect(result.reports.last!.validationAccuracy! > 0.9)
@@ -73,7 +75,7 @@ struct TrainerTests {
         #expect(grown.w1 == w.w1 && grown.b1 == w.b1)
         #expect(Array(grown.b2.prefix(3)) == w.b2 && grown.b2.suffix(2).allSatisfy { $0 == 0 })
         for r in 0..<6 {
-            #expect(Array(grown.w2[r * 5 ..< r * 5 + 3]) == Array(w.w2[r * 3 ..< r * 3 + 3]))
+            #expect(Array(grown.w2[r * 5..<r * 5 + 3]) == Array(w.w2[r * 3..<r * 3 + 3]))
             #expect(grown.w2[r * 5 + 3] != 0)
         }
         // A grown network can be trained on the new classes right away.
@@ -89,9 +91,14 @@ struct TrainerTests {
         let validation = Self.blobs(count: 300, seed: 9)
         data.labels = data.labels.indices.map { Int32(($0 * 7 + $0 / 3) % 3) }
         var options = Self.options
-        options.epochs = 200; options.units = 20; options.learningRate = 2; options.earlyStoppingPatience = 3; options.batchSize = 4
-        let result = try Trainer(options: options).train(rows: data.rows, labels: data.labels, classes: 3,
-                                                         validation: (validation.rows, validation.labels))
+        options.epochs = 200
+        options.units = 20
+        options.learningRate = 2
+        options.earlyStoppingPatience = 3
+        options.batchSize = 4
+        let result = try Trainer(options: options).train(
+            rows: data.rows, labels: data.labels, classes: 3,
+            validation: (validation.rows, validation.labels))
         let stopped = result.stoppedEarly, epochs = result.reports.count, keptEpoch = result.keptEpoch
         #expect(stopped)
         #expect(epochs == keptEpoch + 3)
@@ -104,7 +111,9 @@ struct TrainerTests {
     @Test func learningRateDecaysPerEpoch() throws {
         let data = Self.blobs(count: 30, seed: 10)
         var options = Self.options
-        options.learningRateDecay = 0.5; options.epochs = 3; options.schedule = .decay
+        options.learningRateDecay = 0.5
+        options.epochs = 3
+        options.schedule = .decay
         let result = try Trainer(options: options).train(rows: data.rows, labels: data.labels, classes: 3)
         #expect(result.reports.map(\.learningRate) == [0.5, 0.25, 0.125])
     }
@@ -120,7 +129,8 @@ struct TrainerTests {
 
     @Test func invalidOptionsAreNamed() {
         var options = TrainingOptions()
-        options.batchSize = 0; options.learningRate = -1
+        options.batchSize = 0
+        options.learningRate = -1
         #expect(options.problems.count == 2)
         #expect(options.problems[0].contains("batch_size"))
         #expect(TrainingOptions().problems.isEmpty && TrainingOptions.book.problems.isEmpty)

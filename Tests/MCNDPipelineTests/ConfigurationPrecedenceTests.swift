@@ -21,14 +21,16 @@ import Testing
         #expect(fromFile.predictBatch == defaults.predictBatch, "keys the file leaves out keep their defaults")
         let withEnvironment = try await ConfigurationLoader.load(file: path, environment: ["MCND_TRAIN_UNITS": "64"], overrides: [])
         #expect(withEnvironment.training.units == 64 && withEnvironment.training.epochs == 3)
-        let withFlags = try await ConfigurationLoader.load(file: path, environment: ["MCND_TRAIN_UNITS": "64"],
-                                                           overrides: ["train.units=16", "settle_seconds=0"])
+        let withFlags = try await ConfigurationLoader.load(
+            file: path, environment: ["MCND_TRAIN_UNITS": "64"],
+            overrides: ["train.units=16", "settle_seconds=0"])
         #expect(withFlags.training.units == 16 && withFlags.settleSeconds == 0 && withFlags.training.epochs == 3)
     }
 
     @Test("a bad value is refused with its key named")
     func badValuesNameTheirKey() async throws {
-        await #expect { try await ConfigurationLoader.load(file: nil, environment: [:], overrides: ["train.units=many"]) } throws: { error in
+        await #expect { try await ConfigurationLoader.load(file: nil, environment: [:], overrides: ["train.units=many"]) } throws: {
+            error in
             "\(error)".contains("train.units")
         }
         await #expect { try await ConfigurationLoader.load(file: nil, environment: [:], overrides: ["no-equals-sign"]) } throws: { error in

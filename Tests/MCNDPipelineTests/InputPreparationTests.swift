@@ -12,7 +12,7 @@ import Testing
     /// (`labeled`) or at the top of the inbox. `known` is content already in the state under `cat`.
     static func fill(_ root: TemporaryRoot, labeled: Bool, known: [UInt8]? = nil) throws {
         let top = labeled ? "inbox/cat/" : "inbox/"
-        for i in 0 ..< 24 { try root.write(TemporaryRoot.png(100 + UInt64(i)), to: top + "good-\(i).png") }
+        for i in 0..<24 { try root.write(TemporaryRoot.png(100 + UInt64(i)), to: top + "good-\(i).png") }
         let good = TemporaryRoot.png(7)
         var corrupt = good
         corrupt[corrupt.count - 20] ^= 0xFF
@@ -43,8 +43,10 @@ import Testing
         try FileManager.default.removeItem(atPath: root.path + "/inbox/good-3.png")
         let c = pipeline.configuration
         let prepare = { (workers: Int) in
-            InputPreparation(root: pipeline.root, limit: c.limits.maxInputBytes,
-                             normalizer: ImageNormalizer(spec: c.input, limits: c.limits), workers: workers).prepare(entries)
+            InputPreparation(
+                root: pipeline.root, limit: c.limits.maxInputBytes,
+                normalizer: ImageNormalizer(spec: c.input, limits: c.limits), workers: workers
+            ).prepare(entries)
         }
         let serial = prepare(1), parallel = prepare(2)
         #expect(entries.count == 33 + 29)
@@ -66,7 +68,7 @@ import Testing
     func changedAfterScan() throws {
         let root = try TemporaryRoot("prepare-changed")
         let pipeline = try root.pipeline()
-        for i in 0 ..< 4 { try root.write(TemporaryRoot.png(UInt64(i)), to: "inbox/f\(i).png") }
+        for i in 0..<4 { try root.write(TemporaryRoot.png(UInt64(i)), to: "inbox/f\(i).png") }
         let entries = pipeline.scan().entries
         // Renamed over (another inode), rewritten in place (same inode), grown, cut short.
         try root.write(TemporaryRoot.png(60), to: "inbox/.new")
@@ -78,8 +80,10 @@ import Testing
         try root.append(String(repeating: "x", count: 10), to: "inbox/f2.png")
         try root.write(Array(TemporaryRoot.png(3).prefix(30)), to: "inbox/f3.png")
         let c = pipeline.configuration
-        let prepared = InputPreparation(root: pipeline.root, limit: c.limits.maxInputBytes,
-                                        normalizer: ImageNormalizer(spec: c.input, limits: c.limits), workers: 2).prepare(entries)
+        let prepared = InputPreparation(
+            root: pipeline.root, limit: c.limits.maxInputBytes,
+            normalizer: ImageNormalizer(spec: c.input, limits: c.limits), workers: 2
+        ).prepare(entries)
         for item in prepared {
             let name = item.entry.relative.display
             let now = try #require(root.read("inbox/" + name))
@@ -99,7 +103,7 @@ import Testing
         let trained = try TemporaryRoot("prepare-trained")
         do {
             let pipeline = try trained.pipeline { $0.review.targetPrecision = 0 }
-            for i in 0 ..< 10 {
+            for i in 0..<10 {
                 try trained.write(TemporaryRoot.png(200 + UInt64(i)), to: "inbox/cat/t\(i).png")
                 try trained.write(TemporaryRoot.png(300 + UInt64(i)), to: "inbox/dog/t\(i).png")
             }

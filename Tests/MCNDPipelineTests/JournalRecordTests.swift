@@ -15,10 +15,11 @@ import Testing
         let name: [UInt8] = Array("inbox/caf".utf8) + [0xE9, 0xFF] + Array(".png".utf8)
         let line = OutboxLine(#"{"file":"caf\u00e9.png","label":"x"}"# + "\n")
         let identity = FileIdentity(device: 2049, inode: 77, size: 1234, modified: 1_700_000_000_123_456_789)
-        let planned = JournalRecord(source: RawPath(name), sha256: String(repeating: "ab", count: 32), outcome: .predicted,
-                                    outbox: .predictions, offset: 4096, line: line,
-                                    destination: RawPath(Array("archive/predicted/caf".utf8) + [0xE9, 0xFF] + Array(".png".utf8)),
-                                    identity: identity)
+        let planned = JournalRecord(
+            source: RawPath(name), sha256: String(repeating: "ab", count: 32), outcome: .predicted,
+            outbox: .predictions, offset: 4096, line: line,
+            destination: RawPath(Array("archive/predicted/caf".utf8) + [0xE9, 0xFF] + Array(".png".utf8)),
+            identity: identity)
         let deleted = JournalRecord(source: RawPath("inbox/b/x.png"), sha256: nil, outcome: .duplicate, destination: nil, identity: nil)
         let written = try store.commit(examples: [], journal: [planned, deleted], validationFraction: 0)
         #expect(written.count == 2 && written.allSatisfy { $0.id != nil })
@@ -36,8 +37,9 @@ import Testing
     @Test("every outcome's raw value is what the journal stores", arguments: JournalRecord.Outcome.allCases)
     func outcomeRawValues(_ outcome: JournalRecord.Outcome) throws {
         let store = try Self.memoryStore()
-        let record = JournalRecord(source: RawPath("inbox/\(outcome.rawValue).png"), sha256: nil, outcome: outcome,
-                                   destination: nil, identity: nil)
+        let record = JournalRecord(
+            source: RawPath("inbox/\(outcome.rawValue).png"), sha256: nil, outcome: outcome,
+            destination: nil, identity: nil)
         _ = try store.commit(examples: [], journal: [record], validationFraction: 0)
         #expect(try store.pendingJournal().map(\.outcome) == [outcome])
     }

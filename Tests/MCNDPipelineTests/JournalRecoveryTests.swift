@@ -23,9 +23,11 @@ import Testing
         var entries: [JournalRecord] = []
         for (name, line, sha256) in inputs {
             let status = try #require(try pipeline.root.status(RawPath("inbox/" + name)))
-            entries.append(JournalRecord(source: RawPath("inbox/\(name)"), sha256: sha256, outcome: .predicted,
-                                         outbox: .predictions, offset: offset, line: OutboxLine(line),
-                                         destination: RawPath("archive/predicted/\(name)"), identity: FileIdentity(status)))
+            entries.append(
+                JournalRecord(
+                    source: RawPath("inbox/\(name)"), sha256: sha256, outcome: .predicted,
+                    outbox: .predictions, offset: offset, line: OutboxLine(line),
+                    destination: RawPath("archive/predicted/\(name)"), identity: FileIdentity(status)))
             offset += line.utf8.count
         }
         _ = try pipeline.store.commit(examples: [], journal: entries, validationFraction: 0)
@@ -71,8 +73,12 @@ import Testing
         try root.write(TemporaryRoot.png(3), to: "inbox/c.png")
         try root.write(TemporaryRoot.png(4), to: "inbox/d.png")
         // As the pipeline records them: with the content's hash, which decides when the file looks the same.
-        try Self.decide(root, [("c.png", #"{"file":"c.png"}"# + "\n", TemporaryRoot.sha256(TemporaryRoot.png(3))),
-                               ("d.png", #"{"file":"d.png"}"# + "\n", TemporaryRoot.sha256(TemporaryRoot.png(4)))])
+        try Self.decide(
+            root,
+            [
+                ("c.png", #"{"file":"c.png"}"# + "\n", TemporaryRoot.sha256(TemporaryRoot.png(3))),
+                ("d.png", #"{"file":"d.png"}"# + "\n", TemporaryRoot.sha256(TemporaryRoot.png(4))),
+            ])
         try FileManager.default.moveItem(atPath: root.path + "/inbox/c.png", toPath: root.path + "/elsewhere.png")
         // d.png replaced by a file with other content (the file system may give it the same inode, and its
         // size is the same): a new input.
@@ -94,8 +100,9 @@ import Testing
         let image = TemporaryRoot.png(6)
         try root.write(image, to: "inbox/e.png")
         try Self.decide(root, "e.png", line: #"{"file":"e.png"}"# + "\n", sha256: TemporaryRoot.sha256(image))
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)],
-                                              ofItemAtPath: root.path + "/inbox/e.png")
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: 1_000_000)],
+            ofItemAtPath: root.path + "/inbox/e.png")
 
         let reopened = try root.pipeline()
         #expect(root.exists("archive/predicted/e.png") && !root.exists("inbox/e.png"))

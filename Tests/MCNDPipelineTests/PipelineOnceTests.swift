@@ -7,7 +7,7 @@ import Testing
 @Suite("Pipeline once") struct PipelineOnceTests {
     /// Two labels of a few PNGs each, one prediction request and one file that is no PNG.
     static func fill(_ root: TemporaryRoot) throws {
-        for i in 0 ..< 6 {
+        for i in 0..<6 {
             try root.write(TemporaryRoot.png(100 + UInt64(i)), to: "inbox/cat/c\(i).png")
             try root.write(TemporaryRoot.png(200 + UInt64(i)), to: "inbox/dog/d\(i).png")
         }
@@ -33,7 +33,7 @@ import Testing
         #expect(summary.pending == 0 && summary.waitingToMove.isEmpty)
         #expect(pipeline.serving.current?.version == 1 && pipeline.serving.current?.labels == ["cat", "dog"])
 
-        for i in 0 ..< 6 { #expect(root.exists("archive/labeled/cat/c\(i).png") && root.exists("archive/labeled/dog/d\(i).png")) }
+        for i in 0..<6 { #expect(root.exists("archive/labeled/cat/c\(i).png") && root.exists("archive/labeled/dog/d\(i).png")) }
         #expect(root.exists("archive/predicted/q.png") && root.exists("rejected/junk.png"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path + "/inbox").allSatisfy { ["cat", "dog"].contains($0) })
 

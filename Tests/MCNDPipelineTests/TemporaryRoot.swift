@@ -53,8 +53,10 @@ final class TemporaryRoot {
     /// A small gray PNG whose pixels follow `seed`.
     static func png(_ seed: UInt64) -> [UInt8] {
         var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        let pixels = (0 ..< 28 * 28).map { _ -> UInt8 in
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        let pixels = (0..<28 * 28).map { _ -> UInt8 in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
             return UInt8(truncatingIfNeeded: state >> 24)
         }
         return try! PNGCodec.encode(DecodedImage(width: 28, height: 28, layout: .gray, pixels: pixels))

@@ -8,12 +8,15 @@ import Testing
     @Test("not due without examples; due with new examples; not due after the run; due again after a new example")
     func dueAndNotDue() throws {
         let root = try TemporaryRoot("due")
-        let pipeline = try root.pipeline { $0.schedule.validationFraction = 0; $0.review.targetPrecision = 0 }
+        let pipeline = try root.pipeline {
+            $0.schedule.validationFraction = 0
+            $0.review.targetPrecision = 0
+        }
         #expect(try pipeline.trainingIsDue() == false, "no examples")
         let empty = try pipeline.train(.ifDue)
         #expect(empty.outcome == .notDue && empty.run == nil)
 
-        for i in 0 ..< 3 {
+        for i in 0..<3 {
             try root.write(TemporaryRoot.png(10 + UInt64(i)), to: "inbox/a/\(i).png")
             try root.write(TemporaryRoot.png(20 + UInt64(i)), to: "inbox/b/\(i).png")
         }

@@ -15,9 +15,10 @@ import Testing
         // As a newer mcnd would leave it: decided, not finished.
         let queue = try DatabaseQueue(path: root.path + "/state/mcnd.sqlite")
         try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO journal (source, sha256, outcome, destination, created) VALUES (?, NULL, 'teleported', ?, '2026-01-01T00:00:00.000Z')
-                """, arguments: [Data("inbox/q.png".utf8), Data("rejected/q.png".utf8)])
+            try db.execute(
+                sql: """
+                    INSERT INTO journal (source, sha256, outcome, destination, created) VALUES (?, NULL, 'teleported', ?, '2026-01-01T00:00:00.000Z')
+                    """, arguments: [Data("inbox/q.png".utf8), Data("rejected/q.png".utf8)])
         }
         try queue.close()
 

@@ -35,8 +35,9 @@ public final class Child: CustomStringConvertible {
         stderrPath = "\(folder)/child-\(tag).err"
         started = monotonic()
         startedAt = Date()
-        pid = try ChildProcess.spawn(executable, argv: [executable] + arguments, environment: environment,
-                                     stdout: stdoutPath, stderr: stderrPath)
+        pid = try ChildProcess.spawn(
+            executable, argv: [executable] + arguments, environment: environment,
+            stdout: stdoutPath, stderr: stderrPath)
     }
 
     deinit {

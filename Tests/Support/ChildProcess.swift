@@ -6,8 +6,10 @@ import Glibc
 /// anything that would steer mcnd (`MCND_*`, `NOTIFY_SOCKET`, `WATCHDOG_*`)
 /// except what the test adds. `Child` is built on it.
 public enum ChildProcess {
-    public static func spawn(_ executable: String, argv: [String], environment extra: [String: String] = [:],
-                             stdout: String, stderr: String) throws -> pid_t {
+    public static func spawn(
+        _ executable: String, argv: [String], environment extra: [String: String] = [:],
+        stdout: String, stderr: String
+    ) throws -> pid_t {
         var env = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("MCND_") && $0.key != "NOTIFY_SOCKET" && !$0.key.hasPrefix("WATCHDOG_")
         }

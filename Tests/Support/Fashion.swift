@@ -13,7 +13,7 @@ public enum Fashion {
 
         public var count: Int { labels.dimensions[0] }
         public func label(_ i: Int) -> Int { Int(labels.bytes[i]) }
-        public func pixels(_ i: Int) -> [UInt8] { Array(images.bytes[i * 784 ..< (i + 1) * 784]) }
+        public func pixels(_ i: Int) -> [UInt8] { Array(images.bytes[i * 784..<(i + 1) * 784]) }
         public func png(_ i: Int) throws -> [UInt8] {
             try PNGCodec.encode(DecodedImage(width: 28, height: 28, layout: .gray, pixels: pixels(i)))
         }
@@ -24,7 +24,7 @@ public enum Fashion {
             let wanted = Set(classes)
             var seen = [Int](repeating: 0, count: 256)
             var out: [Int] = []
-            for i in 0 ..< count where wanted.contains(label(i)) {
+            for i in 0..<count where wanted.contains(label(i)) {
                 let c = label(i)
                 seen[c] += 1
                 if seen[c] > skip && seen[c] <= skip + perClass { out.append(i) }
@@ -50,8 +50,9 @@ public enum Fashion {
 
     private static func load(_ prefix: String) -> Result<Split, any Error> {
         Result {
-            Split(images: try IDXFile.read(path: "\(folder)/\(prefix)-images-idx3-ubyte.gz"),
-                  labels: try IDXFile.read(path: "\(folder)/\(prefix)-labels-idx1-ubyte.gz"))
+            Split(
+                images: try IDXFile.read(path: "\(folder)/\(prefix)-images-idx3-ubyte.gz"),
+                labels: try IDXFile.read(path: "\(folder)/\(prefix)-labels-idx1-ubyte.gz"))
         }
     }
 

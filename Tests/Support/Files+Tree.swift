@@ -81,7 +81,10 @@ extension Files {
                 guard errno == ENOSPC else { throw TestFailure("write \(path): \(errnoText())") }
                 // Smaller writes use up the last partial chunk.
                 let small = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, 4096) }
-                if small > 0 { size += small; continue }
+                if small > 0 {
+                    size += small
+                    continue
+                }
                 break
             }
             size += n

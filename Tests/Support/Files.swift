@@ -100,7 +100,7 @@ public enum Files {
         var out: [String: String] = [:]
         var start = 0
         while start < paths.count {
-            let chunk = Array(paths[start ..< min(start + 500, paths.count)])
+            let chunk = Array(paths[start..<min(start + 500, paths.count)])
             start += chunk.count
             let run = try Shell.run(["/usr/bin/env", "sha256sum", "--"] + chunk)
             guard run.status == 0 else { throw TestFailure("sha256sum exited \(run.status): \(run.stderr)") }
@@ -119,6 +119,9 @@ public enum Files {
 public func hex(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
-    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 15)])
+    }
     return String(decoding: out, as: UTF8.self)
 }

@@ -18,8 +18,9 @@ public enum JSONLines {
         var out: [Data] = []
         for (n, line) in parts.enumerated() {
             let object = try? JSONSerialization.jsonObject(with: Data(line))
-            #expect(object is [String: Any], "\(path) line \(n + 1) is not a JSON object: \(String(decoding: line, as: UTF8.self))",
-                    sourceLocation: sourceLocation)
+            #expect(
+                object is [String: Any], "\(path) line \(n + 1) is not a JSON object: \(String(decoding: line, as: UTF8.self))",
+                sourceLocation: sourceLocation)
             out.append(Data(line))
         }
         return out
@@ -31,8 +32,9 @@ public enum JSONLines {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return lines(path, sourceLocation: sourceLocation).compactMap { line in
             do { return try decoder.decode(T.self, from: line) } catch {
-                Issue.record("\(path): cannot decode \(String(decoding: line, as: UTF8.self)) as \(T.self): \(error)",
-                             sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(path): cannot decode \(String(decoding: line, as: UTF8.self)) as \(T.self): \(error)",
+                    sourceLocation: sourceLocation)
                 return nil
             }
         }

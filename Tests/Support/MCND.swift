@@ -55,13 +55,16 @@ public enum MCND {
     }()
 
     /// Starts `mcnd arguments…`, its output in `scratch` (optionally as the unprivileged user).
-    public static func start(_ arguments: [String], scratch: URL, environment: [String: String] = [:],
-                             asUser: Bool = false) throws -> Child {
+    public static func start(
+        _ arguments: [String], scratch: URL, environment: [String: String] = [:],
+        asUser: Bool = false
+    ) throws -> Child {
         let binary = try path()
         if asUser {
             let prefix = try unprivileged.get()
-            return try Child(prefix[0], Array(prefix.dropFirst()) + [binary] + arguments, environment: environment,
-                             output: scratch.path)
+            return try Child(
+                prefix[0], Array(prefix.dropFirst()) + [binary] + arguments, environment: environment,
+                output: scratch.path)
         }
         return try Child(binary, arguments, environment: environment, output: scratch.path)
     }

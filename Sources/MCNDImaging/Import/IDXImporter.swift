@@ -86,7 +86,7 @@ public struct IDXImporter: Sendable {
     public func image(at index: Int) -> DecodedImage {
         let (h, w) = (images.dimensions[1], images.dimensions[2])
         let start = index * h * w
-        return DecodedImage(width: w, height: h, layout: .gray, pixels: Array(images.bytes[start ..< start + h * w]))
+        return DecodedImage(width: w, height: h, layout: .gray, pixels: Array(images.bytes[start..<start + h * w]))
     }
 
     /// The class name of image `index`.
@@ -100,7 +100,7 @@ public struct IDXImporter: Sendable {
         var counts = [Int](repeating: 0, count: names.count)
         do {
             let out = try Directory.open(path: directory, creating: true)
-            for index in 0 ..< images.dimensions[0] {
+            for index in 0..<images.dimensions[0] {
                 let png = try PNGCodec.encode(image(at: index))
                 let label = Int(labels.bytes[index])
                 let folder = RawPath(names[label])

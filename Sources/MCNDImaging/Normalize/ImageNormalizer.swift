@@ -79,8 +79,9 @@ public struct ImageNormalizer: Sendable {
             let layout = image.layout
             pixels = [UInt8](unsafeUninitializedCapacity: n * outChannels) { out, initialized in
                 image.pixels.withUnsafeBufferPointer { src in
-                    Self.flatten(src, layout: layout, into: out, count: n, gray: outChannels == 1,
-                                 background: bg, grayBackground: grayBackground)
+                    Self.flatten(
+                        src, layout: layout, into: out, count: n, gray: outChannels == 1,
+                        background: bg, grayBackground: grayBackground)
                 }
                 initialized = n * outChannels
             }
@@ -114,11 +115,18 @@ public struct ImageNormalizer: Sendable {
                     red: composite(s[4 * i], a, r), green: composite(s[4 * i + 1], a, g), blue: composite(s[4 * i + 2], a, b))
             }
         case (false, .gray):
-            for i in 0..<n { let v = s[i]; o[3 * i] = v; o[3 * i + 1] = v; o[3 * i + 2] = v }
+            for i in 0..<n {
+                let v = s[i]
+                o[3 * i] = v
+                o[3 * i + 1] = v
+                o[3 * i + 2] = v
+            }
         case (false, .grayAlpha):
             for i in 0..<n {
                 let v = s[2 * i], a = s[2 * i + 1]
-                o[3 * i] = composite(v, a, r); o[3 * i + 1] = composite(v, a, g); o[3 * i + 2] = composite(v, a, b)
+                o[3 * i] = composite(v, a, r)
+                o[3 * i + 1] = composite(v, a, g)
+                o[3 * i + 2] = composite(v, a, b)
             }
         case (false, .rgba):
             for i in 0..<n {
@@ -128,7 +136,7 @@ public struct ImageNormalizer: Sendable {
                 o[3 * i + 2] = composite(s[4 * i + 2], a, b)
             }
         case (true, .gray), (false, .rgb):
-            for i in 0 ..< n * (gray ? 1 : 3) { o[i] = s[i] }
+            for i in 0..<n * (gray ? 1 : 3) { o[i] = s[i] }
         }
     }
 
@@ -136,15 +144,16 @@ public struct ImageNormalizer: Sendable {
     private func letterbox(_ inner: [UInt8], width tw: Int, height th: Int) -> [UInt8] {
         let channels = spec.channels.count
         let (W, H) = (spec.width, spec.height)
-        let fill: [UInt8] = spec.channels == .gray
+        let fill: [UInt8] =
+            spec.channels == .gray
             ? [spec.background.luma] : [spec.background.red, spec.background.green, spec.background.blue]
         var canvas = [UInt8](repeating: 0, count: W * H * channels)
-        for i in 0 ..< W * H { for c in 0..<channels { canvas[i * channels + c] = fill[c] } }
+        for i in 0..<W * H { for c in 0..<channels { canvas[i * channels + c] = fill[c] } }
         let (left, top) = ((W - tw) / 2, (H - th) / 2)
         for y in 0..<th {
             let from = y * tw * channels
             let to = ((top + y) * W + left) * channels
-            canvas.replaceSubrange(to ..< to + tw * channels, with: inner[from ..< from + tw * channels])
+            canvas.replaceSubrange(to..<to + tw * channels, with: inner[from..<from + tw * channels])
         }
         return canvas
     }

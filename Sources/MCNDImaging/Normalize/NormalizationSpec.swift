@@ -43,9 +43,18 @@ public struct NormalizationSpec: Sendable, Equatable, Hashable {
         /// Parses `black`, `white`, `#rrggbb`, `#rgb` or a gray level `0`…`255`.
         public init?(parsing text: String) {
             let t = text.lowercased()
-            if t == "black" { self = .black; return }
-            if t == "white" { self = .white; return }
-            if let level = Int(t), (0...255).contains(level) { self.init(gray: UInt8(level)); return }
+            if t == "black" {
+                self = .black
+                return
+            }
+            if t == "white" {
+                self = .white
+                return
+            }
+            if let level = Int(t), (0...255).contains(level) {
+                self.init(gray: UInt8(level))
+                return
+            }
             guard t.first == "#" else { return nil }
             let hex = Array(t.dropFirst())
             func value(_ digits: ArraySlice<Character>) -> UInt8? {

@@ -18,7 +18,10 @@ struct Resampler {
             counts.reserveCapacity(outputLength)
             offsets.reserveCapacity(outputLength)
             if outputLength == sourceLength {
-                for i in 0..<outputLength { begin(origin + i); add(1) }
+                for i in 0..<outputLength {
+                    begin(origin + i)
+                    add(1)
+                }
             } else if outputLength < sourceLength {
                 // Output i covers source interval [i·s, (i+1)·s); each source
                 // pixel contributes the length of its overlap.

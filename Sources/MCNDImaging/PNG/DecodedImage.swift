@@ -33,7 +33,7 @@ public struct DecodedImage: Sendable, Equatable {
     /// The samples of pixel (`x`, `y`).
     public subscript(x: Int, y: Int) -> ArraySlice<UInt8> {
         let start = (y * width + x) * layout.channels
-        return pixels[start ..< start + layout.channels]
+        return pixels[start..<start + layout.channels]
     }
 }
 
@@ -87,7 +87,8 @@ public struct DecodeLimits: Sendable, Equatable {
             return .tooLarge("\(header.width)×\(header.height) is \(header.pixelCount) pixels, over the limit of \(maxPixels)")
         }
         if header.decodedBytes > maxDecodedBytes {
-            return .tooLarge("\(header.width)×\(header.height) decodes to \(header.decodedBytes) bytes, over the limit of \(maxDecodedBytes)")
+            return .tooLarge(
+                "\(header.width)×\(header.height) decodes to \(header.decodedBytes) bytes, over the limit of \(maxDecodedBytes)")
         }
         return nil
     }

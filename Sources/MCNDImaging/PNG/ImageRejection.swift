@@ -54,13 +54,15 @@ public enum ImageRejection: Error, Sendable, Equatable, CustomStringConvertible 
         if has("not a png file", "png signature", "ascii conversion") {
             return .notPNG(detail)
         }
-        if has("exceeds user limit", "image too large", "out of memory", "insufficient memory",
-               "decompression exceeds", "image size exceeds")
+        if has(
+            "exceeds user limit", "image too large", "out of memory", "insufficient memory",
+            "decompression exceeds", "image size exceeds")
         {
             return .tooLarge(detail)
         }
-        if has("read beyond end", "not enough image data", "unexpected end", "read error",
-               "truncated", "end of data", "unexpected eof")
+        if has(
+            "read beyond end", "not enough image data", "unexpected end", "read error",
+            "truncated", "end of data", "unexpected eof")
         {
             return .truncated(detail)
         }

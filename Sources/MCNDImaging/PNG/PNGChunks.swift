@@ -56,7 +56,7 @@ public enum PNGChunks {
             start = 33
         }
         for range in removed {
-            out.append(contentsOf: bytes[start ..< range.lowerBound])
+            out.append(contentsOf: bytes[start..<range.lowerBound])
             start = range.upperBound
         }
         out.append(contentsOf: bytes[start...])
@@ -77,7 +77,8 @@ public enum PNGChunks {
         var beforeImageData = true
         var ended = false
         while position + 8 <= bytes.count {
-            let length = Int(bytes[position]) << 24 | Int(bytes[position + 1]) << 16
+            let length =
+                Int(bytes[position]) << 24 | Int(bytes[position + 1]) << 16
                 | Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
             let type = (bytes[position + 4], bytes[position + 5], bytes[position + 6], bytes[position + 7])
             if length > bytes.count - position - 12 {
@@ -85,12 +86,15 @@ public enum PNGChunks {
                 throw .truncated(
                     "chunk '\(name)' at byte \(position) declares \(length) bytes, only \(max(0, bytes.count - position - 12)) remain")
             }
-            if type == (0x49, 0x45, 0x4E, 0x44) { ended = true; break }  // IEND
+            if type == (0x49, 0x45, 0x4E, 0x44) {
+                ended = true
+                break
+            }  // IEND
             if type == (0x49, 0x44, 0x41, 0x54) { beforeImageData = false }  // IDAT
             if beforeImageData
                 && (type == (0x67, 0x41, 0x4D, 0x41) || type == (0x73, 0x52, 0x47, 0x42) || type == (0x69, 0x43, 0x43, 0x50))
             {
-                removed.append(position ..< position + 12 + length)  // gAMA, sRGB, iCCP
+                removed.append(position..<position + 12 + length)  // gAMA, sRGB, iCCP
             }
             position += 12 + length
         }

@@ -152,7 +152,7 @@ public enum PNGCodec {
                 var i = 0
                 while i < s.count {
                     let a = UInt32(s[i + channels - 1])
-                    for c in 0 ..< channels - 1 {
+                    for c in 0..<channels - 1 {
                         let v = UInt32(s[i + c])
                         let straight = a == 0xFFFF ? v : a == 0 ? 0 : min(0xFFFF, (v * 0xFFFF + a / 2) / a)
                         out[i + c] = UInt8(truncatingIfNeeded: straight >> 8)

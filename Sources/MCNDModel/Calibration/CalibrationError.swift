@@ -13,10 +13,12 @@ public enum CalibrationError {
         for (c, ok) in zip(confidences, correct) {
             // Bins are (lo, hi]; a confidence of exactly 0 goes to the first.
             let b = min(bins - 1, max(0, Int((c * Double(bins)).rounded(.up)) - 1))
-            count[b] += 1; sum[b] += c; if ok { hits[b] += 1 }
+            count[b] += 1
+            sum[b] += c
+            if ok { hits[b] += 1 }
         }
         var ece = 0.0
-        for b in 0 ..< bins where count[b] > 0 {
+        for b in 0..<bins where count[b] > 0 {
             ece += abs(Double(hits[b]) / Double(count[b]) - sum[b] / Double(count[b])) * Double(count[b])
         }
         return ece / Double(confidences.count)

@@ -25,7 +25,9 @@ public struct ClassThresholds: Sendable, Codable, Equatable {
         public var confidence: Double
         public var correct: Bool
         public init(label: Int, confidence: Double, correct: Bool) {
-            self.label = label; self.confidence = confidence; self.correct = correct
+            self.label = label
+            self.confidence = confidence
+            self.correct = correct
         }
     }
 
@@ -37,7 +39,7 @@ public struct ClassThresholds: Sendable, Codable, Equatable {
         support = byClass.map(\.count)
         sources = byClass.map { $0.count >= minimumSupport ? .class : .all }
         thresholds = []
-        for c in 0 ..< classes {
+        for c in 0..<classes {
             thresholds.append(sources[c] == .class ? Self.lowest(byClass[c], target: target) : pooled)
         }
     }

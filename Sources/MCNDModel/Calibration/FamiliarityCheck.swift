@@ -17,19 +17,21 @@ public struct FamiliarityCheck: Sendable, Codable, Equatable {
     public var quantile: Double
 
     /// `train` gives the means, `validation` the distance distributions.
-    public init?(train: NetworkActivations, trainLabels: [Int32], validation: NetworkActivations, validationLabels: [Int32],
-                 classes: Int, minimumSupport: Int, quantile: Double = defaultQuantile) {
+    public init?(
+        train: NetworkActivations, trainLabels: [Int32], validation: NetworkActivations, validationLabels: [Int32],
+        classes: Int, minimumSupport: Int, quantile: Double = defaultQuantile
+    ) {
         let h = train.units
         var sums = [[Double]](repeating: [Double](repeating: 0, count: h), count: classes)
         var counts = [Int](repeating: 0, count: classes)
         for (r, y) in trainLabels.enumerated() where Int(y) < classes {
             counts[Int(y)] += 1
-            for j in 0 ..< h { sums[Int(y)][j] += Double(train.hidden[r * h + j]) }
+            for j in 0..<h { sums[Int(y)][j] += Double(train.hidden[r * h + j]) }
         }
-        means = (0 ..< classes).map { c in counts[c] == 0 ? [] : sums[c].map { Float($0 / Double(counts[c])) } }
+        means = (0..<classes).map { c in counts[c] == 0 ? [] : sums[c].map { Float($0 / Double(counts[c])) } }
         var distances = [[Double]](repeating: [], count: classes)
         for (r, y) in validationLabels.enumerated() where Int(y) < classes && !means[Int(y)].isEmpty {
-            distances[Int(y)].append(Self.distance(validation.hidden[r * h ..< (r + 1) * h], means[Int(y)]))
+            distances[Int(y)].append(Self.distance(validation.hidden[r * h..<(r + 1) * h], means[Int(y)]))
         }
         let all = distances.flatMap { $0 }
         guard !all.isEmpty else { return nil }
@@ -44,7 +46,10 @@ public struct FamiliarityCheck: Sendable, Codable, Equatable {
         var best = -1, bestDistance = Double.infinity
         for (c, mean) in means.enumerated() where !mean.isEmpty {
             let d = Self.distance(hidden, mean)
-            if d < bestDistance { best = c; bestDistance = d }
+            if d < bestDistance {
+                best = c
+                bestDistance = d
+            }
         }
         guard best >= 0 else { return (0, .infinity, false) }
         return (best, bestDistance, bestDistance > cutoffs[best])

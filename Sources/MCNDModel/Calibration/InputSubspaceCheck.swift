@@ -13,40 +13,55 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
     public var cutoff: Double
     public var quantile: Double
 
-    public init?(train: FeatureRows, validation: FeatureRows, components q: Int = components,
-                 quantile: Double = FamiliarityCheck.defaultQuantile) {
+    public init?(
+        train: FeatureRows, validation: FeatureRows, components q: Int = components,
+        quantile: Double = FamiliarityCheck.defaultQuantile
+    ) {
         let n = train.count, d = train.width
         guard n > q, validation.count > 0 else { return nil }
         var x = [Float](repeating: 0, count: n * d)
         x.withUnsafeMutableBufferPointer { train.copyRows(from: 0, count: n, into: $0.baseAddress!) }
         var mean = [Float](repeating: 0, count: d)
-        for r in 0 ..< n { for j in 0 ..< d { mean[j] += x[r * d + j] } }
-        for j in 0 ..< d { mean[j] /= Float(n) }
-        for r in 0 ..< n { for j in 0 ..< d { x[r * d + j] -= mean[j] } }
+        for r in 0..<n { for j in 0..<d { mean[j] += x[r * d + j] } }
+        for j in 0..<d { mean[j] /= Float(n) }
+        for r in 0..<n { for j in 0..<d { x[r * d + j] -= mean[j] } }
         // Subspace iteration: Q ← orth(Xᵀ X Q), from a seeded random start.
         var generator = SeededGenerator(seed: 0x6d636e64)
-        var basis = (0 ..< q * d).map { _ in Float(generator.normal()) } // q × d
+        var basis = (0..<q * d).map { _ in Float(generator.normal()) }  // q × d
         Self.orthonormalize(&basis, rows: q, width: d)
         var y = [Float](repeating: 0, count: n * q)
-        for _ in 0 ..< 8 {
-            x.withUnsafeBufferPointer { xp in basis.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
-                // Y = X · Qᵀ (n × q)
-                DNNL.multiply(DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q),
-                              a: xp.baseAddress!, b: bp.baseAddress!, c: yp.baseAddress!)
-            }}}
-            x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in basis.withUnsafeMutableBufferPointer { bp in
-                // Qᵀ ← Xᵀ · Y, stored as Q = Yᵀ · X (q × d)
-                DNNL.multiply(DNNL.Shape(m: q, n: d, k: n, transposeA: true, transposeB: false, lda: q, ldb: d, ldc: d),
-                              a: yp.baseAddress!, b: xp.baseAddress!, c: bp.baseAddress!)
-            }}}
+        for _ in 0..<8 {
+            x.withUnsafeBufferPointer { xp in
+                basis.withUnsafeBufferPointer { bp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        // Y = X · Qᵀ (n × q)
+                        DNNL.multiply(
+                            DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q),
+                            a: xp.baseAddress!, b: bp.baseAddress!, c: yp.baseAddress!)
+                    }
+                }
+            }
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeBufferPointer { yp in
+                    basis.withUnsafeMutableBufferPointer { bp in
+                        // Qᵀ ← Xᵀ · Y, stored as Q = Yᵀ · X (q × d)
+                        DNNL.multiply(
+                            DNNL.Shape(m: q, n: d, k: n, transposeA: true, transposeB: false, lda: q, ldb: d, ldc: d),
+                            a: yp.baseAddress!, b: xp.baseAddress!, c: bp.baseAddress!)
+                    }
+                }
+            }
             Self.orthonormalize(&basis, rows: q, width: d)
         }
         guard basis.allSatisfy(\.isFinite) else { return nil }
-        self.mean = mean; self.basis = basis; self.count = q; self.quantile = quantile
+        self.mean = mean
+        self.basis = basis
+        self.count = q
+        self.quantile = quantile
         cutoff = 0
         var residuals: [Double] = []
         var row = [Float](repeating: 0, count: d)
-        for r in 0 ..< validation.count {
+        for r in 0..<validation.count {
             row.withUnsafeMutableBufferPointer { validation.copyRows(from: r, count: 1, into: $0.baseAddress!) }
             residuals.append(residual(row[...]))
         }
@@ -57,10 +72,10 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
     public func residual(_ x: ArraySlice<Float>) -> Double {
         let d = mean.count
         var centered = zip(x, mean).map { $0 - $1 }
-        for c in 0 ..< count {
+        for c in 0..<count {
             var dot: Float = 0
-            for j in 0 ..< d { dot += basis[c * d + j] * centered[j] }
-            for j in 0 ..< d { centered[j] -= dot * basis[c * d + j] }
+            for j in 0..<d { dot += basis[c * d + j] * centered[j] }
+            for j in 0..<d { centered[j] -= dot * basis[c * d + j] }
         }
         return Double(centered.reduce(0) { $0 + $1 * $1 }).squareRoot()
     }
@@ -69,16 +84,16 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
 
     /// Modified Gram–Schmidt on the rows.
     static func orthonormalize(_ m: inout [Float], rows: Int, width d: Int) {
-        for i in 0 ..< rows {
-            for k in 0 ..< i {
+        for i in 0..<rows {
+            for k in 0..<i {
                 var dot: Float = 0
-                for j in 0 ..< d { dot += m[i * d + j] * m[k * d + j] }
-                for j in 0 ..< d { m[i * d + j] -= dot * m[k * d + j] }
+                for j in 0..<d { dot += m[i * d + j] * m[k * d + j] }
+                for j in 0..<d { m[i * d + j] -= dot * m[k * d + j] }
             }
             var norm: Float = 0
-            for j in 0 ..< d { norm += m[i * d + j] * m[i * d + j] }
+            for j in 0..<d { norm += m[i * d + j] * m[i * d + j] }
             let inverse = norm > 0 ? 1 / norm.squareRoot() : 0
-            for j in 0 ..< d { m[i * d + j] *= inverse }
+            for j in 0..<d { m[i * d + j] *= inverse }
         }
     }
 }

@@ -21,8 +21,9 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
 
     /// Nil when there are no training or validation rows, or the covariance is degenerate.
     public init?(train: NetworkActivations, trainLabels: [Int32], validation: NetworkActivations, classes: Int, quantile: Double) {
-        self.init(trainHidden: train.hidden, trainLabels: trainLabels, validationHidden: validation.hidden, units: train.units,
-                  classes: classes, quantile: quantile)
+        self.init(
+            trainHidden: train.hidden, trainLabels: trainLabels, validationHidden: validation.hidden, units: train.units,
+            classes: classes, quantile: quantile)
     }
 
     /// The same from rows of `units` values each, row-major.
@@ -32,26 +33,29 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
         var counts = [Int](repeating: 0, count: classes)
         for (r, y) in trainLabels.enumerated() where Int(y) < classes {
             counts[Int(y)] += 1
-            for j in 0 ..< h { sums[Int(y)][j] += Double(train.hidden[r * h + j]) }
+            for j in 0..<h { sums[Int(y)][j] += Double(train.hidden[r * h + j]) }
         }
         let n = counts.reduce(0, +)
         guard n > 1, validation.rows > 0 else { return nil }
-        let mu = (0 ..< classes).map { c in counts[c] == 0 ? [] : sums[c].map { $0 / Double(counts[c]) } }
+        let mu = (0..<classes).map { c in counts[c] == 0 ? [] : sums[c].map { $0 / Double(counts[c]) } }
         // Σ = 1/n Σ_r (a_r − μ_y)(a_r − μ_y)ᵀ, the upper triangle accumulated, then mirrored.
         var sigma = [Double](repeating: 0, count: h * h)
         var d = [Double](repeating: 0, count: h)
         for (r, y) in trainLabels.enumerated() where Int(y) < classes {
-            for j in 0 ..< h { d[j] = Double(train.hidden[r * h + j]) - mu[Int(y)][j] }
-            for i in 0 ..< h where d[i] != 0 {
+            for j in 0..<h { d[j] = Double(train.hidden[r * h + j]) - mu[Int(y)][j] }
+            for i in 0..<h where d[i] != 0 {
                 let di = d[i]
-                for j in i ..< h { sigma[i * h + j] += di * d[j] }
+                for j in i..<h { sigma[i * h + j] += di * d[j] }
             }
         }
         var trace = 0.0
-        for i in 0 ..< h { trace += sigma[i * h + i] / Double(n) }
+        for i in 0..<h { trace += sigma[i * h + i] / Double(n) }
         let ridge = Self.shrinkage * max(trace / Double(h), 1e-12)
-        for i in 0 ..< h {
-            for j in i ..< h { sigma[i * h + j] /= Double(n); sigma[j * h + i] = sigma[i * h + j] }
+        for i in 0..<h {
+            for j in i..<h {
+                sigma[i * h + j] /= Double(n)
+                sigma[j * h + i] = sigma[i * h + j]
+            }
             sigma[i * h + i] += ridge
         }
         guard let inverse = Self.inverseCholesky(sigma, h) else { return nil }
@@ -61,7 +65,7 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
         self.quantile = quantile
         cutoff = 0
         means = mu.map { m in m.isEmpty ? [] : Self.whiten(m.map { Float($0) }[...], inverse, h) }
-        let scores = (0 ..< validation.rows).map { score(validation.hidden[$0 * h ..< ($0 + 1) * h]) }
+        let scores = (0..<validation.rows).map { score(validation.hidden[$0 * h..<($0 + 1) * h]) }
         cutoff = FamiliarityCheck.quantile(scores, quantile)
     }
 
@@ -71,7 +75,7 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
         var best = Double.infinity
         for mean in means where !mean.isEmpty {
             var s: Float = 0
-            for j in 0 ..< units { s += (y[j] - mean[j]) * (y[j] - mean[j]) }
+            for j in 0..<units { s += (y[j] - mean[j]) * (y[j] - mean[j]) }
             best = min(best, Double(s))
         }
         return best
@@ -82,9 +86,9 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
     /// `L⁻¹ x` for the lower-triangular `L⁻¹` (row-major).
     static func whiten<M: BinaryFloatingPoint>(_ x: ArraySlice<Float>, _ inverse: [M], _ h: Int) -> [Float] {
         let base = x.startIndex
-        return (0 ..< h).map { i in
+        return (0..<h).map { i in
             var s: Double = 0
-            for j in 0 ... i { s += Double(inverse[i * h + j]) * Double(x[base + j]) }
+            for j in 0...i { s += Double(inverse[i * h + j]) * Double(x[base + j]) }
             return Float(s)
         }
     }
@@ -92,10 +96,10 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
     /// `L⁻¹` of the Cholesky factor of the symmetric positive definite `a` (h × h); nil when it is not.
     static func inverseCholesky(_ a: [Double], _ h: Int) -> [Double]? {
         var l = [Double](repeating: 0, count: h * h)
-        for i in 0 ..< h {
-            for j in 0 ... i {
+        for i in 0..<h {
+            for j in 0...i {
                 var s = a[i * h + j]
-                for k in 0 ..< j { s -= l[i * h + k] * l[j * h + k] }
+                for k in 0..<j { s -= l[i * h + k] * l[j * h + k] }
                 if i == j {
                     guard s > 0, s.isFinite else { return nil }
                     l[i * h + i] = s.squareRoot()
@@ -106,10 +110,10 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
         }
         // Forward substitution, column by column of the identity.
         var inverse = [Double](repeating: 0, count: h * h)
-        for c in 0 ..< h {
-            for i in c ..< h {
+        for c in 0..<h {
+            for i in c..<h {
                 var s = i == c ? 1.0 : 0
-                for k in c ..< i { s -= l[i * h + k] * inverse[k * h + c] }
+                for k in c..<i { s -= l[i * h + k] * inverse[k * h + c] }
                 inverse[i * h + c] = s / l[i * h + i]
             }
         }

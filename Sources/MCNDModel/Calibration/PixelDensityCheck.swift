@@ -22,19 +22,22 @@ public struct PixelDensityCheck: Sendable, Codable, Equatable {
         guard n > 1, validation.count > 0 else { return nil }
         var sum = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
         var row = [Float](repeating: 0, count: d)
-        for r in 0 ..< n {
+        for r in 0..<n {
             row.withUnsafeMutableBufferPointer { train.copyRows(from: r, count: 1, into: $0.baseAddress!) }
-            for j in 0 ..< d { sum[j] += Double(row[j]); squares[j] += Double(row[j]) * Double(row[j]) }
+            for j in 0..<d {
+                sum[j] += Double(row[j])
+                squares[j] += Double(row[j]) * Double(row[j])
+            }
         }
         mean = sum.map { Float($0 / Double(n)) }
-        precision = (0 ..< d).map { j in
+        precision = (0..<d).map { j in
             let m = sum[j] / Double(n)
             return 1 / (Float(max(squares[j] / Double(n) - m * m, 0)) + Self.varianceFloor)
         }
         self.quantile = quantile
         cutoff = 0
         var scores: [Double] = []
-        for r in 0 ..< validation.count {
+        for r in 0..<validation.count {
             row.withUnsafeMutableBufferPointer { validation.copyRows(from: r, count: 1, into: $0.baseAddress!) }
             scores.append(score(row[...]))
         }

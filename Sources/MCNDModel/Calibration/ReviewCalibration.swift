@@ -28,8 +28,10 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
     public static let checkQuantile = 1 - 0.01 / 3
 
     /// Nil without validation rows: there is nothing to calibrate on.
-    public static func fit(network: MultiClassNetwork, train: LabeledRows, validation: LabeledRows,
-                           targetPrecision: Double, minimumSupport: Int) -> ReviewCalibration? {
+    public static func fit(
+        network: MultiClassNetwork, train: LabeledRows, validation: LabeledRows,
+        targetPrecision: Double, minimumSupport: Int
+    ) -> ReviewCalibration? {
         guard validation.count > 0 else { return nil }
         let k = network.classes
         let v = network.activations(validation.rows)
@@ -38,28 +40,32 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         guard t.isFinite, v.logits.allSatisfy(\.isFinite) else { return nil }
         var before: [Double] = [], after: [Double] = [], correct: [Bool] = []
         var predictions: [ClassThresholds.Prediction] = []
-        for r in 0 ..< validation.count {
-            let row = v.logits[r * k ..< (r + 1) * k]
+        for r in 0..<validation.count {
+            let row = v.logits[r * k..<(r + 1) * k]
             let p1 = TemperatureScaling.probabilities(row, temperature: 1)
             let pt = TemperatureScaling.probabilities(row, temperature: t)
             let best = argmax(pt)
-            before.append(Double(p1[best])); after.append(Double(pt[best]))
+            before.append(Double(p1[best]))
+            after.append(Double(pt[best]))
             correct.append(best == Int(validation.labels[r]))
             predictions.append(.init(label: best, confidence: Double(pt[best]), correct: correct[r]))
         }
-        let thresholds = targetPrecision > 0
+        let thresholds =
+            targetPrecision > 0
             ? ClassThresholds(predictions: predictions, classes: k, target: targetPrecision, minimumSupport: minimumSupport) : nil
         let a = network.activations(train.rows)
-        let familiarity = FamiliarityCheck(train: a, trainLabels: train.labels, validation: v, validationLabels: validation.labels,
-                                           classes: k, minimumSupport: minimumSupport)
+        let familiarity = FamiliarityCheck(
+            train: a, trainLabels: train.labels, validation: v, validationLabels: validation.labels,
+            classes: k, minimumSupport: minimumSupport)
         let q = checkQuantile
-        return ReviewCalibration(temperature: t, eceBefore: CalibrationError.expected(confidences: before, correct: correct),
-                                 eceAfter: CalibrationError.expected(confidences: after, correct: correct),
-                                 validationRows: validation.count, targetPrecision: targetPrecision,
-                                 minimumSupport: minimumSupport, thresholds: thresholds, familiarity: familiarity,
-                                 inputCheck: InputSubspaceCheck(train: train.rows, validation: validation.rows, quantile: q),
-                                 mahalanobis: MahalanobisCheck(train: a, trainLabels: train.labels, validation: v, classes: k, quantile: q),
-                                 pixelDensity: PixelDensityCheck(train: train.rows, validation: validation.rows, quantile: q))
+        return ReviewCalibration(
+            temperature: t, eceBefore: CalibrationError.expected(confidences: before, correct: correct),
+            eceAfter: CalibrationError.expected(confidences: after, correct: correct),
+            validationRows: validation.count, targetPrecision: targetPrecision,
+            minimumSupport: minimumSupport, thresholds: thresholds, familiarity: familiarity,
+            inputCheck: InputSubspaceCheck(train: train.rows, validation: validation.rows, quantile: q),
+            mahalanobis: MahalanobisCheck(train: a, trainLabels: train.labels, validation: v, classes: k, quantile: q),
+            pixelDensity: PixelDensityCheck(train: train.rows, validation: validation.rows, quantile: q))
     }
 
     /// One input as the review loop sees it.
@@ -75,27 +81,32 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         public var unfamiliar: Bool
 
         public init(probabilities: [Float], label: Int, confidence: Float, threshold: Double?, doubtful: Bool, unfamiliar: Bool) {
-            self.probabilities = probabilities; self.label = label; self.confidence = confidence
-            self.threshold = threshold; self.doubtful = doubtful; self.unfamiliar = unfamiliar
+            self.probabilities = probabilities
+            self.label = label
+            self.confidence = confidence
+            self.threshold = threshold
+            self.doubtful = doubtful
+            self.unfamiliar = unfamiliar
         }
     }
 
     /// Row `r` of a forward pass over `inputs`.
     public func assess(_ a: NetworkActivations, row r: Int, inputs: FeatureRows) -> Assessment {
         let k = a.classes
-        let p = TemperatureScaling.probabilities(a.logits[r * k ..< (r + 1) * k], temperature: temperature)
+        let p = TemperatureScaling.probabilities(a.logits[r * k..<(r + 1) * k], temperature: temperature)
         let best = Self.argmax(p)
         let threshold = thresholds.flatMap { best < $0.thresholds.count ? $0.thresholds[best] : nil }
         let doubtful = thresholds.map { !$0.accepts(label: best, confidence: Double(p[best])) } ?? false
-        let hidden = a.hidden[r * a.units ..< (r + 1) * a.units]
+        let hidden = a.hidden[r * a.units..<(r + 1) * a.units]
         var unfamiliar = mahalanobis.map { $0.unfamiliar(hidden) } ?? familiarity?.assess(hidden).unfamiliar ?? false
         if !unfamiliar, inputCheck != nil || pixelDensity != nil {
             var x = [Float](repeating: 0, count: inputs.width)
             x.withUnsafeMutableBufferPointer { inputs.copyRows(from: r, count: 1, into: $0.baseAddress!) }
             unfamiliar = inputCheck?.unfamiliar(x[...]) == true || pixelDensity?.unfamiliar(x[...]) == true
         }
-        return Assessment(probabilities: p, label: best, confidence: p[best], threshold: threshold,
-                          doubtful: doubtful, unfamiliar: unfamiliar)
+        return Assessment(
+            probabilities: p, label: best, confidence: p[best], threshold: threshold,
+            doubtful: doubtful, unfamiliar: unfamiliar)
     }
 
     /// The first largest value, like the network's argmax.

@@ -16,11 +16,19 @@ public enum TemperatureScaling {
         let ratio = (5.0.squareRoot() - 1) / 2
         var c = b - ratio * (b - a), d = a + ratio * (b - a)
         var fc = loss(logits, labels, k, exp(c)), fd = loss(logits, labels, k, exp(d))
-        for _ in 0 ..< 80 where b - a > 1e-6 {
+        for _ in 0..<80 where b - a > 1e-6 {
             if fc < fd {
-                b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = loss(logits, labels, k, exp(c))
+                b = d
+                d = c
+                fd = fc
+                c = b - ratio * (b - a)
+                fc = loss(logits, labels, k, exp(c))
             } else {
-                a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = loss(logits, labels, k, exp(d))
+                a = c
+                c = d
+                fc = fd
+                d = a + ratio * (b - a)
+                fd = loss(logits, labels, k, exp(d))
             }
         }
         return exp((a + b) / 2)
@@ -30,7 +38,7 @@ public enum TemperatureScaling {
     static func loss(_ logits: [Float], _ labels: [Int32], _ k: Int, _ t: Double) -> Double {
         var total = 0.0
         for (r, y) in labels.enumerated() {
-            let row = logits[r * k ..< (r + 1) * k]
+            let row = logits[r * k..<(r + 1) * k]
             let top = Double(row.max()!) / t
             let sum = row.reduce(0.0) { $0 + exp(Double($1) / t - top) }
             total += top + log(sum) - Double(row[r * k + Int(y)]) / t

@@ -18,7 +18,8 @@ public enum FashionMNIST {
         let images = try IDXFile.read(path: "\(directory)/\(part.rawValue)-images-idx3-ubyte.gz")
         let labels = try IDXFile.read(path: "\(directory)/\(part.rawValue)-labels-idx1-ubyte.gz")
         guard images.dimensions.count == 3, labels.dimensions.count == 1, images.dimensions[0] == labels.dimensions[0] else {
-            throw IDXFile.Failure.notIDX(path: directory, reason: "images \(images.dimensions) and labels \(labels.dimensions) do not match")
+            throw IDXFile.Failure.notIDX(
+                path: directory, reason: "images \(images.dimensions) and labels \(labels.dimensions) do not match")
         }
         return LabeledRows(
             rows: FeatureRows(pixels: images.bytes, width: images.dimensions[1] * images.dimensions[2]),

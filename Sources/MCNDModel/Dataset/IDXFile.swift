@@ -40,7 +40,9 @@ public struct IDXFile: Sendable {
     /// dimension count, big-endian 32-bit sizes, then the data.
     public static func parse(_ raw: [UInt8], path: String = "<memory>") throws -> IDXFile {
         guard raw.count >= 4, raw[0] == 0, raw[1] == 0 else { throw Failure.notIDX(path: path, reason: "bad magic number") }
-        guard raw[2] == 0x08 else { throw Failure.notIDX(path: path, reason: "element type 0x\(String(raw[2], radix: 16)) is not unsigned byte") }
+        guard raw[2] == 0x08 else {
+            throw Failure.notIDX(path: path, reason: "element type 0x\(String(raw[2], radix: 16)) is not unsigned byte")
+        }
         let rank = Int(raw[3])
         let header = 4 + 4 * rank
         guard rank > 0, raw.count >= header else { throw Failure.notIDX(path: path, reason: "header is truncated") }

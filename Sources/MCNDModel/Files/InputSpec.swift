@@ -14,10 +14,17 @@ public struct InputSpec: Sendable, Codable, Equatable {
     /// How bytes become inputs; always `x/255`, as in the book.
     public var scale: String
 
-    public init(width: Int = 28, height: Int = 28, channels: Int = 1, aspect: String = "stretch",
-                background: [Int] = [0, 0, 0], invert: Bool = false, scale: String = "x/255") {
-        self.width = width; self.height = height; self.channels = channels; self.aspect = aspect
-        self.background = background; self.invert = invert; self.scale = scale
+    public init(
+        width: Int = 28, height: Int = 28, channels: Int = 1, aspect: String = "stretch",
+        background: [Int] = [0, 0, 0], invert: Bool = false, scale: String = "x/255"
+    ) {
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.aspect = aspect
+        self.background = background
+        self.invert = invert
+        self.scale = scale
     }
 
     /// Inputs per row.

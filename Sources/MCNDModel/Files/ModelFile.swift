@@ -35,11 +35,19 @@ public struct ModelFile: Sendable, Equatable {
         }
     }
 
-    public init(version: Int, labels: [String], input: InputSpec, options: TrainingOptions,
-                metrics: [String: Double], created: String, weights: NetworkWeights, review: ReviewCalibration? = nil) {
+    public init(
+        version: Int, labels: [String], input: InputSpec, options: TrainingOptions,
+        metrics: [String: Double], created: String, weights: NetworkWeights, review: ReviewCalibration? = nil
+    ) {
         precondition(labels.count == weights.classes && input.features == weights.inputs, "labels/input do not match the weights")
-        self.version = version; self.labels = labels; self.input = input; self.options = options
-        self.metrics = metrics; self.created = created; self.weights = weights; self.review = review
+        self.version = version
+        self.labels = labels
+        self.input = input
+        self.options = options
+        self.metrics = metrics
+        self.created = created
+        self.weights = weights
+        self.review = review
     }
 
     struct Meta: Codable {
@@ -59,8 +67,9 @@ public struct ModelFile: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
-        let meta = Meta(format: Self.format, formatVersion: Self.formatVersion, version: version, labels: labels,
-                        input: input, hyperparameters: options, metrics: metrics, created: created, review: review)
+        let meta = Meta(
+            format: Self.format, formatVersion: Self.formatVersion, version: version, labels: labels,
+            input: input, hyperparameters: options, metrics: metrics, created: created, review: review)
         // Encoding plain Codable values to JSON cannot fail.
         let json = try! encoder.encode(meta)
         var archive = NumpyArchive()
@@ -95,11 +104,13 @@ public struct ModelFile: Sendable, Equatable {
         guard s2[0] == h, k == meta.labels.count, n == meta.input.features else {
             throw Failure.invalid("shapes W1 \(s1), W2 \(s2) do not fit \(meta.labels.count) labels and \(meta.input.features) inputs")
         }
-        let weights = NetworkWeights(inputs: n, units: h, classes: k,
-                                     w1: try floats("W1", [n, h]), b1: try floats("b1", [h]),
-                                     w2: try floats("W2", [h, k]), b2: try floats("b2", [k]))
-        self.init(version: meta.version, labels: meta.labels, input: meta.input, options: meta.hyperparameters,
-                  metrics: meta.metrics, created: meta.created, weights: weights, review: meta.review)
+        let weights = NetworkWeights(
+            inputs: n, units: h, classes: k,
+            w1: try floats("W1", [n, h]), b1: try floats("b1", [h]),
+            w2: try floats("W2", [h, k]), b2: try floats("b2", [k]))
+        self.init(
+            version: meta.version, labels: meta.labels, input: meta.input, options: meta.hyperparameters,
+            metrics: meta.metrics, created: meta.created, weights: weights, review: meta.review)
     }
 
     public func write(to path: String) throws {

@@ -10,7 +10,9 @@ public struct NumpyArchive: Sendable, Equatable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case malformed(String)
         public var description: String {
-            switch self { case .malformed(let why): "not a readable .npz archive: \(why)" }
+            switch self {
+            case .malformed(let why): "not a readable .npz archive: \(why)"
+            }
         }
     }
 
@@ -40,24 +42,48 @@ public struct NumpyArchive: Sendable, Equatable {
             let crc = Zlib.crc32(file)
             let offset = out.count
             // Local file header: stored (method 0), no data descriptor.
-            out.le32(0x0403_4B50); out.le16(20); out.le16(0); out.le16(0)
-            out.le16(0); out.le16(0x21) // 1980-01-01 00:00, fixed for reproducible files
-            out.le32(crc); out.le32(UInt32(file.count)); out.le32(UInt32(file.count))
-            out.le16(UInt16(fileName.count)); out.le16(0)
+            out.le32(0x0403_4B50)
+            out.le16(20)
+            out.le16(0)
+            out.le16(0)
+            out.le16(0)
+            out.le16(0x21)  // 1980-01-01 00:00, fixed for reproducible files
+            out.le32(crc)
+            out.le32(UInt32(file.count))
+            out.le32(UInt32(file.count))
+            out.le16(UInt16(fileName.count))
+            out.le16(0)
             out += fileName
             out += file
-            central.le32(0x0201_4B50); central.le16(20); central.le16(20); central.le16(0); central.le16(0)
-            central.le16(0); central.le16(0x21)
-            central.le32(crc); central.le32(UInt32(file.count)); central.le32(UInt32(file.count))
-            central.le16(UInt16(fileName.count)); central.le16(0); central.le16(0)
-            central.le16(0); central.le16(0); central.le32(0); central.le32(UInt32(offset))
+            central.le32(0x0201_4B50)
+            central.le16(20)
+            central.le16(20)
+            central.le16(0)
+            central.le16(0)
+            central.le16(0)
+            central.le16(0x21)
+            central.le32(crc)
+            central.le32(UInt32(file.count))
+            central.le32(UInt32(file.count))
+            central.le16(UInt16(fileName.count))
+            central.le16(0)
+            central.le16(0)
+            central.le16(0)
+            central.le16(0)
+            central.le32(0)
+            central.le32(UInt32(offset))
             central += fileName
         }
         let centralOffset = out.count
         out += central
-        out.le32(0x0605_4B50); out.le16(0); out.le16(0)
-        out.le16(UInt16(names.count)); out.le16(UInt16(names.count))
-        out.le32(UInt32(central.count)); out.le32(UInt32(centralOffset)); out.le16(0)
+        out.le32(0x0605_4B50)
+        out.le16(0)
+        out.le16(0)
+        out.le16(UInt16(names.count))
+        out.le16(UInt16(names.count))
+        out.le32(UInt32(central.count))
+        out.le32(UInt32(centralOffset))
+        out.le16(0)
         return out
     }
 
@@ -66,7 +92,8 @@ public struct NumpyArchive: Sendable, Equatable {
         let (descr, shape, data): (String, [Int], [UInt8])
         switch array {
         case .float32(let s, let values):
-            var bytes = [UInt8](); bytes.reserveCapacity(values.count * 4)
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(values.count * 4)
             for v in values { bytes.le32(v.bitPattern) }
             (descr, shape, data) = ("<f4", s, bytes)
         case .uint8(let s, let values):
@@ -117,10 +144,12 @@ public struct NumpyArchive: Sendable, Equatable {
         let count = shape.reduce(1, *)
         if header.contains("'<f4'") {
             let data = try reader.take(count * 4)
-            var values = [Float](); values.reserveCapacity(count)
+            var values = [Float]()
+            values.reserveCapacity(count)
             for i in 0..<count {
                 let o = i * 4
-                values.append(Float(bitPattern: UInt32(data[o]) | UInt32(data[o + 1]) << 8 | UInt32(data[o + 2]) << 16 | UInt32(data[o + 3]) << 24))
+                values.append(
+                    Float(bitPattern: UInt32(data[o]) | UInt32(data[o + 1]) << 8 | UInt32(data[o + 2]) << 16 | UInt32(data[o + 3]) << 24))
             }
             return .float32(shape: shape, values: values)
         }
@@ -136,7 +165,10 @@ private extension Substring {
 }
 
 extension [UInt8] {
-    mutating func le16(_ v: UInt16) { append(UInt8(v & 0xFF)); append(UInt8(v >> 8)) }
+    mutating func le16(_ v: UInt16) {
+        append(UInt8(v & 0xFF))
+        append(UInt8(v >> 8))
+    }
     mutating func le32(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { append(UInt8(v >> UInt32(s) & 0xFF)) } }
 }
 
@@ -152,7 +184,16 @@ struct ByteReader {
         return Swift.Array(bytes[offset..<offset + n])
     }
     mutating func skip(_ n: Int) throws { _ = try take(n) }
-    mutating func le16() throws -> UInt16 { let b = try take(2); return UInt16(b[0]) | UInt16(b[1]) << 8 }
-    mutating func le32() throws -> UInt32 { let b = try take(4); return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24 }
-    func peek32() throws -> UInt32 { var copy = self; return offset + 4 <= bytes.count ? try copy.le32() : 0 }
+    mutating func le16() throws -> UInt16 {
+        let b = try take(2)
+        return UInt16(b[0]) | UInt16(b[1]) << 8
+    }
+    mutating func le32() throws -> UInt32 {
+        let b = try take(4)
+        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+    }
+    func peek32() throws -> UInt32 {
+        var copy = self
+        return offset + 4 <= bytes.count ? try copy.le32() : 0
+    }
 }

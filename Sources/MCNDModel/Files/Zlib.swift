@@ -31,7 +31,7 @@ enum Zlib {
                     stream.avail_out = uInt(chunk)
                     return inflate(&stream, Z_NO_FLUSH)
                 }
-                output.append(contentsOf: buffer[0 ..< chunk - Int(stream.avail_out)])
+                output.append(contentsOf: buffer[0..<chunk - Int(stream.avail_out)])
                 switch status {
                 case Z_STREAM_END:
                     guard stream.avail_in > 0 else { return }

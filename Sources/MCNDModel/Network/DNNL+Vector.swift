@@ -28,8 +28,10 @@ extension DNNL {
 
     /// `d = d·a·(1 − a)` for `rows × units`, column sums added into `sums`, bf16 copy into `half` if given.
     @inline(__always)
-    static func hiddenDelta(_ d: UnsafeMutablePointer<Float>, activations a: UnsafePointer<Float>, rows: Int, units: Int,
-                            sums: UnsafeMutablePointer<Float>, half: UnsafeMutablePointer<UInt16>?) {
+    static func hiddenDelta(
+        _ d: UnsafeMutablePointer<Float>, activations a: UnsafePointer<Float>, rows: Int, units: Int,
+        sums: UnsafeMutablePointer<Float>, half: UnsafeMutablePointer<UInt16>?
+    ) {
         mcnd_hidden_delta(d, a, rows, units, sums, half)
     }
 
@@ -48,9 +50,11 @@ extension DNNL {
     /// One pass: `g` gets its `parts − 1` partials (`stride` apart) added, then
     /// `w` (and `v`) take the rule's step, then `half` (if any) W's bf16 copy.
     @inline(__always)
-    static func update(_ w: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>, stride: Int, parts: Int,
-                       velocity v: UnsafeMutablePointer<Float>, count: Int, rule: Rule, learningRate lr: Float,
-                       momentum mu: Float, l1: Float, l2: Float, shrink: Float, half: UnsafeMutablePointer<UInt16>?) {
+    static func update(
+        _ w: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>, stride: Int, parts: Int,
+        velocity v: UnsafeMutablePointer<Float>, count: Int, rule: Rule, learningRate lr: Float,
+        momentum mu: Float, l1: Float, l2: Float, shrink: Float, half: UnsafeMutablePointer<UInt16>?
+    ) {
         mcnd_update(w, g, stride, Int32(parts), v, count, rule.code, lr, mu, l1, l2, shrink, half)
     }
 }

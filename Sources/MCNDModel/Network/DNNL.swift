@@ -34,8 +34,10 @@ enum DNNL {
 
     /// `C = op(A)·op(B)` (with the epilogue). `a`/`b` point at Float or bf16
     /// bits as `shape.element` says; `bias` is needed by `.biasSigmoid`.
-    static func product(_ shape: Shape, a: UnsafeRawPointer, b: UnsafeRawPointer,
-                        c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil) throws(DNNLError) {
+    static func product(
+        _ shape: Shape, a: UnsafeRawPointer, b: UnsafeRawPointer,
+        c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil
+    ) throws(DNNLError) {
         // oneDNN's OpenMP runtime reads the calling thread's limit: keep it at one.
         omp_set_num_threads(1)
         let kernel = try idleMatmul(shape)
@@ -45,8 +47,10 @@ enum DNNL {
 
     /// `product` for callers that have no one to hand an error to (prediction,
     /// calibration): a failure stops the process with the error's advice.
-    static func multiply(_ shape: Shape, a: UnsafeRawPointer, b: UnsafeRawPointer,
-                         c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil) {
+    static func multiply(
+        _ shape: Shape, a: UnsafeRawPointer, b: UnsafeRawPointer,
+        c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil
+    ) {
         orStop { () throws(DNNLError) in try product(shape, a: a, b: b, c: c, bias: bias) }
     }
 
@@ -95,7 +99,10 @@ enum DNNL {
     @inline(__always)
     static func prefetch(_ address: UnsafeRawPointer, bytes: Int) {
         var offset = 0
-        while offset < bytes { mcnd_prefetch(address + offset); offset &+= 64 }
+        while offset < bytes {
+            mcnd_prefetch(address + offset)
+            offset &+= 64
+        }
     }
 
     /// Idle primitives by shape. A primitive holds its memory objects and
@@ -156,7 +163,9 @@ enum DNNL {
             func check(_ status: dnnl_status_t) throws(DNNLError) {
                 try DNNL.check(status) { .cannotCreate(what: what, status: $0) }
             }
-            func desc(_ rows: Int, _ cols: Int, _ transposed: Bool, _ ld: Int, _ type: dnnl_data_type_t) throws(DNNLError) -> dnnl_memory_desc_t {
+            func desc(
+                _ rows: Int, _ cols: Int, _ transposed: Bool, _ ld: Int, _ type: dnnl_data_type_t
+            ) throws(DNNLError) -> dnnl_memory_desc_t {
                 var md = dnnl_memory_desc_t()
                 var dims: [Int64] = [Int64(rows), Int64(cols)]
                 var strides: [Int64] = transposed ? [1, Int64(ld)] : [Int64(ld), 1]
@@ -183,14 +192,17 @@ enum DNNL {
                 try check(dnnl_primitive_attr_set_post_ops(attr, ops))
             }
             var op = dnnl_matmul_desc_t()
-            try check(withUnsafePointer(to: &biasDesc) { bias in
-                dnnl_matmul_desc_init(&op, &aDesc, &bDesc, withBias ? bias : nil, &cDesc)
-            })
+            try check(
+                withUnsafePointer(to: &biasDesc) { bias in
+                    dnnl_matmul_desc_init(&op, &aDesc, &bDesc, withBias ? bias : nil, &cDesc)
+                })
             var pd: OpaquePointer?
-            try check(withUnsafeMutablePointer(to: &op) { op in
-                dnnl_primitive_desc_create(&pd, UnsafeRawPointer(op).assumingMemoryBound(to: dnnl_op_desc_t.self),
-                                           attr, engine, nil)
-            })
+            try check(
+                withUnsafeMutablePointer(to: &op) { op in
+                    dnnl_primitive_desc_create(
+                        &pd, UnsafeRawPointer(op).assumingMemoryBound(to: dnnl_op_desc_t.self),
+                        attr, engine, nil)
+                })
             defer { dnnl_primitive_desc_destroy(pd) }
             var info: UnsafePointer<CChar>?
             dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &info)
@@ -209,7 +221,9 @@ enum DNNL {
                 return memory
             }
             let none = UnsafeMutableRawPointer(bitPattern: 0)
-            a = try memory(&aDesc, none); b = try memory(&bDesc, none); c = try memory(&cDesc, none)
+            a = try memory(&aDesc, none)
+            b = try memory(&bDesc, none)
+            c = try memory(&cDesc, none)
             bias = withBias ? try memory(&biasDesc, none) : nil
             let scratchDesc = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0)!
             let bytes = dnnl_memory_desc_get_size(scratchDesc)
@@ -229,14 +243,18 @@ enum DNNL {
             dnnl_primitive_destroy(primitive)
         }
 
-        func run(a aData: UnsafeRawPointer, b bData: UnsafeRawPointer, c cData: UnsafeMutablePointer<Float>,
-                 bias biasData: UnsafePointer<Float>?) throws(DNNLError) {
+        func run(
+            a aData: UnsafeRawPointer, b bData: UnsafeRawPointer, c cData: UnsafeMutablePointer<Float>,
+            bias biasData: UnsafePointer<Float>?
+        ) throws(DNNLError) {
             dnnl_memory_set_data_handle(a, UnsafeMutableRawPointer(mutating: aData))
             dnnl_memory_set_data_handle(b, UnsafeMutableRawPointer(mutating: bData))
             dnnl_memory_set_data_handle(c, cData)
-            var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: a),
-                        dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: b),
-                        dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: c)]
+            var args = [
+                dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: a),
+                dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: b),
+                dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: c),
+            ]
             if hasBias {
                 precondition(biasData != nil, "a bias+sigmoid product needs its bias")
                 dnnl_memory_set_data_handle(bias, UnsafeMutableRawPointer(mutating: biasData!))

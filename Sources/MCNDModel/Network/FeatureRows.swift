@@ -32,11 +32,11 @@ public struct FeatureRows: Sendable {
         switch storage {
         case .pixels(let p):
             var out: [UInt8] = []
-            for i in indices { out.append(contentsOf: p[i * width ..< (i + 1) * width]) }
+            for i in indices { out.append(contentsOf: p[i * width..<(i + 1) * width]) }
             return FeatureRows(pixels: out, width: width)
         case .values(let v):
             var out: [Float] = []
-            for i in indices { out.append(contentsOf: v[i * width ..< (i + 1) * width]) }
+            for i in indices { out.append(contentsOf: v[i * width..<(i + 1) * width]) }
             return FeatureRows(values: out, width: width)
         }
     }
@@ -47,7 +47,7 @@ public struct FeatureRows: Sendable {
     func gather(_ indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutableRawPointer, element: DNNL.Element) {
         let ahead = 4
         withRawBytes { base, rowBytes in
-            for r in 0 ..< min(ahead, indices.count) { DNNL.prefetch(base + indices[r] * rowBytes, bytes: rowBytes) }
+            for r in 0..<min(ahead, indices.count) { DNNL.prefetch(base + indices[r] * rowBytes, bytes: rowBytes) }
         }
         for (r, i) in indices.enumerated() {
             if r + ahead < indices.count {
@@ -67,21 +67,29 @@ public struct FeatureRows: Sendable {
 
     /// Writes the contiguous rows `start..<start+n` as Float32 (or bf16 bits)
     /// into `destination`, starting at its row `at`.
-    func copyRows(from start: Int, count n: Int, into destination: UnsafeMutableRawPointer, at row: Int = 0,
-                  element: DNNL.Element = .f32) {
+    func copyRows(
+        from start: Int, count n: Int, into destination: UnsafeMutableRawPointer, at row: Int = 0,
+        element: DNNL.Element = .f32
+    ) {
         let w = width, count = n * w
         switch (storage, element) {
         case (.pixels(let p), .f32):
             let d = destination.assumingMemoryBound(to: Float.self) + row * w
             p.withUnsafeBufferPointer { src in
-                if DNNL.hasVectorKernels { DNNL.bytesToF32(src.baseAddress! + start * w, count: count, into: d) }
-                else { Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+                if DNNL.hasVectorKernels {
+                    DNNL.bytesToF32(src.baseAddress! + start * w, count: count, into: d)
+                } else {
+                    Self.scale(src.baseAddress! + start * w, count: count, into: d)
+                }
             }
         case (.pixels(let p), .bf16):
             let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
             p.withUnsafeBufferPointer { src in
-                if DNNL.hasVectorKernels { DNNL.bytesToBF16(src.baseAddress! + start * w, count: count, into: d) }
-                else { Self.scale(src.baseAddress! + start * w, count: count, into: d) }
+                if DNNL.hasVectorKernels {
+                    DNNL.bytesToBF16(src.baseAddress! + start * w, count: count, into: d)
+                } else {
+                    Self.scale(src.baseAddress! + start * w, count: count, into: d)
+                }
             }
         case (.values(let v), .f32):
             let d = destination.assumingMemoryBound(to: Float.self) + row * w
@@ -97,7 +105,10 @@ public struct FeatureRows: Sendable {
     /// against the plain formula.
     static func scale(_ s: UnsafePointer<UInt8>, count: Int, into d: UnsafeMutablePointer<Float>) {
         var j = 0
-        while j < count { d[j] = Float(Int32(s[j])) / 255; j &+= 1 }
+        while j < count {
+            d[j] = Float(Int32(s[j])) / 255
+            j &+= 1
+        }
     }
 
     /// The same, rounded to bf16 bits (to nearest even, as `DNNL.bf16`).

@@ -23,23 +23,29 @@ extension MultiClassNetwork {
         let x = UnsafeMutablePointer<Float>.allocate(capacity: chunk * n)
         defer { x.deallocate() }
         weights.w1.withUnsafeBufferPointer { w1 in
-        weights.b1.withUnsafeBufferPointer { b1 in
-        weights.w2.withUnsafeBufferPointer { w2 in
-        hidden.withUnsafeMutableBufferPointer { a1 in
-        logits.withUnsafeMutableBufferPointer { z2 in
-            var start = 0
-            while start < rows.count {
-                let m = min(chunk, rows.count - start)
-                rows.copyRows(from: start, count: m, into: x)
-                let a = a1.baseAddress! + start * h, z = z2.baseAddress! + start * k
-                DNNL.orStop { () throws(DNNLError) in
-                    try ForwardKernels.hidden(x: x, rows: m, inputs: n, units: h, element: .f32, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a)
-                    try ForwardKernels.logits(a1: a, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: z)
+            weights.b1.withUnsafeBufferPointer { b1 in
+                weights.w2.withUnsafeBufferPointer { w2 in
+                    hidden.withUnsafeMutableBufferPointer { a1 in
+                        logits.withUnsafeMutableBufferPointer { z2 in
+                            var start = 0
+                            while start < rows.count {
+                                let m = min(chunk, rows.count - start)
+                                rows.copyRows(from: start, count: m, into: x)
+                                let a = a1.baseAddress! + start * h, z = z2.baseAddress! + start * k
+                                DNNL.orStop { () throws(DNNLError) in
+                                    try ForwardKernels.hidden(
+                                        x: x, rows: m, inputs: n, units: h, element: .f32, w1: w1.baseAddress!, b1: b1.baseAddress!, into: a
+                                    )
+                                    try ForwardKernels.logits(a1: a, rows: m, units: h, classes: k, w2: w2.baseAddress!, into: z)
+                                }
+                                for j in 0..<m * k { z[j] = max(z[j] + weights.b2[j % k], -100) }
+                                start += m
+                            }
+                        }
+                    }
                 }
-                for j in 0 ..< m * k { z[j] = max(z[j] + weights.b2[j % k], -100) }
-                start += m
             }
-        }}}}}
+        }
         return NetworkActivations(rows: rows.count, units: h, classes: k, hidden: hidden, logits: logits)
     }
 }

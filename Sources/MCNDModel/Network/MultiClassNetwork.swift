@@ -39,15 +39,19 @@ public struct MultiClassNetwork: Sendable, Equatable {
     /// Mean cross-entropy plus the l1/l2 penalty per sample (the seed's
     /// `update_val_loss`) and accuracy (the seed's `score`), the rows split
     /// over `parts` threads (partial sums added in a fixed order).
-    public func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float = 0, l2: Float = 0, parts: Int = 1) -> (loss: Double, accuracy: Double) {
+    public func evaluate(
+        _ rows: FeatureRows, labels: [Int32], l1: Float = 0, l2: Float = 0, parts: Int = 1
+    ) -> (loss: Double, accuracy: Double) {
         DNNL.orStop { () throws(DNNLError) in
             try evaluate(rows, labels: labels, l1: l1, l2: l2, parts: parts, runner: Parallel.forEach)
         }
     }
 
     /// `runner(count, body)` runs `body(part)` for `part` in `0..<count`.
-    func evaluate(_ rows: FeatureRows, labels: [Int32], l1: Float, l2: Float, parts: Int, element: DNNL.Element = .f32,
-                  runner: (Int, (Int) -> Void) -> Void) throws(DNNLError) -> (loss: Double, accuracy: Double) {
+    func evaluate(
+        _ rows: FeatureRows, labels: [Int32], l1: Float, l2: Float, parts: Int, element: DNNL.Element = .f32,
+        runner: (Int, (Int) -> Void) -> Void
+    ) throws(DNNLError) -> (loss: Double, accuracy: Double) {
         precondition(labels.count == rows.count, "one label per row")
         guard rows.count > 0 else { return (0, 0) }
         let p = max(1, min(parts, rows.count))
@@ -55,25 +59,27 @@ public struct MultiClassNetwork: Sendable, Equatable {
         var sums = [(crossEntropy: Double, correct: Int)](repeating: (0, 0), count: p)
         var failures = [DNNLError?](repeating: nil, count: p)
         labels.withUnsafeBufferPointer { y in
-        failures.withUnsafeMutableBufferPointer { failures in
-            sums.withUnsafeMutableBufferPointer { sums in
-                runner(p) { t in
-                    guard t < p else { return }
-                    var crossEntropy = 0.0, correct = 0
-                    do throws(DNNLError) {
-                        try forEachChunk(rows, range: t * rows.count / p ..< (t + 1) * rows.count / p, element: element) { start, n, probabilities in
-                            for r in 0..<n {
-                                let row = probabilities + r * k
-                                let label = Int(y[start + r])
-                                crossEntropy += ForwardKernels.crossEntropy(row[label])
-                                if ForwardKernels.argmax(row, count: k) == label { correct += 1 }
+            failures.withUnsafeMutableBufferPointer { failures in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    runner(p) { t in
+                        guard t < p else { return }
+                        var crossEntropy = 0.0, correct = 0
+                        do throws(DNNLError) {
+                            try forEachChunk(rows, range: t * rows.count / p..<(t + 1) * rows.count / p, element: element) {
+                                start, n, probabilities in
+                                for r in 0..<n {
+                                    let row = probabilities + r * k
+                                    let label = Int(y[start + r])
+                                    crossEntropy += ForwardKernels.crossEntropy(row[label])
+                                    if ForwardKernels.argmax(row, count: k) == label { correct += 1 }
+                                }
                             }
-                        }
-                    } catch { failures[t] = error }
-                    sums[t] = (crossEntropy, correct)
+                        } catch { failures[t] = error }
+                        sums[t] = (crossEntropy, correct)
+                    }
                 }
             }
-        }}
+        }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         let crossEntropy = sums.reduce(0) { $0 + $1.crossEntropy }
         let correct = sums.reduce(0) { $0 + $1.correct }
@@ -85,10 +91,12 @@ public struct MultiClassNetwork: Sendable, Equatable {
     /// to `body(firstRow, rowCount, probabilities)`. Each product runs on a
     /// row count rounded up to `rowStep`, so a few primitives serve any batch
     /// size; the extra rows hold zeros or earlier rows and are never read.
-    func forEachChunk(_ rows: FeatureRows, range: Range<Int>? = nil, element: DNNL.Element = .f32,
-                      _ body: (Int, Int, UnsafePointer<Float>) -> Void) throws(DNNLError) {
+    func forEachChunk(
+        _ rows: FeatureRows, range: Range<Int>? = nil, element: DNNL.Element = .f32,
+        _ body: (Int, Int, UnsafePointer<Float>) -> Void
+    ) throws(DNNLError) {
         let n = weights.inputs, h = weights.units, k = weights.classes
-        let range = range ?? 0 ..< rows.count
+        let range = range ?? 0..<rows.count
         let chunk = Self.padded(min(Self.chunkRows, max(range.count, 1)))
         let size = element == .bf16 ? 2 : 4
         let x = UnsafeMutableRawPointer.allocate(byteCount: chunk * n * size, alignment: 64)
@@ -96,28 +104,37 @@ public struct MultiClassNetwork: Sendable, Equatable {
         let a1 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * h)
         let z2 = UnsafeMutablePointer<Float>.allocate(capacity: chunk * k)
         let w1Half = UnsafeMutablePointer<UInt16>.allocate(capacity: element == .bf16 ? n * h : 0)
-        defer { x.deallocate(); a1.deallocate(); z2.deallocate(); w1Half.deallocate() }
+        defer {
+            x.deallocate()
+            a1.deallocate()
+            z2.deallocate()
+            w1Half.deallocate()
+        }
         try weights.w1.withUnsafeBufferPointer { w1 throws(DNNLError) in
-        try weights.b1.withUnsafeBufferPointer { b1 throws(DNNLError) in
-        try weights.w2.withUnsafeBufferPointer { w2 throws(DNNLError) in
-        try weights.b2.withUnsafeBufferPointer { b2 throws(DNNLError) in
-            var w1Data = UnsafeRawPointer(w1.baseAddress!)
-            if element == .bf16 {
-                ForwardKernels.bf16(w1.baseAddress!, count: n * h, into: w1Half)
-                w1Data = UnsafeRawPointer(w1Half)
+            try weights.b1.withUnsafeBufferPointer { b1 throws(DNNLError) in
+                try weights.w2.withUnsafeBufferPointer { w2 throws(DNNLError) in
+                    try weights.b2.withUnsafeBufferPointer { b2 throws(DNNLError) in
+                        var w1Data = UnsafeRawPointer(w1.baseAddress!)
+                        if element == .bf16 {
+                            ForwardKernels.bf16(w1.baseAddress!, count: n * h, into: w1Half)
+                            w1Data = UnsafeRawPointer(w1Half)
+                        }
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                            let m = min(chunk, range.upperBound - start), padded = Self.padded(m)
+                            rows.copyRows(from: start, count: m, into: x, element: element)
+                            try ForwardKernels.hidden(
+                                x: x, rows: padded, inputs: n, units: h, element: element,
+                                w1: w1Data, b1: b1.baseAddress!, into: a1)
+                            try ForwardKernels.logits(a1: a1, rows: padded, units: h, classes: k, w2: w2.baseAddress!, into: z2)
+                            for r in 0..<m { ForwardKernels.softmaxRow(z2 + r * k, bias: b2.baseAddress!, classes: k) }
+                            body(start, m, z2)
+                            start += m
+                        }
+                    }
+                }
             }
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let m = min(chunk, range.upperBound - start), padded = Self.padded(m)
-                rows.copyRows(from: start, count: m, into: x, element: element)
-                try ForwardKernels.hidden(x: x, rows: padded, inputs: n, units: h, element: element,
-                                      w1: w1Data, b1: b1.baseAddress!, into: a1)
-                try ForwardKernels.logits(a1: a1, rows: padded, units: h, classes: k, w2: w2.baseAddress!, into: z2)
-                for r in 0..<m { ForwardKernels.softmaxRow(z2 + r * k, bias: b2.baseAddress!, classes: k) }
-                body(start, m, z2)
-                start += m
-            }
-        }}}}
+        }
     }
 
     /// Rows of a product: exact up to 16 (a single image stays one row), then

@@ -12,8 +12,13 @@ public struct NetworkWeights: Sendable, Equatable {
     public init(inputs: Int, units: Int, classes: Int, w1: [Float], b1: [Float], w2: [Float], b2: [Float]) {
         precondition(w1.count == inputs * units && b1.count == units, "W1/b1 do not match inputs×units")
         precondition(w2.count == units * classes && b2.count == classes, "W2/b2 do not match units×classes")
-        self.inputs = inputs; self.units = units; self.classes = classes
-        self.w1 = w1; self.b1 = b1; self.w2 = w2; self.b2 = b2
+        self.inputs = inputs
+        self.units = units
+        self.classes = classes
+        self.w1 = w1
+        self.b1 = b1
+        self.w2 = w2
+        self.b2 = b2
     }
 
     /// Fresh weights: `normal` draws N(0,1) like the seed; `xavier` draws
@@ -42,8 +47,9 @@ public struct NetworkWeights: Sendable, Equatable {
             for c in 0..<classes { w2New[r * newClasses + c] = w2[r * classes + c] }
             for c in 0..<count { w2New[r * newClasses + classes + c] = fresh[r * count + c] }
         }
-        return NetworkWeights(inputs: inputs, units: units, classes: newClasses,
-                              w1: w1, b1: b1, w2: w2New, b2: b2 + Array(repeating: 0, count: count))
+        return NetworkWeights(
+            inputs: inputs, units: units, classes: newClasses,
+            w1: w1, b1: b1, w2: w2New, b2: b2 + Array(repeating: 0, count: count))
     }
 
     /// True when every parameter is a finite number.

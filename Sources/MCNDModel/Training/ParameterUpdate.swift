@@ -7,8 +7,10 @@ struct ParameterUpdate {
 
     /// Updates `count` weights from their gradient `g`; `velocity` (Nesterov's
     /// buffer) and the momentum `mu` are used only by `.nesterov`. `penalized` is false for biases.
-    func apply(_ w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, velocity v: UnsafeMutablePointer<Float>,
-               count: Int, learningRate lr: Float, momentum mu: Float, batchRows m: Int, penalized: Bool) {
+    func apply(
+        _ w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, velocity v: UnsafeMutablePointer<Float>,
+        count: Int, learningRate lr: Float, momentum mu: Float, batchRows m: Int, penalized: Bool
+    ) {
         let l1 = penalized ? penalty.l1 / Float(m) : 0, l2 = penalized ? penalty.l2 / Float(m) : 0
         switch optimizer {
         case .sgd where l1 == 0:
@@ -38,9 +40,11 @@ struct ParameterUpdate {
     /// `stride` apart (added in part order into the first), followed by the
     /// bf16 copy of the new weights into `half` when given: one AVX-512 pass
     /// where the CPU has it, else the Swift loops, with the same result.
-    func apply(_ w: UnsafeMutablePointer<Float>, partials g: UnsafeMutablePointer<Float>, stride: Int, parts: Int,
-               velocity v: UnsafeMutablePointer<Float>, count: Int, learningRate lr: Float, momentum mu: Float,
-               batchRows m: Int, half: UnsafeMutablePointer<UInt16>?) {
+    func apply(
+        _ w: UnsafeMutablePointer<Float>, partials g: UnsafeMutablePointer<Float>, stride: Int, parts: Int,
+        velocity v: UnsafeMutablePointer<Float>, count: Int, learningRate lr: Float, momentum mu: Float,
+        batchRows m: Int, half: UnsafeMutablePointer<UInt16>?
+    ) {
         guard DNNL.hasVectorKernels else {
             for q in 1..<max(parts, 1) {
                 let other = g + q * stride
@@ -51,12 +55,14 @@ struct ParameterUpdate {
             return
         }
         let l1 = penalty.l1 / Float(m), l2 = penalty.l2 / Float(m)
-        let rule: DNNL.Rule = switch optimizer {
-        case .sgd where l1 == 0: .sgd
-        case .sgd: .sgdL1
-        case .nesterov: .nesterov
-        }
-        DNNL.update(w, gradient: g, stride: stride, parts: parts, velocity: v, count: count, rule: rule,
-                    learningRate: lr, momentum: mu, l1: l1, l2: l2, shrink: 1 - lr * l2, half: half)
+        let rule: DNNL.Rule =
+            switch optimizer {
+            case .sgd where l1 == 0: .sgd
+            case .sgd: .sgdL1
+            case .nesterov: .nesterov
+            }
+        DNNL.update(
+            w, gradient: g, stride: stride, parts: parts, velocity: v, count: count, rule: rule,
+            learningRate: lr, momentum: mu, l1: l1, l2: l2, shrink: 1 - lr * l2, half: half)
     }
 }

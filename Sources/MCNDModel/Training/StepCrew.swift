@@ -39,7 +39,10 @@ final class StepCrew: @unchecked Sendable {
 
     /// Runs `body(part)` for every part, on the calling thread and the helpers.
     func run(_ body: (Int) -> Void) {
-        guard parts > 1 else { body(0); return }
+        guard parts > 1 else {
+            body(0)
+            return
+        }
         withoutActuallyEscaping(body) { body in
             job = body
             finished.store(0, ordering: .relaxed)
@@ -77,7 +80,10 @@ final class StepCrew: @unchecked Sendable {
     private func helperLoop() {
         var idle = 0
         while true {
-            if claimAndRun() { idle = 0; continue }
+            if claimAndRun() {
+                idle = 0
+                continue
+            }
             if stopping.load(ordering: .acquiring) { break }
             idle += 1
             if idle < 50_000 { Self.pause() } else { sched_yield() }

@@ -26,16 +26,19 @@ public struct Trainer: Sendable {
         precondition(labels.count == rows.count && rows.count > 0, "one label per row, at least one row")
         precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classes }, "labels must be in 0..<classes")
         var generator = SeededGenerator(seed: options.seed)
-        var weights = start ?? NetworkWeights.initialized(
-            inputs: rows.width, units: options.units, classes: classes,
-            scheme: options.initialization, generator: &generator)
+        var weights =
+            start
+            ?? NetworkWeights.initialized(
+                inputs: rows.width, units: options.units, classes: classes,
+                scheme: options.initialization, generator: &generator)
         precondition(weights.inputs == rows.width && weights.classes == classes, "start weights do not fit the data")
 
         let penalty = Penalty(l1: options.l1, l2: options.l2)
         let rule = ParameterUpdate(optimizer: options.optimizer, penalty: penalty)
         let element = options.precision.element
-        let space = TrainingWorkspace(weights: weights, batchRows: options.batchSize, parts: options.threads,
-                                      element: element, rule: rule)
+        let space = TrainingWorkspace(
+            weights: weights, batchRows: options.batchSize, parts: options.threads,
+            element: element, rule: rule)
         try space.prepare()
         var reports: [EpochReport] = []
         var best: (loss: Double, epoch: Int, weights: NetworkWeights)?
@@ -46,8 +49,9 @@ public struct Trainer: Sendable {
         for epoch in 1...options.epochs {
             let began = Monotonic.seconds()
             func rate(_ step: Int) -> Float {
-                options.schedule.rate(base: options.learningRate, decay: options.learningRateDecay,
-                                      epoch: epoch, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
+                options.schedule.rate(
+                    base: options.learningRate, decay: options.learningRateDecay,
+                    epoch: epoch, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
             }
             let lr = rate(0)
             let permutation: [Int]
@@ -60,7 +64,7 @@ public struct Trainer: Sendable {
                 var first = 0, step = 0
                 while first < rows.count {
                     let m = min(options.batchSize, rows.count - first)
-                    let batch = UnsafeBufferPointer(rebasing: perm[first ..< first + m])
+                    let batch = UnsafeBufferPointer(rebasing: perm[first..<first + m])
                     let momentum = options.schedule.momentum(base: options.momentum, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
                     crossEntropy += try space.step(rows: rows, labels: labels, batch: batch, learningRate: rate(step), momentum: momentum)
                     first += m
@@ -70,8 +74,9 @@ public struct Trainer: Sendable {
             let trained = Monotonic.seconds()
             weights = space.weights()
             let loss = (crossEntropy + penalty.loss(weights)) / Double(rows.count)
-            var report = EpochReport(epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0,
-                                     trainingSeconds: trained - began)
+            var report = EpochReport(
+                epoch: epoch, epochs: options.epochs, loss: loss, learningRate: lr, seconds: 0,
+                trainingSeconds: trained - began)
             if let validation, validation.rows.count > 0 {
                 let result = try MultiClassNetwork(weights: weights).evaluate(
                     validation.rows, labels: validation.labels, l1: options.l1, l2: options.l2,
@@ -83,7 +88,10 @@ public struct Trainer: Sendable {
             reports.append(report)
             try onEpoch(report)
 
-            guard loss.isFinite else { diverged = true; break }
+            guard loss.isFinite else {
+                diverged = true
+                break
+            }
             if options.earlyStoppingPatience > 0, let validationLoss = report.validationLoss {
                 if best == nil || validationLoss < best!.loss {
                     best = (validationLoss, epoch, weights)

@@ -24,7 +24,8 @@ extension TrainingOptions {
         precision = try c.decodeIfPresent(TrainingPrecision.self, forKey: .precision) ?? .f32
         optimizer = try c.decodeIfPresent(Optimizer.self, forKey: .optimizer) ?? .sgd
         momentum = try c.decodeIfPresent(Float.self, forKey: .momentum) ?? 0
-        schedule = try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule)
+        schedule =
+            try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule)
             ?? (learningRateDecay == 1 ? .constant : .decay)
     }
 }

@@ -45,11 +45,21 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         precision: TrainingPrecision = .auto, optimizer: Optimizer = .nesterov, momentum: Float = 0.85,
         schedule: LearningRateSchedule = .oneCycle
     ) {
-        self.units = units; self.batchSize = batchSize; self.learningRate = learningRate
-        self.l1 = l1; self.l2 = l2; self.epochs = epochs; self.initialization = initialization
-        self.learningRateDecay = learningRateDecay; self.earlyStoppingPatience = earlyStoppingPatience
-        self.seed = seed; self.threads = threads
-        self.precision = precision; self.optimizer = optimizer; self.momentum = momentum; self.schedule = schedule
+        self.units = units
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.l1 = l1
+        self.l2 = l2
+        self.epochs = epochs
+        self.initialization = initialization
+        self.learningRateDecay = learningRateDecay
+        self.earlyStoppingPatience = earlyStoppingPatience
+        self.seed = seed
+        self.threads = threads
+        self.precision = precision
+        self.optimizer = optimizer
+        self.momentum = momentum
+        self.schedule = schedule
     }
 
     /// The book's configuration: `MultiClassNetwork(units=100, batch_size=256)`,
@@ -66,7 +76,9 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
         if !(learningRate > 0) || !learningRate.isFinite { out.append("learning_rate must be a positive number (got \(learningRate))") }
         if !(l1 >= 0) || !(l2 >= 0) { out.append("l1 and l2 must be zero or positive (got \(l1), \(l2))") }
         if epochs < 1 { out.append("epochs must be at least 1 (got \(epochs))") }
-        if !(learningRateDecay > 0 && learningRateDecay <= 1) { out.append("learning_rate_decay must be in (0, 1] (got \(learningRateDecay))") }
+        if !(learningRateDecay > 0 && learningRateDecay <= 1) {
+            out.append("learning_rate_decay must be in (0, 1] (got \(learningRateDecay))")
+        }
         if earlyStoppingPatience < 0 { out.append("early_stopping_patience must be 0 (off) or more (got \(earlyStoppingPatience))") }
         if threads < 1 { out.append("threads must be at least 1 (got \(threads))") }
         if !(momentum >= 0 && momentum < 1) { out.append("momentum must be in [0, 1) (got \(momentum))") }

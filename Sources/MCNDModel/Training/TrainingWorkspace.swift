@@ -39,7 +39,9 @@ final class TrainingWorkspace {
     private var failures: [DNNLError?]
 
     init(weights: NetworkWeights, batchRows: Int, parts: Int, element: DNNL.Element, rule: ParameterUpdate) {
-        n = weights.inputs; h = weights.units; k = weights.classes
+        n = weights.inputs
+        h = weights.units
+        k = weights.classes
         self.parts = max(1, parts)
         self.batchRows = batchRows
         self.element = element
@@ -55,9 +57,18 @@ final class TrainingWorkspace {
             p.initialize(repeating: 0, count: count)
             return p
         }
-        w1 = copy(weights.w1); b1 = copy(weights.b1); w2 = copy(weights.w2); b2 = copy(weights.b2)
-        v1 = zeros(n * h); vb1 = zeros(h); v2 = zeros(h * k); vb2 = zeros(k)
-        g1 = zeros(self.parts * n * h); g2 = zeros(self.parts * h * k); gb1 = zeros(h); gb2 = zeros(k)
+        w1 = copy(weights.w1)
+        b1 = copy(weights.b1)
+        w2 = copy(weights.w2)
+        b2 = copy(weights.b2)
+        v1 = zeros(n * h)
+        vb1 = zeros(h)
+        v2 = zeros(h * k)
+        vb2 = zeros(k)
+        g1 = zeros(self.parts * n * h)
+        g2 = zeros(self.parts * h * k)
+        gb1 = zeros(h)
+        gb2 = zeros(k)
         let half = element == .bf16
         w1Half = .allocate(capacity: half ? n * h : 0)
         deltaHalf = .allocate(capacity: half ? batchRows * h : 0)
@@ -78,13 +89,17 @@ final class TrainingWorkspace {
         crew.stop()
         for p in [w1, b1, w2, b2] { p.deallocate() }
         for p in [v1, vb1, v2, vb2, g1, g2, gb1, gb2, a1, out, delta, b1Partial, b2Partial] { p.deallocate() }
-        w1Half.deallocate(); deltaHalf.deallocate(); x.deallocate()
-        lossPartial.deallocate(); label.deallocate()
+        w1Half.deallocate()
+        deltaHalf.deallocate()
+        x.deallocate()
+        lossPartial.deallocate()
+        label.deallocate()
     }
 
     func weights() -> NetworkWeights {
-        NetworkWeights(inputs: n, units: h, classes: k,
-                       w1: Array(w1), b1: Array(b1), w2: Array(w2), b2: Array(b2))
+        NetworkWeights(
+            inputs: n, units: h, classes: k,
+            w1: Array(w1), b1: Array(b1), w2: Array(w2), b2: Array(b2))
     }
 
     /// Creates the oneDNN primitives of a full step's parts on this thread,
@@ -97,9 +112,11 @@ final class TrainingWorkspace {
         var shapes: [DNNL.Shape] = []
         for t in 0..<p {
             let rows = (t + 1) * batchRows / p - t * batchRows / p
-            shapes += [ForwardKernels.hiddenShape(rows: rows, inputs: n, units: h, element: element),
-                       ForwardKernels.logitsShape(rows: rows, units: h, classes: k),
-                       deltaShape(rows: rows), w1GradientShape(rows: rows), w2GradientShape(rows: rows)]
+            shapes += [
+                ForwardKernels.hiddenShape(rows: rows, inputs: n, units: h, element: element),
+                ForwardKernels.logitsShape(rows: rows, units: h, classes: k),
+                deltaShape(rows: rows), w1GradientShape(rows: rows), w2GradientShape(rows: rows),
+            ]
         }
         try DNNL.prepare(shapes)
     }
@@ -117,8 +134,10 @@ final class TrainingWorkspace {
 
     /// One step on the rows `batch`; returns the batch's summed cross-entropy
     /// computed before the update, as the seed's `fit` does.
-    func step(rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float,
-              momentum mu: Float) throws(DNNLError) -> Double {
+    func step(
+        rows: FeatureRows, labels: [Int32], batch: UnsafeBufferPointer<Int>, learningRate lr: Float,
+        momentum mu: Float
+    ) throws(DNNLError) -> Double {
         let m = batch.count
         let p = min(parts, m)
         labels.withUnsafeBufferPointer { y in
@@ -150,30 +169,35 @@ final class TrainingWorkspace {
     /// gradients (in part order, into part 0's) and their update, and W1's bf16 copy.
     private func update(part t: Int, of p: Int, batchRows m: Int, learningRate lr: Float, momentum mu: Float) {
         let n0 = t * n / p, n1 = (t + 1) * n / p
-        rule.apply(w1.baseAddress! + n0 * h, partials: g1 + n0 * h, stride: n * h, parts: p, velocity: v1 + n0 * h,
-                   count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m,
-                   half: element == .bf16 ? w1Half + n0 * h : nil)
+        rule.apply(
+            w1.baseAddress! + n0 * h, partials: g1 + n0 * h, stride: n * h, parts: p, velocity: v1 + n0 * h,
+            count: (n1 - n0) * h, learningRate: lr, momentum: mu, batchRows: m,
+            half: element == .bf16 ? w1Half + n0 * h : nil)
         let h0 = t * h / p, h1 = (t + 1) * h / p
-        rule.apply(w2.baseAddress! + h0 * k, partials: g2 + h0 * k, stride: h * k, parts: p, velocity: v2 + h0 * k,
-                   count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, half: nil)
+        rule.apply(
+            w2.baseAddress! + h0 * k, partials: g2 + h0 * k, stride: h * k, parts: p, velocity: v2 + h0 * k,
+            count: (h1 - h0) * k, learningRate: lr, momentum: mu, batchRows: m, half: nil)
     }
 
     /// Part `t` of `p`: its rows of the forward pass, err = (a2 − y)/m and
     /// δ1 = err·W2ᵀ ⊙ a1 ⊙ (1 − a1) (with W2 before its update), and the
     /// partial column sums that become the bias gradients.
-    private func forward(part t: Int, of p: Int, rows: FeatureRows, labels y: UnsafeBufferPointer<Int32>,
-                         batch: UnsafeBufferPointer<Int>) throws(DNNLError) {
+    private func forward(
+        part t: Int, of p: Int, rows: FeatureRows, labels y: UnsafeBufferPointer<Int32>,
+        batch: UnsafeBufferPointer<Int>
+    ) throws(DNNLError) {
         let m = batch.count
         let r0 = t * m / p, r1 = (t + 1) * m / p, mt = r1 - r0
         let inverseM = 1 / Float(m)
         let size = element == .bf16 ? 2 : 4
         let x = self.x + r0 * n * size, a1 = self.a1 + r0 * h, out = self.out + r0 * k, delta = self.delta + r0 * h
-        rows.gather(UnsafeBufferPointer(rebasing: batch[r0 ..< r1]), into: x, element: element)
+        rows.gather(UnsafeBufferPointer(rebasing: batch[r0..<r1]), into: x, element: element)
         // The labels in random order too: loaded here, they arrive while the products run.
         let label = self.label + r0
         for r in 0..<mt { label[r] = y[batch[r0 + r]] }
-        try ForwardKernels.hidden(x: x, rows: mt, inputs: n, units: h, element: element,
-                              w1: w1Product, b1: b1.baseAddress!, into: a1)
+        try ForwardKernels.hidden(
+            x: x, rows: mt, inputs: n, units: h, element: element,
+            w1: w1Product, b1: b1.baseAddress!, into: a1)
         try ForwardKernels.logits(a1: a1, rows: mt, units: h, classes: k, w2: w2.baseAddress!, into: out)
 
         let b2Sum = b2Partial + t * k
@@ -193,15 +217,17 @@ final class TrainingWorkspace {
         }
         lossPartial[t] = crossEntropy
 
-        try DNNL.product(deltaShape(rows: mt),
-                      a: out, b: w2.baseAddress!, c: delta)
+        try DNNL.product(
+            deltaShape(rows: mt),
+            a: out, b: w2.baseAddress!, c: delta)
         let b1Sum = b1Partial + t * h
         b1Sum.update(repeating: 0, count: h)
         var deltaProduct = UnsafeRawPointer(delta)
         if element == .bf16 { deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h) }
         if DNNL.hasVectorKernels {
-            DNNL.hiddenDelta(delta, activations: a1, rows: mt, units: h, sums: b1Sum,
-                             half: element == .bf16 ? deltaHalf + r0 * h : nil)
+            DNNL.hiddenDelta(
+                delta, activations: a1, rows: mt, units: h, sums: b1Sum,
+                half: element == .bf16 ? deltaHalf + r0 * h : nil)
         } else {
             for r in 0..<mt {
                 let d = delta + r * h, a = a1 + r * h
@@ -214,9 +240,11 @@ final class TrainingWorkspace {
             if element == .bf16 { ForwardKernels.bf16(delta, count: mt * h, into: deltaHalf + r0 * h) }
         }
         // This part's share of the gradients, over its own rows (dense transposed operands).
-        try DNNL.product(w1GradientShape(rows: mt),
-                      a: x, b: deltaProduct, c: g1 + t * n * h)
-        try DNNL.product(w2GradientShape(rows: mt),
-                      a: a1, b: out, c: g2 + t * h * k)
+        try DNNL.product(
+            w1GradientShape(rows: mt),
+            a: x, b: deltaProduct, c: g1 + t * n * h)
+        try DNNL.product(
+            w2GradientShape(rows: mt),
+            a: a1, b: out, c: g2 + t * h * k)
     }
 }

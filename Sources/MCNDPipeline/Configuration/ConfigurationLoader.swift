@@ -38,12 +38,18 @@ public enum ConfigurationLoader {
             guard let s = c.string(forKey: ConfigKey(key.split(separator: ".").map(String.init))) else {
                 return c.double(forKey: ConfigKey(key.split(separator: ".").map(String.init))).map { $0 } ?? fallback
             }
-            guard let v = Double(s.trimmingSpaces()) else { problems.append("\(key) must be a number (got \(s))"); return fallback }
+            guard let v = Double(s.trimmingSpaces()) else {
+                problems.append("\(key) must be a number (got \(s))")
+                return fallback
+            }
             return v
         }
         func integer(_ key: String, _ fallback: Int) -> Int {
             let v = number(key, Double(fallback))
-            guard v == v.rounded(), abs(v) < 1e15 else { problems.append("\(key) must be a whole number (got \(v))"); return fallback }
+            guard v == v.rounded(), abs(v) < 1e15 else {
+                problems.append("\(key) must be a whole number (got \(v))")
+                return fallback
+            }
             return Int(v)
         }
         func text(_ key: String, _ fallback: String) -> String {
@@ -53,7 +59,9 @@ public enum ConfigurationLoader {
             switch text(key, fallback ? "true" : "false").lowercased() {
             case "true", "yes", "1", "on": return true
             case "false", "no", "0", "off": return false
-            case let other: problems.append("\(key) must be true or false (got \(other))"); return fallback
+            case let other:
+                problems.append("\(key) must be true or false (got \(other))")
+                return fallback
             }
         }
         func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) -> E where E.RawValue == String {
@@ -79,7 +87,9 @@ public enum ConfigurationLoader {
         input.aspect = choice("input.aspect", input.aspect)
         input.invert = flag("input.invert", input.invert)
         let background = text("input.background", input.background.description)
-        if let color = NormalizationSpec.Color(parsing: background) { input.background = color } else {
+        if let color = NormalizationSpec.Color(parsing: background) {
+            input.background = color
+        } else {
             problems.append("input.background must be a colour like black, white or #RRGGBB (got \(background))")
         }
         out.input = input

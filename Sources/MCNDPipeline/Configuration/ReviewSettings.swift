@@ -17,8 +17,8 @@ public struct ReviewSettings: Sendable, Equatable {
 
     var problems: [String] {
         var out: [String] = []
-        if !(0 ... 1).contains(targetPrecision) { out.append("review.target_precision must be in [0, 1] (0 turns review off)") }
-        if !(0 ... 1).contains(auditFraction) { out.append("review.audit_fraction must be in [0, 1]") }
+        if !(0...1).contains(targetPrecision) { out.append("review.target_precision must be in [0, 1] (0 turns review off)") }
+        if !(0...1).contains(auditFraction) { out.append("review.audit_fraction must be in [0, 1]") }
         if minimumSupport < 1 { out.append("review.min_support must be at least 1") }
         return out
     }

@@ -40,8 +40,10 @@ public struct InboxScanner: Sendable {
         return scan
     }
 
-    private func walk(_ folder: Directory, _ relative: RawPath, label: String?, depth: Int, now: Double,
-                      complete: Set<RawPath>, into scan: inout Scan) {
+    private func walk(
+        _ folder: Directory, _ relative: RawPath, label: String?, depth: Int, now: Double,
+        complete: Set<RawPath>, into scan: inout Scan
+    ) {
         let names: [RawPath]
         do { names = try folder.entries() } catch {
             scan.unreadable.append((error.path, error.errno))
@@ -64,8 +66,9 @@ public struct InboxScanner: Sendable {
                     }
                     continue
                 }
-                walk(sub, child, label: depth == 0 ? Self.labelName(name.bytes) : label, depth: depth + 1, now: now,
-                     complete: complete, into: &scan)
+                walk(
+                    sub, child, label: depth == 0 ? Self.labelName(name.bytes) : label, depth: depth + 1, now: now,
+                    complete: complete, into: &scan)
                 continue
             }
             var entry = Self.entry(child, label: depth == 0 ? nil : label, labeled: depth > 0, kind: st.kind)
@@ -86,7 +89,8 @@ public struct InboxScanner: Sendable {
         for path in paths {
             let parts = path.components
             guard !parts.isEmpty, parts.allSatisfy({ $0.first != UInt8(ascii: ".") && $0.first != UInt8(ascii: "_") }),
-                  let st = (try? root.status(folder + path)) ?? nil, st.kind != .directory else { continue }
+                let st = (try? root.status(folder + path)) ?? nil, st.kind != .directory
+            else { continue }
             let labeled = parts.count > 1
             var entry = Self.entry(path, label: labeled ? Self.labelName(parts[0]) : nil, labeled: labeled, kind: st.kind)
             entry.seen = st

@@ -47,8 +47,9 @@ struct InputReader {
     /// the careful read decides.
     private static func readAsSeen(_ file: OpenFile, _ seen: FileStatus, limit: Int) -> (bytes: [UInt8], identity: FileIdentity)? {
         guard seen.kind == .regular, seen.size <= Int64(limit),
-              let bytes = try? file.read(count: Int(seen.size), at: 0), bytes.count == Int(seen.size),
-              let now = try? file.status(), now == seen else { return nil }
+            let bytes = try? file.read(count: Int(seen.size), at: 0), bytes.count == Int(seen.size),
+            let now = try? file.status(), now == seen
+        else { return nil }
         return (bytes, FileIdentity(now))
     }
 }

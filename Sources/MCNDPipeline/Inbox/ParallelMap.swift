@@ -13,7 +13,7 @@ enum ParallelMap {
         let results = Slots<R>(count: slices)
         let size = (items.count + slices - 1) / slices
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let range = min(slice * size, items.count) ..< min((slice + 1) * size, items.count)
+            let range = min(slice * size, items.count)..<min((slice + 1) * size, items.count)
             results.store(items[range].map(transform), at: slice)
         }
         return results.joined()

@@ -14,7 +14,10 @@ public struct FileIdentity: Sendable, Equatable {
     }
 
     public init(device: UInt64, inode: UInt64, size: Int64, modified: Int64) {
-        self.device = device; self.inode = inode; self.size = size; self.modified = modified
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modified = modified
     }
 
     public var text: String { "\(device):\(inode):\(size):\(modified)" }

@@ -28,8 +28,11 @@ enum BlockedMove: Sendable, Equatable, CustomStringConvertible {
         switch code {
         case .readOnlyFileSystem: self = .readOnly(folder: folder.display)
         case .permissionDenied: self = .notWritable(folder: folder.display, user: user)
-        default: self = root.canChange(folder) ? .notPermitted(folder: folder.display, user: user)
-                                               : .notWritable(folder: folder.display, user: user)
+        default:
+            self =
+                root.canChange(folder)
+                ? .notPermitted(folder: folder.display, user: user)
+                : .notWritable(folder: folder.display, user: user)
         }
     }
 
@@ -42,8 +45,11 @@ enum BlockedMove: Sendable, Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .notWritable(let folder, let user):
-            let advice = folder.hasPrefix("inbox/") ? "(`chmod -R g+w`), or create label folders with `mkdir -m 2775` before copying" : "(`chmod g+w`)"
-            return "\(folder) is not writable by user \(user): make it group-writable \(advice); its inputs are done and wait there to be moved"
+            let advice =
+                folder.hasPrefix("inbox/")
+                ? "(`chmod -R g+w`), or create label folders with `mkdir -m 2775` before copying" : "(`chmod g+w`)"
+            return
+                "\(folder) is not writable by user \(user): make it group-writable \(advice); its inputs are done and wait there to be moved"
         case .readOnly(let folder):
             return "\(folder) is on a read-only file system: remount it read-write; its inputs are done and wait there to be moved"
         case .notPermitted(let folder, let user):

@@ -27,7 +27,7 @@ enum InputMatch {
         guard let sha256 else { return .same(identity: now) }
         // A second change while hashing (a client's second utime) makes the read
         // report "changing": hash again rather than call it a new input.
-        for _ in 0 ..< 3 {
+        for _ in 0..<3 {
             do {
                 let read = try InputReader(root: root).read(path, limit: Int(then.size))
                 guard read.identity.device == then.device, read.identity.inode == then.inode else { return .other }
@@ -47,7 +47,8 @@ extension FileIdentity {
     init?(text: String) {
         let parts = text.split(separator: ":")
         guard parts.count == 4, let device = UInt64(parts[0]), let inode = UInt64(parts[1]),
-              let size = Int64(parts[2]), let modified = Int64(parts[3]) else { return nil }
+            let size = Int64(parts[2]), let modified = Int64(parts[3])
+        else { return nil }
         self.init(device: device, inode: inode, size: size, modified: modified)
     }
 }

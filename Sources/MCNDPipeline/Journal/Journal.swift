@@ -46,8 +46,9 @@ final class Journal {
                 }
                 entries.append(entry)
             }
-            let journal = try store.commit(examples: examples, journal: entries, reviews: entries.compactMap(\.review),
-                                           validationFraction: validationFraction)
+            let journal = try store.commit(
+                examples: examples, journal: entries, reviews: entries.compactMap(\.review),
+                validationFraction: validationFraction)
             unfinished = true
             try finish(journal, verifyLines: false)
             unfinished = false
@@ -141,8 +142,11 @@ final class Journal {
                 folders.insert(source.parent)
                 done.append(entry)
             } catch {
-                guard let why = BlockedMove(errno: error.errno, root: root, source: source,
-                                            destination: entry.destination) else { throw PipelineError(error) }
+                guard
+                    let why = BlockedMove(
+                        errno: error.errno, root: root, source: source,
+                        destination: entry.destination)
+                else { throw PipelineError(error) }
                 var row = entry
                 row.identity = now
                 blocked.append((row, why))
@@ -165,10 +169,10 @@ final class Journal {
     /// it was chosen stays, and the input goes beside it (`name-r1.png`, …).
     private func moveKeepingBoth(_ source: RawPath, to target: RawPath) throws(FileSystemError) {
         var candidate = target
-        for n in 1 ... 1000 {
+        for n in 1...1000 {
             do {
                 return try root.rename(source, to: candidate)
-            } catch where error.errno == .fileExists {
+            } catch  where error.errno == .fileExists {
                 candidate = DestinationNamer.suffixed(target, "-r\(n)")
             }
         }
@@ -179,9 +183,9 @@ final class Journal {
     /// ends at `offset` (or earlier, rotated) → append; a torn copy → cut, append.
     private func ensureLine(_ line: [UInt8], at offset: Int, in file: OutboxFile) throws(PipelineError) {
         let size = try file.size()
-        if size >= offset + line.count, try file.read(offset ..< offset + line.count) == line { return }
+        if size >= offset + line.count, try file.read(offset..<offset + line.count) == line { return }
         if size > offset {
-            let tail = try file.read(offset ..< size)
+            let tail = try file.read(offset..<size)
             if tail.count < line.count && Array(line.prefix(tail.count)) == tail {
                 try file.truncate(to: offset)
             } else if !tail.contains(UInt8(ascii: "\n")) {

@@ -26,7 +26,8 @@ extension FileIdentity: DatabaseValueConvertible, Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let identity = FileIdentity(text: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not device:inode:size:modified: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not device:inode:size:modified: \(text)"))
         }
         self = identity
     }

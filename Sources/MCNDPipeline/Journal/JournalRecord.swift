@@ -48,10 +48,18 @@ public struct JournalRecord: Sendable, Equatable, Codable, FetchableRecord, Pers
 
     enum CodingKeys: String, CodingKey { case id, source, sha256, outcome, outbox, offset, line, destination, identity, waiting }
 
-    public init(source: RawPath, sha256: String?, outcome: Outcome, outbox: OutboxName? = nil, offset: Int? = nil,
-                line: OutboxLine? = nil, destination: RawPath?, identity: FileIdentity?) {
-        self.source = source; self.sha256 = sha256; self.outcome = outcome; self.outbox = outbox
-        self.offset = offset; self.line = line; self.destination = destination; self.identity = identity
+    public init(
+        source: RawPath, sha256: String?, outcome: Outcome, outbox: OutboxName? = nil, offset: Int? = nil,
+        line: OutboxLine? = nil, destination: RawPath?, identity: FileIdentity?
+    ) {
+        self.source = source
+        self.sha256 = sha256
+        self.outcome = outcome
+        self.outbox = outbox
+        self.offset = offset
+        self.line = line
+        self.destination = destination
+        self.identity = identity
     }
 
     public static func == (a: JournalRecord, b: JournalRecord) -> Bool {

@@ -13,7 +13,9 @@ public struct MetricsWriter: Sendable {
     let settings: MetricsSettings
 
     public init(root: Directory, store: StateStore, settings: MetricsSettings) {
-        self.root = root; self.store = store; self.settings = settings
+        self.root = root
+        self.store = store
+        self.settings = settings
     }
 
     /// `pending`: files the last pass left in the inbox (unsettled, deferred, waiting for a model).
@@ -23,36 +25,56 @@ public struct MetricsWriter: Sendable {
         func count(_ name: String) -> Double { Double(counters[name] ?? 0) }
         m.family("mcnd_predictions_total", .counter, "Prediction lines written to predictions.jsonl.", count(OutcomeCounter.predictions))
         m.family("mcnd_examples_total", .counter, "Labeled files that became training examples.", count(OutcomeCounter.examples))
-        m.family("mcnd_duplicate_examples_total", .counter, "Labeled files whose content and label were an example already.", count(OutcomeCounter.duplicates))
+        m.family(
+            "mcnd_duplicate_examples_total", .counter, "Labeled files whose content and label were an example already.",
+            count(OutcomeCounter.duplicates))
         let rejected = try store.rejectionsByReason().sorted { $0.key < $1.key }
-        m.family("mcnd_rejected_files_total", .counter, "Inputs moved to rejected/, by reason code (conflict included).",
-                 rejected.map { ([("reason", $0.key)], Double($0.value)) })
+        m.family(
+            "mcnd_rejected_files_total", .counter, "Inputs moved to rejected/, by reason code (conflict included).",
+            rejected.map { ([("reason", $0.key)], Double($0.value)) })
         if let review {
             m.family("mcnd_reviewed_files_total", .counter, "Files people reviewed.", Double(review.reviewed))
-            m.family("mcnd_review_queue_files", .gauge, "Files waiting for review, by label.",
-                     review.queue.map { ([("label", $0.label)], Double($0.files)) })
+            m.family(
+                "mcnd_review_queue_files", .gauge, "Files waiting for review, by label.",
+                review.queue.map { ([("label", $0.label)], Double($0.files)) })
         }
-        m.family("mcnd_inbox_pending_files", .gauge, "Files the last pass left in the inbox (not settled, deferred, waiting for a model).", Double(pending))
+        m.family(
+            "mcnd_inbox_pending_files", .gauge, "Files the last pass left in the inbox (not settled, deferred, waiting for a model).",
+            Double(pending))
         let perLabel = try store.examplesPerLabel()
-        m.family("mcnd_examples", .gauge, "Training examples in the state, by label and split.",
-                 perLabel.flatMap { [([("label", $0.label), ("split", "train")], Double($0.train)),
-                                     ([("label", $0.label), ("split", "validation")], Double($0.validation))] })
+        m.family(
+            "mcnd_examples", .gauge, "Training examples in the state, by label and split.",
+            perLabel.flatMap {
+                [
+                    ([("label", $0.label), ("split", "train")], Double($0.train)),
+                    ([("label", $0.label), ("split", "validation")], Double($0.validation)),
+                ]
+            })
         if let serving {
             m.family("mcnd_model_version", .gauge, "Version of the serving model.", Double(serving.version))
             if let accuracy = serving.metrics["val_accuracy"] {
-                m.family("mcnd_model_validation_accuracy_ratio", .gauge, "Validation accuracy of the serving model when it was trained (0-1).", accuracy)
+                m.family(
+                    "mcnd_model_validation_accuracy_ratio", .gauge, "Validation accuracy of the serving model when it was trained (0-1).",
+                    accuracy)
             }
         }
         let runs = try store.runHistory()
-        let succeeded = runs.last { $0.outcome == TrainingSummary.Outcome.promoted.rawValue || $0.outcome == TrainingSummary.Outcome.keptServing.rawValue }
+        let succeeded = runs.last {
+            $0.outcome == TrainingSummary.Outcome.promoted.rawValue || $0.outcome == TrainingSummary.Outcome.keptServing.rawValue
+        }
         if let succeeded, let finished = succeeded.finished, let seconds = Self.epochSeconds(finished) {
-            m.family("mcnd_last_run_success_timestamp_seconds", .gauge, "When the last training run that produced a model finished (Unix time).", seconds)
+            m.family(
+                "mcnd_last_run_success_timestamp_seconds", .gauge, "When the last training run that produced a model finished (Unix time).",
+                seconds)
         }
         if let last = runs.last(where: { $0.finished != nil && $0.epochs > 0 }) {
             m.family("mcnd_last_run_duration_seconds", .gauge, "Training time of the last finished run (sum of its epochs).", last.seconds)
         }
-        m.family("mcnd_runs_total", .counter, "Finished training runs, by outcome.",
-                 Dictionary(grouping: runs.compactMap(\.outcome), by: { $0 }).sorted { $0.key < $1.key }.map { ([("outcome", $0.key)], Double($0.value.count)) })
+        m.family(
+            "mcnd_runs_total", .counter, "Finished training runs, by outcome.",
+            Dictionary(grouping: runs.compactMap(\.outcome), by: { $0 }).sorted { $0.key < $1.key }.map {
+                ([("outcome", $0.key)], Double($0.value.count))
+            })
         m.family("mcnd_build_info", .gauge, "Always 1; the labels say which mcnd wrote this.", [([("version", BuildInfo.version)], 1)])
         return m.text
     }

@@ -28,8 +28,10 @@ public struct FilePredictor: Sendable {
             let rows = FeatureRows(pixels: pixels, width: pixels.count)
             let a = network.activations(rows)
             let p = (model.review?.assess(a, row: 0, inputs: rows) ?? ReviewRouter.uncalibrated(a, row: 0)).probabilities
-            return .success(PredictionLine.make(file: RawPath(path), sha256: ContentHash.hex(bytes),
-                                                probabilities: p[...], model: model, time: Timestamp.now()))
+            return .success(
+                PredictionLine.make(
+                    file: RawPath(path), sha256: ContentHash.hex(bytes),
+                    probabilities: p[...], model: model, time: Timestamp.now()))
         } catch {
             return .failure(PredictionFailure(reason: error.code, detail: error.detail))
         }

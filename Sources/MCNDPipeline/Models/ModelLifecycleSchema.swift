@@ -12,34 +12,35 @@ import GRDB
 ///   holds the root (the daemon, `--once`) has written its event line.
 enum ModelLifecycleSchema {
     static func migrate(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE model_pin (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                version INTEGER NOT NULL REFERENCES models(version),
-                pinned TEXT NOT NULL);
-            CREATE TABLE serving_history (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                version INTEGER NOT NULL,
-                since TEXT NOT NULL);
-            CREATE TABLE model_changes (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                event TEXT NOT NULL,
-                version INTEGER,
-                previous INTEGER,
-                time TEXT NOT NULL,
-                emitted INTEGER NOT NULL DEFAULT 0);
-            -- A root from before this migration: its promotions, oldest first.
-            INSERT INTO serving_history (version, since)
-                SELECT version, promoted FROM models WHERE promoted IS NOT NULL ORDER BY promoted, version;
-            CREATE TRIGGER serving_history_insert AFTER INSERT ON models WHEN NEW.serving = 1
-            BEGIN
-                INSERT INTO serving_history (version, since) VALUES (NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-            END;
-            CREATE TRIGGER serving_history_update AFTER UPDATE OF serving ON models WHEN NEW.serving = 1 AND OLD.serving = 0
-            BEGIN
-                INSERT INTO serving_history (version, since) VALUES (NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-            END;
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE model_pin (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL REFERENCES models(version),
+                    pinned TEXT NOT NULL);
+                CREATE TABLE serving_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    version INTEGER NOT NULL,
+                    since TEXT NOT NULL);
+                CREATE TABLE model_changes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event TEXT NOT NULL,
+                    version INTEGER,
+                    previous INTEGER,
+                    time TEXT NOT NULL,
+                    emitted INTEGER NOT NULL DEFAULT 0);
+                -- A root from before this migration: its promotions, oldest first.
+                INSERT INTO serving_history (version, since)
+                    SELECT version, promoted FROM models WHERE promoted IS NOT NULL ORDER BY promoted, version;
+                CREATE TRIGGER serving_history_insert AFTER INSERT ON models WHEN NEW.serving = 1
+                BEGIN
+                    INSERT INTO serving_history (version, since) VALUES (NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                END;
+                CREATE TRIGGER serving_history_update AFTER UPDATE OF serving ON models WHEN NEW.serving = 1 AND OLD.serving = 0
+                BEGIN
+                    INSERT INTO serving_history (version, since) VALUES (NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                END;
+                """)
     }
 
     static func pinnedVersion(_ db: Database) throws -> Int? {

@@ -9,12 +9,15 @@ extension StateStore {
         try read { db in
             let pinned = try ModelLifecycleSchema.pinnedVersion(db)
             let decoder = JSONDecoder()
-            return try Row.fetchAll(db, sql: "SELECT version, run_id, created, promoted, labels, metrics, serving FROM models ORDER BY version").map { row in
+            return try Row.fetchAll(
+                db, sql: "SELECT version, run_id, created, promoted, labels, metrics, serving FROM models ORDER BY version"
+            ).map { row in
                 let metrics = (try? decoder.decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:]
-                return ModelRecord(version: row["version"], run: row["run_id"], created: row["created"], promoted: row["promoted"],
-                                   valAccuracy: metrics["val_accuracy"],
-                                   labels: (try? decoder.decode([String].self, from: Data((row["labels"] as String).utf8))) ?? [],
-                                   serving: (row["serving"] as Int) == 1, pinned: pinned == row["version"])
+                return ModelRecord(
+                    version: row["version"], run: row["run_id"], created: row["created"], promoted: row["promoted"],
+                    valAccuracy: metrics["val_accuracy"],
+                    labels: (try? decoder.decode([String].self, from: Data((row["labels"] as String).utf8))) ?? [],
+                    serving: (row["serving"] as Int) == 1, pinned: pinned == row["version"])
             }
         }
     }
@@ -40,7 +43,9 @@ extension StateStore {
 
     public func pin() throws(PipelineError) -> ModelPin? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT version, pinned FROM model_pin WHERE id = 1").map { ModelPin(version: $0["version"], since: $0["pinned"]) }
+            try Row.fetchOne(db, sql: "SELECT version, pinned FROM model_pin WHERE id = 1").map {
+                ModelPin(version: $0["version"], since: $0["pinned"])
+            }
         }
     }
 
@@ -67,10 +72,17 @@ extension StateStore {
             guard let serving = try Self.run(db, { try Int.fetchOne($0, sql: "SELECT version FROM models WHERE serving = 1") }) else {
                 throw .noServingModel
             }
-            guard let before = try Self.run(db, {
-                try Int.fetchOne($0, sql: "SELECT version FROM serving_history WHERE version != ? AND version IN (SELECT version FROM models) ORDER BY id DESC LIMIT 1",
-                                 arguments: [serving])
-            }) else { throw .nothingToRollBackTo(serving: serving) }
+            guard
+                let before = try Self.run(
+                    db,
+                    {
+                        try Int.fetchOne(
+                            $0,
+                            sql:
+                                "SELECT version FROM serving_history WHERE version != ? AND version IN (SELECT version FROM models) ORDER BY id DESC LIMIT 1",
+                            arguments: [serving])
+                    })
+            else { throw .nothingToRollBackTo(serving: serving) }
             return try Self.serve(db, before, event: .rolledBack)
         }
     }
@@ -89,8 +101,9 @@ extension StateStore {
     public func markEmitted(_ changes: [ModelChange]) throws(PipelineError) {
         guard !changes.isEmpty else { return }
         try write { db in
-            try db.execute(sql: "UPDATE model_changes SET emitted = 1 WHERE id IN (\(changes.map { _ in "?" }.joined(separator: ",")))",
-                           arguments: StatementArguments(changes.map(\.id)))
+            try db.execute(
+                sql: "UPDATE model_changes SET emitted = 1 WHERE id IN (\(changes.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(changes.map(\.id)))
         }
     }
 
@@ -122,19 +135,23 @@ extension StateStore {
                 try db.execute(sql: "UPDATE models SET serving = 0 WHERE serving = 1")
                 try db.execute(sql: "UPDATE models SET serving = 1 WHERE version = ?", arguments: [version])
             }
-            try db.execute(sql: """
-                INSERT INTO model_pin (id, version, pinned) VALUES (1, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET version = excluded.version, pinned = excluded.pinned
-                """, arguments: [version, Timestamp.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO model_pin (id, version, pinned) VALUES (1, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET version = excluded.version, pinned = excluded.pinned
+                    """, arguments: [version, Timestamp.now()])
         }
         return try record(db, event, version: version, previous: previous)
     }
 
-    private static func record(_ db: Database, _ event: ModelEvent, version: Int?, previous: Int?) throws(ModelLifecycleError) -> ModelChange {
+    private static func record(
+        _ db: Database, _ event: ModelEvent, version: Int?, previous: Int?
+    ) throws(ModelLifecycleError) -> ModelChange {
         let time = Timestamp.now()
         let id = try Self.run(db) { db in
-            try db.execute(sql: "INSERT INTO model_changes (event, version, previous, time) VALUES (?, ?, ?, ?)",
-                           arguments: [event.rawValue, version, previous, time])
+            try db.execute(
+                sql: "INSERT INTO model_changes (event, version, previous, time) VALUES (?, ?, ?, ?)",
+                arguments: [event.rawValue, version, previous, time])
             return db.lastInsertedRowID
         }
         return ModelChange(id: id, event: event, version: version, previous: previous, time: time)

@@ -14,13 +14,31 @@ public struct JSONLine: Sendable {
         text += ":"
     }
 
-    public mutating func add(_ k: String, _ value: String) { key(k); JSONLine.appendQuoted(value, to: &text) }
-    public mutating func add(_ k: String, _ value: Int) { key(k); text += String(value) }
-    public mutating func add(_ k: String, _ value: Int?) { key(k); text += value.map(String.init) ?? "null" }
-    public mutating func add(_ k: String, _ value: Bool) { key(k); text += value ? "true" : "false" }
+    public mutating func add(_ k: String, _ value: String) {
+        key(k)
+        JSONLine.appendQuoted(value, to: &text)
+    }
+    public mutating func add(_ k: String, _ value: Int) {
+        key(k)
+        text += String(value)
+    }
+    public mutating func add(_ k: String, _ value: Int?) {
+        key(k)
+        text += value.map(String.init) ?? "null"
+    }
+    public mutating func add(_ k: String, _ value: Bool) {
+        key(k)
+        text += value ? "true" : "false"
+    }
     /// Non-finite numbers have no JSON form; they are written as null.
-    public mutating func add(_ k: String, _ value: Double?) { key(k); text += JSONLine.number(value) }
-    public mutating func add(_ k: String, _ value: Float) { key(k); text += value.isFinite ? value.description : "null" }
+    public mutating func add(_ k: String, _ value: Double?) {
+        key(k)
+        text += JSONLine.number(value)
+    }
+    public mutating func add(_ k: String, _ value: Float) {
+        key(k)
+        text += value.isFinite ? value.description : "null"
+    }
     public mutating func add(_ k: String, strings: [String]) {
         key(k)
         text += "["
@@ -42,7 +60,10 @@ public struct JSONLine: Sendable {
         text += "}"
     }
     /// A nested object already built.
-    public mutating func add(_ k: String, _ object: JSONLine) { key(k); text += object.text + "}" }
+    public mutating func add(_ k: String, _ object: JSONLine) {
+        key(k)
+        text += object.text + "}"
+    }
 
     /// The finished line, newline included.
     public var line: String { text + "}\n" }
@@ -84,7 +105,9 @@ extension JSONLine {
     public mutating func addFile(_ path: RawPath) {
         add("file", path.display)
         if !path.isValidUTF8 {
-            add("file_bytes", path.bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
+            add(
+                "file_bytes",
+                path.bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
         }
     }
 }

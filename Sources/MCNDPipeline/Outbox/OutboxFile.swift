@@ -41,12 +41,14 @@ public final class OutboxFile: @unchecked Sendable {
 
     /// Opens the path anew (after logrotate moved the old file away).
     public func reopen() throws(PipelineError) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         file = try Self.open(root, name)
     }
 
     private func run<T>(_ body: (OpenFile) throws(FileSystemError) -> T) throws(PipelineError) -> T {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         do { return try body(file) } catch { throw PipelineError(error) }
     }
 

@@ -4,8 +4,10 @@ import MCNDModel
 /// (label → probability, in label order), model_version, time.
 enum PredictionLine {
     /// `extra` adds keys after `time` (the review marks).
-    static func make(file: RawPath, sha256: String, probabilities row: ArraySlice<Float>, model: ModelFile, time: String,
-                     extra: (inout JSONLine) -> Void = { _ in }) -> String {
+    static func make(
+        file: RawPath, sha256: String, probabilities row: ArraySlice<Float>, model: ModelFile, time: String,
+        extra: (inout JSONLine) -> Void = { _ in }
+    ) -> String {
         var best = row.startIndex
         for i in row.indices where row[i] > row[best] { best = i }
         var line = JSONLine()

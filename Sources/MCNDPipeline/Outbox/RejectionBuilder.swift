@@ -12,8 +12,10 @@ struct RejectionBuilder: Sendable {
     }
 
     /// `identity` is the file that was read; unread files are taken as they are now.
-    func rejection(_ entry: InboxEntry, sha256: String?, reason: String, detail: String, planned: inout Set<RawPath>,
-                   identity: FileIdentity? = nil) -> JournalRecord {
+    func rejection(
+        _ entry: InboxEntry, sha256: String?, reason: String, detail: String, planned: inout Set<RawPath>,
+        identity: FileIdentity? = nil
+    ) -> JournalRecord {
         let source = RootLayout.Folder.inbox.name + entry.relative
         let destination = namer.unique(RootLayout.Folder.rejected.rawValue, entry.relative, planned: &planned)
         var line = Outbox.eventLine(EventKind.rejected.rawValue)
@@ -22,13 +24,16 @@ struct RejectionBuilder: Sendable {
         line.add("reason", reason)
         line.add("detail", detail)
         line.add("moved_to", destination.display)
-        return JournalRecord(source: source, sha256: sha256, outcome: .rejected, outbox: .events, line: OutboxLine(line.line),
-                             destination: destination, identity: identity ?? ((try? root.status(source)) ?? nil).map(FileIdentity.init))
+        return JournalRecord(
+            source: source, sha256: sha256, outcome: .rejected, outbox: .events, line: OutboxLine(line.line),
+            destination: destination, identity: identity ?? ((try? root.status(source)) ?? nil).map(FileIdentity.init))
     }
 
     /// A labeled input whose content is an example under `existing` already.
-    func conflict(_ entry: InboxEntry, sha256: String, label: String, existing: String, planned: inout Set<RawPath>,
-                  identity: FileIdentity) -> JournalRecord {
+    func conflict(
+        _ entry: InboxEntry, sha256: String, label: String, existing: String, planned: inout Set<RawPath>,
+        identity: FileIdentity
+    ) -> JournalRecord {
         let destination = namer.unique(RootLayout.Folder.rejected.rawValue, entry.relative, planned: &planned)
         var line = Outbox.eventLine(EventKind.conflict.rawValue)
         line.addFile(entry.relative)
@@ -36,7 +41,8 @@ struct RejectionBuilder: Sendable {
         line.add("label", label)
         line.add("existing_label", existing)
         line.add("moved_to", destination.display)
-        return JournalRecord(source: RootLayout.Folder.inbox.name + entry.relative, sha256: sha256, outcome: .conflict, outbox: .events,
-                             line: OutboxLine(line.line), destination: destination, identity: identity)
+        return JournalRecord(
+            source: RootLayout.Folder.inbox.name + entry.relative, sha256: sha256, outcome: .conflict, outbox: .events,
+            line: OutboxLine(line.line), destination: destination, identity: identity)
     }
 }

@@ -39,7 +39,8 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
         var predictedAs = [Int](repeating: 0, count: k)
         var confusion = k <= Self.matrixLabelLimit ? [[Int]](repeating: [Int](repeating: 0, count: k), count: k) : []
         for (t, p) in zip(truth, predicted) where t < k && p < k {
-            support[t] += 1; predictedAs[p] += 1
+            support[t] += 1
+            predictedAs[p] += 1
             if t == p { truePositives[t] += 1 }
             if !confusion.isEmpty { confusion[t][p] += 1 }
         }

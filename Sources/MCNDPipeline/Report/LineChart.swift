@@ -9,7 +9,10 @@ public struct LineChart: Sendable {
         public var axis: Axis
         public var points: [(x: Double, y: Double?)]
         public init(name: String, color: String, axis: Axis = .left, points: [(x: Double, y: Double?)]) {
-            self.name = name; self.color = color; self.axis = axis; self.points = points
+            self.name = name
+            self.color = color
+            self.axis = axis
+            self.points = points
         }
     }
 
@@ -33,11 +36,13 @@ public struct LineChart: Sendable {
         let leftValues = values(.left)
         let leftTicks = NiceTicks(low: min(0, leftValues.min() ?? 0), high: leftValues.max() ?? 1)
         let rightValues = values(.right)
-        let rightTicks = rightRange.map { NiceTicks(low: $0.0, high: $0.1) } ?? NiceTicks(low: rightValues.min() ?? 0, high: rightValues.max() ?? 1)
+        let rightTicks =
+            rightRange.map { NiceTicks(low: $0.0, high: $0.1) } ?? NiceTicks(low: rightValues.min() ?? 0, high: rightValues.max() ?? 1)
         func x(_ v: Double) -> Double { l + (v - xLow) / (xHigh - xLow) * (w - l - r) }
         func y(_ v: Double, _ ticks: NiceTicks) -> Double { t + (1 - (v - ticks.low) / (ticks.high - ticks.low)) * (h - t - b) }
         var out = standalone ? "<svg xmlns=\"http://www.w3.org/2000/svg\"" : "<svg"
-        out += " viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n"
+        out +=
+            " viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n"
         out += "<title>\(HTML.escape(title))</title><rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         out += "<text x=\"\(n(w / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">\(HTML.escape(title))</text>\n"
         for v in leftTicks.values {
@@ -51,20 +56,26 @@ public struct LineChart: Sendable {
         }
         // Whole-number x ticks only (epochs, runs): a step below 1 would repeat labels.
         for v in xTicks.values where v >= xLow - 1e-9 && v <= xHigh + 1e-9 && (xTicks.step >= 1 || v == v.rounded()) {
-            out += "<text x=\"\(n(x(v)))\" y=\"\(n(h - b + 16))\" text-anchor=\"middle\">\(xTicks.step >= 1 ? xTicks.label(v) : NiceTicks.format(v, decimals: 0))</text>\n"
+            out +=
+                "<text x=\"\(n(x(v)))\" y=\"\(n(h - b + 16))\" text-anchor=\"middle\">\(xTicks.step >= 1 ? xTicks.label(v) : NiceTicks.format(v, decimals: 0))</text>\n"
         }
         out += "<line x1=\"\(n(l))\" y1=\"\(n(h - b))\" x2=\"\(n(w - r))\" y2=\"\(n(h - b))\" stroke=\"black\"/>"
         out += "<line x1=\"\(n(l))\" y1=\"\(n(t))\" x2=\"\(n(l))\" y2=\"\(n(h - b))\" stroke=\"black\"/>\n"
         out += "<text x=\"\(n(w / 2))\" y=\"\(n(h - b + 34))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>\n"
-        out += "<text transform=\"translate(14 \(n((t + h - b) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(leftLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(14 \(n((t + h - b) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(leftLabel))</text>\n"
         if let rightLabel {
-            out += "<text transform=\"translate(\(n(w - 8)) \(n((t + h - b) / 2))) rotate(90)\" text-anchor=\"middle\">\(HTML.escape(rightLabel))</text>\n"
+            out +=
+                "<text transform=\"translate(\(n(w - 8)) \(n((t + h - b) / 2))) rotate(90)\" text-anchor=\"middle\">\(HTML.escape(rightLabel))</text>\n"
         }
         for s in series {
             let ticks = s.axis == .left ? leftTicks : rightTicks
             var d = "", pen = "M"
             for p in s.points {
-                guard let v = p.y, v.isFinite else { pen = "M"; continue }
+                guard let v = p.y, v.isFinite else {
+                    pen = "M"
+                    continue
+                }
                 d += "\(pen)\(n(x(p.x))),\(n(y(v, ticks))) "
                 pen = "L"
             }
@@ -75,7 +86,8 @@ public struct LineChart: Sendable {
         }
         for (i, s) in series.enumerated() {
             let lx = l + Double(i) * 150
-            out += "<line x1=\"\(n(lx))\" y1=\"\(n(h - 12))\" x2=\"\(n(lx + 20))\" y2=\"\(n(h - 12))\" stroke=\"\(s.color)\" stroke-width=\"2\"/>"
+            out +=
+                "<line x1=\"\(n(lx))\" y1=\"\(n(h - 12))\" x2=\"\(n(lx + 20))\" y2=\"\(n(h - 12))\" stroke=\"\(s.color)\" stroke-width=\"2\"/>"
             out += "<text x=\"\(n(lx + 26))\" y=\"\(n(h - 8))\">\(HTML.escape(s.name))</text>\n"
         }
         return out + "</svg>\n"

@@ -7,7 +7,10 @@ public struct NiceTicks: Sendable, Equatable {
 
     public init(low: Double, high: Double, target: Int = 5) {
         var low = low, high = high
-        if !(low.isFinite && high.isFinite) { low = 0; high = 1 }
+        if !(low.isFinite && high.isFinite) {
+            low = 0
+            high = 1
+        }
         if high <= low { high = low + (low == 0 ? 1 : abs(low) * 0.1) }
         let raw = (high - low) / Double(max(target, 1))
         var magnitude = 1.0
@@ -27,7 +30,10 @@ public struct NiceTicks: Sendable, Equatable {
     /// A tick value as text with as many decimals as the step needs (0.2, 1, 0.05).
     public func label(_ value: Double) -> String {
         var decimals = 0, s = step
-        while decimals < 6 && abs(s - s.rounded()) > 1e-9 { s *= 10; decimals += 1 }
+        while decimals < 6 && abs(s - s.rounded()) > 1e-9 {
+            s *= 10
+            decimals += 1
+        }
         return Self.format(value, decimals: decimals)
     }
 

@@ -27,7 +27,8 @@ public struct Reliability: Sendable, Codable, Equatable {
         var sums = [Double](repeating: 0, count: Self.binCount)
         for (c, ok) in zip(confidences, correct) {
             let b = Self.bin(of: c)
-            counts[b] += 1; sums[b] += c
+            counts[b] += 1
+            sums[b] += c
             if ok { hits[b] += 1 }
         }
         let total = Double(confidences.count)
@@ -37,8 +38,9 @@ public struct Reliability: Sendable, Codable, Equatable {
             let accuracy = n > 0 ? Double(hits[b]) / Double(n) : nil
             let confidence = n > 0 ? sums[b] / Double(n) : nil
             if let accuracy, let confidence { ece += Double(n) / total * abs(accuracy - confidence) }
-            return Bin(lower: Double(b) / Double(Self.binCount), upper: Double(b + 1) / Double(Self.binCount),
-                       count: n, accuracy: accuracy, confidence: confidence)
+            return Bin(
+                lower: Double(b) / Double(Self.binCount), upper: Double(b + 1) / Double(Self.binCount),
+                count: n, accuracy: accuracy, confidence: confidence)
         }
         self.ece = ece
     }

@@ -24,7 +24,8 @@ struct ReportPage {
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         out += "<title>mcnd report</title><style>\(Self.style)</style></head><body>\n"
-        out += "<h1>mcnd report</h1><p class=\"muted\">generated \(HTML.escape(report.generated)); every number is also in report.json.</p>\n"
+        out +=
+            "<h1>mcnd report</h1><p class=\"muted\">generated \(HTML.escape(report.generated)); every number is also in report.json.</p>\n"
         out += model() + curves() + confusion() + perClass() + reliability() + mistakes() + history() + rejections() + review()
         return out + "</body></html>\n"
     }
@@ -46,18 +47,23 @@ struct ReportPage {
     }
 
     private func model() -> String {
-        guard let m = report.model else { return section(.model, "Serving model", "<p>No model yet: mcnd trains once labeled examples of at least two labels arrive.</p>") }
-        let rows: [[String]] = [
-            ["version", "\(m.version)"],
-            ["labels", "\(m.labels.count): " + m.labels.map(HTML.escape).joined(separator: ", ")],
-            ["training / validation examples", "\(m.trainSamples.map(String.init) ?? "–") / \(m.valSamples.map(String.init) ?? "–")"],
-            ["validation accuracy (at training)", HTML.number(m.valAccuracy)],
-            ["trained", HTML.escape(m.created) + (m.run.map { " by run \($0)" } ?? "") + (m.runMode.map { " (\($0))" } ?? "")],
-            ["promoted", HTML.escape(m.promoted ?? "–")],
-        ] + (m.pinnedSince.map { [["pinned", "since " + HTML.escape($0) + " (`mcnd models unpin` lets new models serve)"]] } ?? [])
+        guard let m = report.model else {
+            return section(.model, "Serving model", "<p>No model yet: mcnd trains once labeled examples of at least two labels arrive.</p>")
+        }
+        let rows: [[String]] =
+            [
+                ["version", "\(m.version)"],
+                ["labels", "\(m.labels.count): " + m.labels.map(HTML.escape).joined(separator: ", ")],
+                ["training / validation examples", "\(m.trainSamples.map(String.init) ?? "–") / \(m.valSamples.map(String.init) ?? "–")"],
+                ["validation accuracy (at training)", HTML.number(m.valAccuracy)],
+                ["trained", HTML.escape(m.created) + (m.run.map { " by run \($0)" } ?? "") + (m.runMode.map { " (\($0))" } ?? "")],
+                ["promoted", HTML.escape(m.promoted ?? "–")],
+            ] + (m.pinnedSince.map { [["pinned", "since " + HTML.escape($0) + " (`mcnd models unpin` lets new models serve)"]] } ?? [])
         var counts = report.examples.map { [HTML.escape($0.label), "\($0.train)", "\($0.validation)"] }
         counts.append(["total", "\(report.examples.reduce(0) { $0 + $1.train })", "\(report.examples.reduce(0) { $0 + $1.validation })"])
-        return section(.model, "Serving model", table([], rows, leftColumns: 2) + "<p>Examples in the state now:</p>" + table(["label", "training", "validation"], counts))
+        return section(
+            .model, "Serving model",
+            table([], rows, leftColumns: 2) + "<p>Examples in the state now:</p>" + table(["label", "training", "validation"], counts))
     }
 
     private func curves() -> String {
@@ -72,11 +78,14 @@ struct ReportPage {
     }
 
     private func confusion() -> String {
-        guard let e = report.evaluation else { return section(.confusion, "Confusion matrix", "<p>No model or no validation rows yet.</p>") }
+        guard let e = report.evaluation else {
+            return section(.confusion, "Confusion matrix", "<p>No model or no validation rows yet.</p>")
+        }
         let m = e.metrics
         var out = "<p>Model \(e.modelVersion) on the \(m.rows) validation rows in the state now (accuracy \(HTML.number(m.accuracy))). "
         if m.confusion.isEmpty && !m.labels.isEmpty {
-            out += "With \(m.labels.count) labels the matrix is left out (more than \(ClassificationMetrics.matrixLabelLimit)); the per-class table has every label.</p>\n"
+            out +=
+                "With \(m.labels.count) labels the matrix is left out (more than \(ClassificationMetrics.matrixLabelLimit)); the per-class table has every label.</p>\n"
             return section(.confusion, "Confusion matrix", out)
         }
         out += "Rows are true labels, columns predicted ones; shading is the row's share, the diagonal is outlined.</p>\n"
@@ -90,7 +99,8 @@ struct ReportPage {
                 let share = Double(count) / Double(total)
                 let color = t == p ? "44,160,44" : "214,39,40"
                 let ink = share > 0.55 ? ";color:white" : ""
-                out += "<td\(t == p ? " class=\"diag\"" : "") style=\"background:rgba(\(color),\(NiceTicks.format(share, decimals: 3)))\(ink)\">\(count)</td>"
+                out +=
+                    "<td\(t == p ? " class=\"diag\"" : "") style=\"background:rgba(\(color),\(NiceTicks.format(share, decimals: 3)))\(ink)\">\(count)</td>"
             }
             out += "</tr>\n"
         }
@@ -99,7 +109,9 @@ struct ReportPage {
 
     private func perClass() -> String {
         guard let m = report.evaluation?.metrics else { return section(.perClass, "Per-class scores", "<p>No evaluation yet.</p>") }
-        var rows = m.perClass.map { [HTML.escape($0.label), HTML.number($0.precision), HTML.number($0.recall), HTML.number($0.f1), "\($0.support)"] }
+        var rows = m.perClass.map {
+            [HTML.escape($0.label), HTML.number($0.precision), HTML.number($0.recall), HTML.number($0.f1), "\($0.support)"]
+        }
         for (name, a) in [("macro average", m.macro), ("weighted average", m.weighted)] {
             rows.append(["<b>\(name)</b>", HTML.number(a.precision), HTML.number(a.recall), HTML.number(a.f1), "\(a.support)"])
         }
@@ -118,11 +130,15 @@ struct ReportPage {
 
     private func mistakes() -> String {
         guard report.evaluation != nil else { return section(.mistakes, "Most confident mistakes", "<p>No evaluation yet.</p>") }
-        guard !report.mistakes.isEmpty else { return section(.mistakes, "Most confident mistakes", "<p>No validation row is misclassified.</p>") }
-        var out = "<p>Up to \(ReportBuilder.mistakesPerClass) validation images per true label that the model got wrong with the highest confidence.</p><div class=\"mistakes\">\n"
+        guard !report.mistakes.isEmpty else {
+            return section(.mistakes, "Most confident mistakes", "<p>No validation row is misclassified.</p>")
+        }
+        var out =
+            "<p>Up to \(ReportBuilder.mistakesPerClass) validation images per true label that the model got wrong with the highest confidence.</p><div class=\"mistakes\">\n"
         for m in report.mistakes {
             let image = thumbnails[m.exampleId].map { "<img src=\"\($0)\" alt=\"\(HTML.escape(m.file))\">" } ?? ""
-            out += "<figure>\(image)<figcaption>true <b>\(HTML.escape(m.label))</b><br>predicted <b>\(HTML.escape(m.predicted))</b> \(HTML.number(m.confidence, 3))<br><span class=\"muted\">\(HTML.escape(m.file))</span></figcaption></figure>\n"
+            out +=
+                "<figure>\(image)<figcaption>true <b>\(HTML.escape(m.label))</b><br>predicted <b>\(HTML.escape(m.predicted))</b> \(HTML.number(m.confidence, 3))<br><span class=\"muted\">\(HTML.escape(m.file))</span></figcaption></figure>\n"
         }
         return section(.mistakes, "Most confident mistakes", out + "</div>\n")
     }
@@ -131,25 +147,34 @@ struct ReportPage {
         guard !report.history.isEmpty else { return section(.history, "Model history", "<p>No finished run yet.</p>") }
         let rows = report.history.reversed().map { h -> [String] in
             let status = h.serving ? "serving" : h.promoted ? "promoted" : "not promoted"
-            return ["\(h.run)", h.version.map(String.init) ?? "–", h.mode, HTML.escape(h.started), HTML.escape(h.outcome ?? "–"),
-                    HTML.number(h.valAccuracy), status, HTML.escape(h.reason ?? "")]
+            return [
+                "\(h.run)", h.version.map(String.init) ?? "–", h.mode, HTML.escape(h.started), HTML.escape(h.outcome ?? "–"),
+                HTML.number(h.valAccuracy), status, HTML.escape(h.reason ?? ""),
+            ]
         }
-        return section(.history, "Model history", table(["run", "model", "mode", "started", "outcome", "val. accuracy", "status", "why"], rows, leftColumns: 1))
+        return section(
+            .history, "Model history",
+            table(["run", "model", "mode", "started", "outcome", "val. accuracy", "status", "why"], rows, leftColumns: 1))
     }
 
     private func rejections() -> String {
         guard !report.rejections.isEmpty else { return section(.rejections, "Rejections", "<p>No input was rejected.</p>") }
-        return section(.rejections, "Rejections by reason", table(["reason", "files"], report.rejections.map { [HTML.escape($0.reason), "\($0.count)"] }))
+        return section(
+            .rejections, "Rejections by reason",
+            table(["reason", "files"], report.rejections.map { [HTML.escape($0.reason), "\($0.count)"] }))
     }
 
     private func review() -> String {
         guard let r = report.review else { return "" }
-        var out = table(["label", "waiting for review", "threshold"], r.queue.map { q in
-            [HTML.escape(q.label), "\(q.files)", HTML.number(q.threshold, 3)]
-        })
+        var out = table(
+            ["label", "waiting for review", "threshold"],
+            r.queue.map { q in
+                [HTML.escape(q.label), "\(q.files)", HTML.number(q.threshold, 3)]
+            })
         out += "<p>\(r.reviewed) files reviewed.</p>"
         if let a = r.audit {
-            out += "<p>Audit: accuracy \(HTML.number(a.accuracy)) (\(HTML.number(a.low)) – \(HTML.number(a.high))) from \(a.sampled) audited predictions.</p>"
+            out +=
+                "<p>Audit: accuracy \(HTML.number(a.accuracy)) (\(HTML.number(a.low)) – \(HTML.number(a.high))) from \(a.sampled) audited predictions.</p>"
         }
         return section(.review, "Review queue", out)
     }

@@ -40,7 +40,8 @@ public struct ReportWriter: Sendable {
             try root.writeFileAtomically(Array(json) + [UInt8(ascii: "\n")], to: RootLayout.Name.reportData)
             try root.writeFileAtomically(Array(page.utf8), to: RootLayout.Name.reportPage)
             if let run = built.data.latestRun, !run.epochs.isEmpty {
-                try root.writeFileAtomically(Array(ReportCharts.learningCurves(run).svg(standalone: true).utf8), to: RootLayout.Name.lossChart)
+                try root.writeFileAtomically(
+                    Array(ReportCharts.learningCurves(run).svg(standalone: true).utf8), to: RootLayout.Name.lossChart)
             }
         } catch {
             throw PipelineError(error)

@@ -9,7 +9,11 @@ public struct ReviewSnapshot: Sendable, Codable, Equatable {
         public var files: Int
         /// Confidence below which a prediction of this label goes to review.
         public var threshold: Double?
-        public init(label: String, files: Int, threshold: Double?) { self.label = label; self.files = files; self.threshold = threshold }
+        public init(label: String, files: Int, threshold: Double?) {
+            self.label = label
+            self.files = files
+            self.threshold = threshold
+        }
     }
     /// An estimate of the serving model's accuracy from audited predictions.
     public struct Audit: Sendable, Codable, Equatable {
@@ -19,7 +23,10 @@ public struct ReviewSnapshot: Sendable, Codable, Equatable {
         public var low: Double
         public var high: Double
         public init(sampled: Int, accuracy: Double, low: Double, high: Double) {
-            self.sampled = sampled; self.accuracy = accuracy; self.low = low; self.high = high
+            self.sampled = sampled
+            self.accuracy = accuracy
+            self.low = low
+            self.high = high
         }
     }
 
@@ -32,7 +39,10 @@ public struct ReviewSnapshot: Sendable, Codable, Equatable {
     public var reviewed: Int
 
     public init(queue: [Queue], audit: Audit?, temperature: Double?, reviewed: Int) {
-        self.queue = queue; self.audit = audit; self.temperature = temperature; self.reviewed = reviewed
+        self.queue = queue
+        self.audit = audit
+        self.temperature = temperature
+        self.reviewed = reviewed
     }
 }
 

@@ -28,7 +28,7 @@ struct RescoreStage {
         var rescored = 0
         var start = 0
         while start < items.count {
-            let chunk = items[start ..< min(start + configuration.predictBatch, items.count)]
+            let chunk = items[start..<min(start + configuration.predictBatch, items.count)]
             start += chunk.count
             var ready: [(item: ReviewItem, identity: FileIdentity)] = []
             var pixels: [UInt8] = []
@@ -42,7 +42,7 @@ struct RescoreStage {
                     switch error {
                     case .vanished: try store.updateReview(id, status: .gone)
                     case .unreadable(let code) where code == .noSuchFile: try store.updateReview(id, status: .gone)
-                    case .changing, .unreadable: break // Tried again at the next promotion.
+                    case .changing, .unreadable: break  // Tried again at the next promotion.
                     case .notRegular, .tooLarge: try store.updateReview(id, status: .touched)
                     }
                     continue
@@ -69,13 +69,17 @@ struct RescoreStage {
                     continue
                 }
                 let source = RawPath(item.path)
-                let destination = configuration.consumed == .delete
-                    ? nil : DestinationNamer(root: root).unique(ReviewRouter.Folder.predicted, RawPath(source.lastComponent), planned: &planned)
+                let destination =
+                    configuration.consumed == .delete
+                    ? nil
+                    : DestinationNamer(root: root).unique(ReviewRouter.Folder.predicted, RawPath(source.lastComponent), planned: &planned)
                 var outcome = JournalRecord(
                     source: source, sha256: item.sha256, outcome: .rescored, outbox: .rescored,
-                    line: OutboxLine(ReviewEvents.rescored(item, decision: d, model: model, movedTo: destination)), destination: destination,
+                    line: OutboxLine(ReviewEvents.rescored(item, decision: d, model: model, movedTo: destination)),
+                    destination: destination,
                     identity: identity)
-                outcome.review = .rescored(id: item.id!, label: d.label, confidence: Double(d.assessment.confidence), modelVersion: model.version)
+                outcome.review = .rescored(
+                    id: item.id!, label: d.label, confidence: Double(d.assessment.confidence), modelVersion: model.version)
                 outcomes.append(outcome)
             }
             try journal.complete(examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction)

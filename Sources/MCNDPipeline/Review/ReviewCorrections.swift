@@ -11,7 +11,8 @@ struct ReviewCorrections {
     /// Marks `outcome` (an example or duplicate of `label`) as the resolution of a waiting item, if any.
     mutating func resolve(_ outcome: inout JournalRecord, file: RawPath, label: String) throws(PipelineError) {
         guard let sha = outcome.sha256, let identity = outcome.identity?.text,
-              let item = try store.waitingReview(sha256: sha, identity: identity), let id = item.id, !claimed.contains(id) else { return }
+            let item = try store.waitingReview(sha256: sha, identity: identity), let id = item.id, !claimed.contains(id)
+        else { return }
         claimed.insert(id)
         let (status, line) = ReviewEvents.resolution(item, file: file, label: label)
         outcome.outbox = .events

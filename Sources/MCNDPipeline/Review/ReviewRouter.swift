@@ -45,7 +45,7 @@ struct ReviewRouter {
     /// A model from before calibration: the plain softmax, nothing doubtful.
     static func uncalibrated(_ a: NetworkActivations, row r: Int) -> ReviewCalibration.Assessment {
         let k = a.classes
-        let p = TemperatureScaling.probabilities(a.logits[r * k ..< (r + 1) * k], temperature: 1)
+        let p = TemperatureScaling.probabilities(a.logits[r * k..<(r + 1) * k], temperature: 1)
         var best = 0
         for i in p.indices where p[i] > p[best] { best = i }
         return .init(probabilities: p, label: best, confidence: p[best], threshold: nil, doubtful: false, unfamiliar: false)
@@ -79,9 +79,10 @@ enum ReviewKey {
 extension ReviewRouter {
     /// The queue row of a prediction routed to review/.
     func item(_ d: Decision, sha256: String, file: RawPath, path: RawPath, identity: FileIdentity?) -> ReviewItem {
-        ReviewItem(sha256: sha256, path: path.bytes, file: file.display,
-                   folder: d.unfamiliar ? Folder.unfamiliar : d.label, label: d.label,
-                   confidence: Double(d.assessment.confidence), modelVersion: model.version, audit: d.audit,
-                   unfamiliar: d.unfamiliar, identity: identity?.text)
+        ReviewItem(
+            sha256: sha256, path: path.bytes, file: file.display,
+            folder: d.unfamiliar ? Folder.unfamiliar : d.label, label: d.label,
+            confidence: Double(d.assessment.confidence), modelVersion: model.version, audit: d.audit,
+            unfamiliar: d.unfamiliar, identity: identity?.text)
     }
 }

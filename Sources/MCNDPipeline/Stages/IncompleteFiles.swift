@@ -31,7 +31,8 @@ struct IncompleteFiles {
     /// known to be closed, and changed within the grace. Counts it as waiting.
     mutating func holds(_ entry: InboxEntry, _ rejection: ImageRejection) -> Bool {
         guard case .truncated(let detail) = rejection, grace > 0, !closed.contains(entry.relative),
-              let st = (try? root.status(RootLayout.Folder.inbox.name + entry.relative)) ?? nil else { return false }
+            let st = (try? root.status(RootLayout.Folder.inbox.name + entry.relative)) ?? nil
+        else { return false }
         // File times are wall-clock times, so this compares with the wall clock.
         guard Timestamp.seconds() - st.lastChange < grace else { return false }
         let file = IncompleteFile(source: (RootLayout.Folder.inbox.name + entry.relative).bytes, device: st.device, inode: st.inode)

@@ -32,12 +32,13 @@ struct IngestStage {
         var summary = IngestSummary()
         let c = configuration
         let rejections = RejectionBuilder(root: root)
-        let preparation = InputPreparation(root: root, limit: c.limits.maxInputBytes,
-                                           normalizer: ImageNormalizer(spec: c.input, limits: c.limits))
+        let preparation = InputPreparation(
+            root: root, limit: c.limits.maxInputBytes,
+            normalizer: ImageNormalizer(spec: c.input, limits: c.limits))
         let work = entries.filter { $0.isLabeled || $0.problem != nil }
         var start = 0
         while start < work.count {
-            let chunk = work[start ..< min(start + c.ingestBatch, work.count)]
+            let chunk = work[start..<min(start + c.ingestBatch, work.count)]
             start += chunk.count
             var examples: [NewExample] = []
             var outcomes: [JournalRecord] = []
@@ -48,7 +49,8 @@ struct IngestStage {
             for item in preparation.prepare(chunk) {
                 let entry = item.entry
                 if let problem = entry.problem {
-                    outcomes.append(rejections.rejection(entry, sha256: nil, reason: problem.reason, detail: problem.detail, planned: &planned))
+                    outcomes.append(
+                        rejections.rejection(entry, sha256: nil, reason: problem.reason, detail: problem.detail, planned: &planned))
                     summary.rejected += 1
                     continue
                 }
@@ -57,8 +59,11 @@ struct IngestStage {
                 switch item.read.mapError({ problem(entry, $0) }) {
                 case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let outcome):
-                    if let outcome = outcome.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
-                        outcomes.append(outcome); summary.rejected += 1
+                    if let outcome = outcome.map({
+                        rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned)
+                    }) {
+                        outcomes.append(outcome)
+                        summary.rejected += 1
                     } else {
                         summary.deferred += 1
                     }
@@ -69,31 +74,42 @@ struct IngestStage {
                 if existing == nil { existing = try store.existingLabel(sha256: sha) }
                 if existing == label {
                     let destination = archiveDestination(entry, planned: &planned)
-                    var outcome = JournalRecord(source: source, sha256: sha, outcome: .duplicate, destination: destination, identity: identity)
+                    var outcome = JournalRecord(
+                        source: source, sha256: sha, outcome: .duplicate, destination: destination, identity: identity)
                     try corrections.resolve(&outcome, file: entry.relative, label: label)
                     outcomes.append(outcome)
                     summary.duplicates += 1
                 } else if let existing {
-                    outcomes.append(rejections.conflict(entry, sha256: sha, label: label, existing: existing, planned: &planned,
-                                                        identity: identity))
+                    outcomes.append(
+                        rejections.conflict(
+                            entry, sha256: sha, label: label, existing: existing, planned: &planned,
+                            identity: identity))
                     summary.conflicts += 1
                 } else {
                     let pixels: [UInt8]
                     do {
                         pixels = try decoded.get()
                     } catch {
-                        if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
-                        outcomes.append(rejections.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
-                                                          planned: &planned, identity: identity))
+                        if incomplete.holds(entry, error) {
+                            summary.incomplete += 1
+                            continue
+                        }
+                        outcomes.append(
+                            rejections.rejection(
+                                entry, sha256: sha, reason: error.code, detail: error.detail,
+                                planned: &planned, identity: identity))
                         summary.rejected += 1
                         continue
                     }
-                    examples.append(NewExample(sha256: sha, label: label, pixels: pixels, width: c.input.width,
-                                               height: c.input.height, channels: c.input.channels.count,
-                                               originalName: entry.relative.display))
+                    examples.append(
+                        NewExample(
+                            sha256: sha, label: label, pixels: pixels, width: c.input.width,
+                            height: c.input.height, channels: c.input.channels.count,
+                            originalName: entry.relative.display))
                     batchLabels[sha] = label
                     let destination = archiveDestination(entry, planned: &planned)
-                    var outcome = JournalRecord(source: source, sha256: sha, outcome: .example, destination: destination, identity: identity)
+                    var outcome = JournalRecord(
+                        source: source, sha256: sha, outcome: .example, destination: destination, identity: identity)
                     try corrections.resolve(&outcome, file: entry.relative, label: label)
                     outcomes.append(outcome)
                     summary.examples += 1

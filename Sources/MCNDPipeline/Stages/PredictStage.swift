@@ -47,15 +47,16 @@ struct PredictStage {
         guard let spec = NormalizationSpec(model.input) else {
             throw .corruptState(path: layout.database, reason: "the serving model's input spec is not usable")
         }
-        let preparation = InputPreparation(root: root, limit: configuration.limits.maxInputBytes,
-                                           normalizer: ImageNormalizer(spec: spec, limits: configuration.limits))
+        let preparation = InputPreparation(
+            root: root, limit: configuration.limits.maxInputBytes,
+            normalizer: ImageNormalizer(spec: spec, limits: configuration.limits))
         let network = MultiClassNetwork(weights: model.weights)
         let router = ReviewRouter(model: model, settings: configuration.review)
         let ingest = ingestReader
         let rejections = RejectionBuilder(root: root)
         var start = 0
         while start < requests.count {
-            let chunk = requests[start ..< min(start + configuration.predictBatch, requests.count)]
+            let chunk = requests[start..<min(start + configuration.predictBatch, requests.count)]
             start += chunk.count
             var outcomes: [JournalRecord] = []
             var planned: Set<RawPath> = []
@@ -69,8 +70,11 @@ struct PredictStage {
                 switch item.read.mapError({ ingest.problem(entry, $0) }) {
                 case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let problem):
-                    if let o = problem.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
-                        outcomes.append(o); summary.rejected += 1
+                    if let o = problem.map({
+                        rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned)
+                    }) {
+                        outcomes.append(o)
+                        summary.rejected += 1
                     } else {
                         summary.waiting += 1
                     }
@@ -80,9 +84,14 @@ struct PredictStage {
                     pixels += try decoded.get()
                     accepted.append((entry, sha, identity))
                 } catch {
-                    if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
-                    outcomes.append(rejections.rejection(entry, sha256: sha, reason: error.code, detail: error.detail,
-                                                         planned: &planned, identity: identity))
+                    if incomplete.holds(entry, error) {
+                        summary.incomplete += 1
+                        continue
+                    }
+                    outcomes.append(
+                        rejections.rejection(
+                            entry, sha256: sha, reason: error.code, detail: error.detail,
+                            planned: &planned, identity: identity))
                     summary.rejected += 1
                 }
             }
@@ -95,17 +104,23 @@ struct PredictStage {
                 }
                 for (i, item) in accepted.enumerated() {
                     let d = decisions[i]
-                    let line = PredictionLine.make(file: item.entry.relative, sha256: item.sha, probabilities: d.assessment.probabilities[...],
-                                                   model: model, time: time) { router.addMarks(d, to: &$0) }
+                    let line = PredictionLine.make(
+                        file: item.entry.relative, sha256: item.sha, probabilities: d.assessment.probabilities[...],
+                        model: model, time: time
+                    ) { router.addMarks(d, to: &$0) }
                     // Review files wait for a person whatever `consumed` says.
-                    let destination = configuration.consumed == .delete && !d.review
+                    let destination =
+                        configuration.consumed == .delete && !d.review
                         ? nil : DestinationNamer(root: root).unique(d.folder, item.entry.relative, planned: &planned)
-                    var outcome = JournalRecord(source: RootLayout.Folder.inbox.name + item.entry.relative, sha256: item.sha, outcome: .predicted,
-                                                outbox: .predictions, line: OutboxLine(line), destination: destination,
-                                                identity: item.identity)
+                    var outcome = JournalRecord(
+                        source: RootLayout.Folder.inbox.name + item.entry.relative, sha256: item.sha, outcome: .predicted,
+                        outbox: .predictions, line: OutboxLine(line), destination: destination,
+                        identity: item.identity)
                     if d.review, let destination {
-                        outcome.review = .queued(router.item(d, sha256: item.sha, file: item.entry.relative, path: destination,
-                                                             identity: item.identity))
+                        outcome.review = .queued(
+                            router.item(
+                                d, sha256: item.sha, file: item.entry.relative, path: destination,
+                                identity: item.identity))
                         summary.count(d)
                     }
                     outcomes.append(outcome)
@@ -134,12 +149,18 @@ struct PredictStage {
                     _ = try PNGCodec.readHeader(bytes, limits: configuration.limits)
                     summary.waiting += 1
                 } catch {
-                    if incomplete.holds(entry, error) { summary.incomplete += 1; continue }
-                    outcomes.append(rejections.rejection(entry, sha256: ContentHash.hex(bytes), reason: error.code,
-                                                         detail: error.detail, planned: &planned, identity: identity))
+                    if incomplete.holds(entry, error) {
+                        summary.incomplete += 1
+                        continue
+                    }
+                    outcomes.append(
+                        rejections.rejection(
+                            entry, sha256: ContentHash.hex(bytes), reason: error.code,
+                            detail: error.detail, planned: &planned, identity: identity))
                 }
             case .failure(let problem):
-                if let o = problem.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }) {
+                if let o = problem.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }
+                ) {
                     outcomes.append(o)
                 } else {
                     summary.waiting += 1
@@ -158,7 +179,8 @@ struct PredictStage {
 
     /// Reads inputs as ingest does (the same limits, the same rejections).
     private var ingestReader: IngestStage {
-        IngestStage(root: root, layout: layout, store: store, journal: journal, outbox: outbox, configuration: configuration, logger: logger)
+        IngestStage(
+            root: root, layout: layout, store: store, journal: journal, outbox: outbox, configuration: configuration, logger: logger)
     }
 
     private func incompleteFiles() -> IncompleteFiles {

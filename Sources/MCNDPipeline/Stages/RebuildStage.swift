@@ -22,7 +22,9 @@ public struct RebuildSummary: Sendable, Equatable {
 /// predictions.jsonl), the serving model from the newest
 /// state/models/model-N.npz. The old database is moved aside, never deleted.
 enum RebuildStage {
-    static func run(layout: RootLayout, root: Directory, configuration c: MCNDConfiguration, logger: Logger) throws(PipelineError) -> RebuildSummary {
+    static func run(
+        layout: RootLayout, root: Directory, configuration c: MCNDConfiguration, logger: Logger
+    ) throws(PipelineError) -> RebuildSummary {
         var summary = RebuildSummary()
         let database = RootLayout.Name.database
         if root.exists(database) {
@@ -46,7 +48,8 @@ enum RebuildStage {
         var batch: [NewExample] = []
         for entry in scan.entries {
             guard let label = entry.label, entry.problem == nil,
-                  let bytes = try? reader.read(archive + entry.relative, limit: c.limits.maxInputBytes).bytes else {
+                let bytes = try? reader.read(archive + entry.relative, limit: c.limits.maxInputBytes).bytes
+            else {
                 summary.rejected += 1
                 continue
             }
@@ -55,10 +58,15 @@ enum RebuildStage {
                 if existing != label { summary.conflicts += 1 }
                 continue
             }
-            guard let pixels = try? normalizer.normalize(png: bytes) else { summary.rejected += 1; continue }
+            guard let pixels = try? normalizer.normalize(png: bytes) else {
+                summary.rejected += 1
+                continue
+            }
             labels[sha] = label
-            batch.append(NewExample(sha256: sha, label: label, pixels: pixels, width: c.input.width, height: c.input.height,
-                                    channels: c.input.channels.count, originalName: entry.relative.display))
+            batch.append(
+                NewExample(
+                    sha256: sha, label: label, pixels: pixels, width: c.input.width, height: c.input.height,
+                    channels: c.input.channels.count, originalName: entry.relative.display))
             if batch.count == 1024 {
                 _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
                 summary.examples += batch.count
@@ -68,8 +76,9 @@ enum RebuildStage {
         _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
         summary.examples += batch.count
         let recovered = ReviewQueueRecovery(root: root, limit: c.limits.maxInputBytes).items()
-        _ = try store.commit(examples: [], journal: [], reviews: recovered.items.map { .queued($0) },
-                             validationFraction: c.schedule.validationFraction)
+        _ = try store.commit(
+            examples: [], journal: [], reviews: recovered.items.map { .queued($0) },
+            validationFraction: c.schedule.validationFraction)
         (summary.reviewQueued, summary.reviewUnmatched) = (recovered.items.count, recovered.unmatched)
         summary.modelVersion = try reimportNewestModel(root: root, store: store, logger: logger)
         return summary
@@ -86,7 +95,8 @@ enum RebuildStage {
         }
         for version in versions.sorted(by: >) {
             guard let bytes = try? root.readFile(RootLayout.Name.model(version)),
-                  let model = try? ModelFile(decoding: bytes) else { continue }
+                let model = try? ModelFile(decoding: bytes)
+            else { continue }
             guard model.labels.count <= known.count, Array(known.prefix(model.labels.count)) == model.labels else {
                 logger.warning("model-\(version).npz does not fit the rebuilt labels; not re-imported")
                 continue

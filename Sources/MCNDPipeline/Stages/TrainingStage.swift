@@ -50,14 +50,21 @@ struct TrainingStage: Sendable {
             return TrainingSummary(reason: "no new examples since run \(last.id)")
         }
         // Count before loading the pixels: an ingest-only pass stays small.
-        let labelsWithTrainingRows = try store.trainingLabelCount(width: c.input.width, height: c.input.height, channels: c.input.channels.count)
+        let labelsWithTrainingRows = try store.trainingLabelCount(
+            width: c.input.width, height: c.input.height, channels: c.input.channels.count)
         guard labelsWithTrainingRows >= c.schedule.minLabels else {
-            return TrainingSummary(reason: "training examples in \(labelsWithTrainingRows) labels; training needs examples of at least \(c.schedule.minLabels) labels")
+            return TrainingSummary(
+                reason:
+                    "training examples in \(labelsWithTrainingRows) labels; training needs examples of at least \(c.schedule.minLabels) labels"
+            )
         }
         let data = try store.trainingData(width: c.input.width, height: c.input.height, channels: c.input.channels.count)
         let present = Set(data.train.labels + data.validation.labels).count
         guard data.train.count > 0, present >= c.schedule.minLabels else {
-            return TrainingSummary(reason: "\(data.train.count) training examples in \(present) labels; training needs examples of at least \(c.schedule.minLabels) labels")
+            return TrainingSummary(
+                reason:
+                    "\(data.train.count) training examples in \(present) labels; training needs examples of at least \(c.schedule.minLabels) labels"
+            )
         }
         let input = InputSpec(c.input)
         let serving = self.serving.current
@@ -74,32 +81,41 @@ struct TrainingStage: Sendable {
             options.learningRate = c.training.learningRate * powf(c.training.learningRateDecay, Float(trainedEpochs))
             options.seed = c.training.seed &+ UInt64(newest)
             var generator = SeededGenerator(seed: options.seed)
-            start = serving.weights.growingOutput(by: data.labels.count - serving.weights.classes,
-                                                  scheme: c.training.initialization, generator: &generator)
+            start = serving.weights.growingOutput(
+                by: data.labels.count - serving.weights.classes,
+                scheme: c.training.initialization, generator: &generator)
         }
         let mode: RunMode = full ? .full : .incremental
-        let run = try store.startRun(mode: mode, lastExampleId: data.lastExampleId,
-                                     trainSamples: data.train.count, validationSamples: data.validation.count)
+        let run = try store.startRun(
+            mode: mode, lastExampleId: data.lastExampleId,
+            trainSamples: data.train.count, validationSamples: data.validation.count)
         outbox.emit(.runStarted) { line in
-            line.add("run", Int(run)); line.add("mode", mode.rawValue); line.add("epochs", options.epochs)
-            line.add("train_samples", data.train.count); line.add("val_samples", data.validation.count)
+            line.add("run", Int(run))
+            line.add("mode", mode.rawValue)
+            line.add("epochs", options.epochs)
+            line.add("train_samples", data.train.count)
+            line.add("val_samples", data.validation.count)
             line.add("labels", strings: data.labels)
         }
-        logger.info("run \(run): \(mode), \(options.epochs) epochs, \(data.train.count) training and \(data.validation.count) validation examples")
+        logger.info(
+            "run \(run): \(mode), \(options.epochs) epochs, \(data.train.count) training and \(data.validation.count) validation examples")
 
         let validation = data.validation.count > 0 ? (data.validation.rows, data.validation.labels) : nil
         let result: TrainingResult
         do {
             result = try Trainer(options: options).train(
                 rows: data.train.rows, labels: data.train.labels, classes: data.labels.count,
-                validation: validation, start: start) { report in
-                    try writeLossLine(run: run, mode: mode, report: report, data: data)
-                    if shouldStop() { throw Interrupted() }
-                }
+                validation: validation, start: start
+            ) { report in
+                try writeLossLine(run: run, mode: mode, report: report, data: data)
+                if shouldStop() { throw Interrupted() }
+            }
         } catch is Interrupted {
             try store.finishRun(run, outcome: .interrupted, reason: "mcnd was stopped during the run", model: nil, promote: false)
             outbox.emit(.runFinished) { line in
-                line.add("run", Int(run)); line.add("mode", mode.rawValue); line.add("outcome", RunOutcome.interrupted.rawValue)
+                line.add("run", Int(run))
+                line.add("mode", mode.rawValue)
+                line.add("outcome", RunOutcome.interrupted.rawValue)
             }
             return TrainingSummary(outcome: .notDue, run: run, mode: mode, reason: "interrupted")
         } catch let error as PipelineError {
@@ -109,8 +125,9 @@ struct TrainingStage: Sendable {
             _ = try? store.finishRun(run, outcome: .failed, reason: "\(error)", model: nil, promote: false)
             throw .trainingFailed(run: run, reason: "\(error)")
         }
-        let summary = try conclude(run: run, mode: mode, result: result, data: data, input: input, options: options,
-                                   trainedEpochs: trainedEpochs + result.reports.count)
+        let summary = try conclude(
+            run: run, mode: mode, result: result, data: data, input: input, options: options,
+            trainedEpochs: trainedEpochs + result.reports.count)
         // report.html, report.json and losses.svg show this run and the model now serving.
         ReportWriter(root: root, store: store, serving: self.serving.current, review: try? store.reviewSnapshot()).writeLogging(logger)
         return summary
@@ -118,11 +135,15 @@ struct TrainingStage: Sendable {
 
     private func writeLossLine(run: Int64, mode: RunMode, report: EpochReport, data: TrainingData) throws(PipelineError) {
         var line = JSONLine()
-        line.add("run", Int(run)); line.add("mode", mode.rawValue)
-        line.add("epoch", report.epoch); line.add("epochs", report.epochs)
-        line.add("loss", report.loss); line.add("val_loss", report.validationLoss)
+        line.add("run", Int(run))
+        line.add("mode", mode.rawValue)
+        line.add("epoch", report.epoch)
+        line.add("epochs", report.epochs)
+        line.add("loss", report.loss)
+        line.add("val_loss", report.validationLoss)
         line.add("val_accuracy", report.validationAccuracy)
-        line.add("train_samples", data.train.count); line.add("val_samples", data.validation.count)
+        line.add("train_samples", data.train.count)
+        line.add("val_samples", data.validation.count)
         line.add("learning_rate", Double(report.learningRate))
         line.add("seconds", (report.seconds * 1000).rounded() / 1000)
         line.add("time", Timestamp.now())
@@ -131,8 +152,10 @@ struct TrainingStage: Sendable {
         try store.recordEpoch(run: run, report)
     }
 
-    private func conclude(run: Int64, mode: RunMode, result: TrainingResult, data: TrainingData, input: InputSpec,
-                          options: TrainingOptions, trainedEpochs: Int) throws(PipelineError) -> TrainingSummary {
+    private func conclude(
+        run: Int64, mode: RunMode, result: TrainingResult, data: TrainingData, input: InputSpec,
+        options: TrainingOptions, trainedEpochs: Int
+    ) throws(PipelineError) -> TrainingSummary {
         let final = result.reports[result.keptEpoch - 1]
         var summary = TrainingSummary(run: run, mode: mode, validationAccuracy: final.validationAccuracy)
         var reason: String?
@@ -140,29 +163,35 @@ struct TrainingStage: Sendable {
             summary.outcome = .diverged
             reason = "the loss is not a finite number; lower train.learning_rate"
         } else if let serving = serving.current, let newAccuracy = final.validationAccuracy, data.validation.count > 0,
-                  serving.input == input {
+            serving.input == input
+        {
             // Compare on today's validation rows; labels the old model lacks count as misses.
             let old = MultiClassNetwork(weights: serving.weights)
             let predicted = old.predict(data.validation.rows)
             let oldAccuracy = Double(zip(predicted, data.validation.labels).filter { $0 == Int($1) }.count) / Double(data.validation.count)
             if newAccuracy < oldAccuracy - configuration.schedule.promoteTolerance {
                 summary.outcome = .keptServing
-                reason = "validation accuracy \(newAccuracy) is below the serving model's \(oldAccuracy) by more than train.promote_tolerance"
+                reason =
+                    "validation accuracy \(newAccuracy) is below the serving model's \(oldAccuracy) by more than train.promote_tolerance"
             }
         }
         summary.reason = reason
         var model: ModelFile?
         if summary.outcome != .diverged {
-            var metrics: [String: Double] = ["loss": final.loss, "epochs_trained": Double(trainedEpochs),
-                                             "train_samples": Double(data.train.count), "val_samples": Double(data.validation.count),
-                                             "epoch": Double(result.keptEpoch)]
+            var metrics: [String: Double] = [
+                "loss": final.loss, "epochs_trained": Double(trainedEpochs),
+                "train_samples": Double(data.train.count), "val_samples": Double(data.validation.count),
+                "epoch": Double(result.keptEpoch),
+            ]
             if let v = final.validationLoss { metrics["val_loss"] = v }
             if let v = final.validationAccuracy { metrics["val_accuracy"] = v }
-            model = ModelFile(version: try store.nextModelVersion(), labels: data.labels, input: input, options: options,
-                              metrics: metrics, created: Timestamp.now(), weights: result.weights,
-                              review: ReviewCalibration.fit(network: MultiClassNetwork(weights: result.weights), train: data.train,
-                                                            validation: data.validation, targetPrecision: configuration.review.targetPrecision,
-                                                            minimumSupport: configuration.review.minimumSupport))
+            model = ModelFile(
+                version: try store.nextModelVersion(), labels: data.labels, input: input, options: options,
+                metrics: metrics, created: Timestamp.now(), weights: result.weights,
+                review: ReviewCalibration.fit(
+                    network: MultiClassNetwork(weights: result.weights), train: data.train,
+                    validation: data.validation, targetPrecision: configuration.review.targetPrecision,
+                    minimumSupport: configuration.review.minimumSupport))
         }
         var promote = summary.outcome == .notDue && model != nil
         if promote { summary.outcome = .promoted }
@@ -182,20 +211,27 @@ struct TrainingStage: Sendable {
             ServingExport(layout: layout, settings: configuration.export, outbox: outbox, logger: logger).write(model)
             try store.setMeta(MetaKey.waitingForModel.rawValue, nil)
             outbox.emit(.modelPromoted) { line in
-                line.add("run", Int(run)); line.add("model_version", model.version)
-                line.add("val_accuracy", final.validationAccuracy); line.add("labels", strings: model.labels)
+                line.add("run", Int(run))
+                line.add("model_version", model.version)
+                line.add("val_accuracy", final.validationAccuracy)
+                line.add("labels", strings: model.labels)
                 line.add("file", "state/models/model-\(model.version).npz")
                 if let review = model.review { line.add("calibration", ReviewEvents.calibration(review)) }
             }
         } else if let reason {
             outbox.emit(.modelNotPromoted) { line in
-                line.add("run", Int(run)); line.add("reason", reason)
+                line.add("run", Int(run))
+                line.add("reason", reason)
             }
         }
         outbox.emit(.runFinished) { line in
-            line.add("run", Int(run)); line.add("mode", mode.rawValue); line.add("outcome", summary.outcome.rawValue)
-            line.add("epochs", result.reports.count); line.add("loss", final.loss)
-            line.add("val_loss", final.validationLoss); line.add("val_accuracy", final.validationAccuracy)
+            line.add("run", Int(run))
+            line.add("mode", mode.rawValue)
+            line.add("outcome", summary.outcome.rawValue)
+            line.add("epochs", result.reports.count)
+            line.add("loss", final.loss)
+            line.add("val_loss", final.validationLoss)
+            line.add("val_accuracy", final.validationAccuracy)
             line.add("seconds", result.reports.reduce(0) { $0 + $1.seconds })
             if let v = summary.modelVersion { line.add("model_version", v) }
         }

@@ -9,7 +9,12 @@ public struct NewExample: Sendable {
     public var originalName: String
 
     public init(sha256: String, label: String, pixels: [UInt8], width: Int, height: Int, channels: Int, originalName: String) {
-        self.sha256 = sha256; self.label = label; self.pixels = pixels; self.width = width
-        self.height = height; self.channels = channels; self.originalName = originalName
+        self.sha256 = sha256
+        self.label = label
+        self.pixels = pixels
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.originalName = originalName
     }
 }

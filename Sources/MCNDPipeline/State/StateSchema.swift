@@ -7,90 +7,93 @@ enum StateSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             // Labels in first-seen order; `idx` is the network's output index, never reused or reordered.
-            try db.execute(sql: """
-                CREATE TABLE labels (
-                    idx INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL UNIQUE,
-                    created TEXT NOT NULL);
-                CREATE TABLE examples (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    sha256 TEXT NOT NULL UNIQUE,
-                    label_idx INTEGER NOT NULL REFERENCES labels(idx),
-                    split TEXT NOT NULL CHECK (split IN ('train', 'validation')),
-                    width INTEGER NOT NULL,
-                    height INTEGER NOT NULL,
-                    channels INTEGER NOT NULL,
-                    pixels BLOB NOT NULL,
-                    original_name TEXT NOT NULL,
-                    added TEXT NOT NULL);
-                CREATE TABLE runs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    mode TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
-                    started TEXT NOT NULL,
-                    finished TEXT,
-                    outcome TEXT,
-                    reason TEXT,
-                    last_example_id INTEGER NOT NULL,
-                    train_samples INTEGER NOT NULL,
-                    val_samples INTEGER NOT NULL,
-                    model_version INTEGER);
-                CREATE TABLE epochs (
-                    run_id INTEGER NOT NULL REFERENCES runs(id),
-                    epoch INTEGER NOT NULL,
-                    loss REAL,
-                    val_loss REAL,
-                    val_accuracy REAL,
-                    seconds REAL NOT NULL,
-                    PRIMARY KEY (run_id, epoch));
-                CREATE TABLE models (
-                    version INTEGER PRIMARY KEY,
-                    run_id INTEGER REFERENCES runs(id),
-                    labels TEXT NOT NULL,
-                    input TEXT NOT NULL,
-                    hyperparameters TEXT NOT NULL,
-                    metrics TEXT NOT NULL,
-                    file BLOB NOT NULL,
-                    created TEXT NOT NULL,
-                    promoted TEXT,
-                    serving INTEGER NOT NULL DEFAULT 0);
-                CREATE TABLE journal (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    source BLOB NOT NULL,
-                    sha256 TEXT,
-                    outcome TEXT NOT NULL,
-                    outbox TEXT,
-                    offset INTEGER,
-                    line BLOB,
-                    destination BLOB,
-                    identity TEXT,
-                    created TEXT NOT NULL);
-                CREATE TABLE meta (
-                    key TEXT PRIMARY KEY,
-                    value TEXT NOT NULL);
-                CREATE INDEX examples_label ON examples(label_idx);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE labels (
+                        idx INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        created TEXT NOT NULL);
+                    CREATE TABLE examples (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        sha256 TEXT NOT NULL UNIQUE,
+                        label_idx INTEGER NOT NULL REFERENCES labels(idx),
+                        split TEXT NOT NULL CHECK (split IN ('train', 'validation')),
+                        width INTEGER NOT NULL,
+                        height INTEGER NOT NULL,
+                        channels INTEGER NOT NULL,
+                        pixels BLOB NOT NULL,
+                        original_name TEXT NOT NULL,
+                        added TEXT NOT NULL);
+                    CREATE TABLE runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        mode TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
+                        started TEXT NOT NULL,
+                        finished TEXT,
+                        outcome TEXT,
+                        reason TEXT,
+                        last_example_id INTEGER NOT NULL,
+                        train_samples INTEGER NOT NULL,
+                        val_samples INTEGER NOT NULL,
+                        model_version INTEGER);
+                    CREATE TABLE epochs (
+                        run_id INTEGER NOT NULL REFERENCES runs(id),
+                        epoch INTEGER NOT NULL,
+                        loss REAL,
+                        val_loss REAL,
+                        val_accuracy REAL,
+                        seconds REAL NOT NULL,
+                        PRIMARY KEY (run_id, epoch));
+                    CREATE TABLE models (
+                        version INTEGER PRIMARY KEY,
+                        run_id INTEGER REFERENCES runs(id),
+                        labels TEXT NOT NULL,
+                        input TEXT NOT NULL,
+                        hyperparameters TEXT NOT NULL,
+                        metrics TEXT NOT NULL,
+                        file BLOB NOT NULL,
+                        created TEXT NOT NULL,
+                        promoted TEXT,
+                        serving INTEGER NOT NULL DEFAULT 0);
+                    CREATE TABLE journal (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        source BLOB NOT NULL,
+                        sha256 TEXT,
+                        outcome TEXT NOT NULL,
+                        outbox TEXT,
+                        offset INTEGER,
+                        line BLOB,
+                        destination BLOB,
+                        identity TEXT,
+                        created TEXT NOT NULL);
+                    CREATE TABLE meta (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL);
+                    CREATE INDEX examples_label ON examples(label_idx);
+                    """)
         }
         migrator.registerMigration("incomplete") { db in
             // Truncated files left in the inbox for their writer to finish, so that
             // each gets one waiting_for_complete event, not one per pass.
-            try db.execute(sql: """
-                CREATE TABLE incomplete (
-                    source BLOB PRIMARY KEY,
-                    device INTEGER NOT NULL,
-                    inode INTEGER NOT NULL,
-                    first_seen TEXT NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE incomplete (
+                        source BLOB PRIMARY KEY,
+                        device INTEGER NOT NULL,
+                        inode INTEGER NOT NULL,
+                        first_seen TEXT NOT NULL);
+                    """)
         }
         migrator.registerMigration("journal-one-row-per-input") { db in
             // One row per input: a retry never adds one. Rows left by
             // older versions' retries keep the newest per input (its line is the
             // one a crash could have left torn). `waiting`: the outcome is durable,
             // only the move is left (the folder is not writable by mcnd).
-            try db.execute(sql: """
-                DELETE FROM journal WHERE id NOT IN (SELECT MAX(id) FROM journal GROUP BY source);
-                ALTER TABLE journal ADD COLUMN waiting TEXT;
-                CREATE UNIQUE INDEX journal_source ON journal(source);
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM journal WHERE id NOT IN (SELECT MAX(id) FROM journal GROUP BY source);
+                    ALTER TABLE journal ADD COLUMN waiting TEXT;
+                    CREATE UNIQUE INDEX journal_source ON journal(source);
+                    """)
         }
         migrator.registerMigration("model-lifecycle", migrate: ModelLifecycleSchema.migrate)
         migrator.registerMigration("outcome-counters") { db in

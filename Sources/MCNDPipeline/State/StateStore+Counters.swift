@@ -37,9 +37,10 @@ public enum OutcomeCounter {
     static func add(_ journal: [JournalRecord], in db: Database) throws {
         var counts: [String: Int] = [:]
         for entry in journal { counts[name(of: entry), default: 0] += 1 }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+                """)
         for (name, n) in counts { try statement.execute(arguments: [name, n]) }
     }
 }

@@ -15,8 +15,9 @@ extension StateStore {
     func incompleteFiles() throws(PipelineError) -> [IncompleteFile] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT source, device, inode FROM incomplete").map { row in
-                IncompleteFile(source: [UInt8](row["source"] as Data), device: UInt64(bitPattern: row["device"]),
-                               inode: UInt64(bitPattern: row["inode"]))
+                IncompleteFile(
+                    source: [UInt8](row["source"] as Data), device: UInt64(bitPattern: row["device"]),
+                    inode: UInt64(bitPattern: row["inode"]))
             }
         }
     }
@@ -27,8 +28,9 @@ extension StateStore {
         try write { db in
             for source in removing { try db.execute(sql: "DELETE FROM incomplete WHERE source = ?", arguments: [Data(source)]) }
             for file in adding {
-                try db.execute(sql: "INSERT OR REPLACE INTO incomplete (source, device, inode, first_seen) VALUES (?, ?, ?, ?)",
-                               arguments: [Data(file.source), Int64(bitPattern: file.device), Int64(bitPattern: file.inode), now])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO incomplete (source, device, inode, first_seen) VALUES (?, ?, ?, ?)",
+                    arguments: [Data(file.source), Int64(bitPattern: file.device), Int64(bitPattern: file.inode), now])
             }
         }
     }

@@ -7,35 +7,45 @@ extension StateStore {
     /// In one transaction: the new examples (and their labels) and the journal
     /// records of the batch (one row per input: an input that has one already is
     /// left out). Returns the records written, with their ids.
-    public func commit(examples: [NewExample], journal: [JournalRecord], validationFraction: Double) throws(PipelineError) -> [JournalRecord] {
+    public func commit(
+        examples: [NewExample], journal: [JournalRecord], validationFraction: Double
+    ) throws(PipelineError) -> [JournalRecord] {
         try commit(examples: examples, journal: journal, reviews: [], validationFraction: validationFraction)
     }
 
     /// … and the review queue's changes of the batch (StateStore+Review.swift).
-    func commit(examples: [NewExample], journal: [JournalRecord], reviews: [ReviewChange],
-                validationFraction: Double) throws(PipelineError) -> [JournalRecord] {
+    func commit(
+        examples: [NewExample], journal: [JournalRecord], reviews: [ReviewChange],
+        validationFraction: Double
+    ) throws(PipelineError) -> [JournalRecord] {
         let now = Timestamp.now()
         return try write { db in
             // Statements compiled once per connection (cachedStatement), not once per row.
             let insertLabel = try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO labels (idx, name, created) VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM labels), ?, ?)")
-            let insertExample = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added)
-                VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let insertJournal = try db.cachedStatement(sql: """
-                INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO NOTHING
-                """)
+            let insertExample = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added)
+                    VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let insertJournal = try db.cachedStatement(
+                sql: """
+                    INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO NOTHING
+                    """)
             for e in examples {
                 try insertLabel.execute(arguments: [e.label, now])
                 let split = ValidationSplit.isValidation(sha256: e.sha256, fraction: validationFraction) ? "validation" : "train"
-                try insertExample.execute(arguments: [e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now])
+                try insertExample.execute(arguments: [
+                    e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now,
+                ])
             }
             var out: [JournalRecord] = []
             for var entry in journal {
-                try insertJournal.execute(arguments: [entry.source, entry.sha256, entry.outcome, entry.outbox, entry.offset,
-                                                      entry.line, entry.destination, entry.identity, now])
+                try insertJournal.execute(arguments: [
+                    entry.source, entry.sha256, entry.outcome, entry.outbox, entry.offset,
+                    entry.line, entry.destination, entry.identity, now,
+                ])
                 guard db.changesCount > 0 else { continue }
                 entry.id = db.lastInsertedRowID
                 out.append(entry)

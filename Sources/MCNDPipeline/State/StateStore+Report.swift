@@ -49,15 +49,19 @@ extension StateStore {
     /// Every run, oldest first, with its epoch count, time and last validation accuracy.
     public func runHistory() throws(PipelineError) -> [RunHistoryRow] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.*, COUNT(e.epoch) AS n, COALESCE(SUM(e.seconds), 0) AS s,
-                       (SELECT val_accuracy FROM epochs WHERE run_id = r.id ORDER BY epoch DESC LIMIT 1) AS acc
-                FROM runs r LEFT JOIN epochs e ON e.run_id = r.id GROUP BY r.id ORDER BY r.id
-                """).map { row in
-                RunHistoryRow(id: row["id"], mode: row["mode"], started: row["started"], finished: row["finished"],
-                              outcome: row["outcome"], reason: row["reason"], trainSamples: row["train_samples"],
-                              valSamples: row["val_samples"], modelVersion: row["model_version"], epochs: row["n"],
-                              seconds: row["s"], valAccuracy: row["acc"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, COUNT(e.epoch) AS n, COALESCE(SUM(e.seconds), 0) AS s,
+                           (SELECT val_accuracy FROM epochs WHERE run_id = r.id ORDER BY epoch DESC LIMIT 1) AS acc
+                    FROM runs r LEFT JOIN epochs e ON e.run_id = r.id GROUP BY r.id ORDER BY r.id
+                    """
+            ).map { row in
+                RunHistoryRow(
+                    id: row["id"], mode: row["mode"], started: row["started"], finished: row["finished"],
+                    outcome: row["outcome"], reason: row["reason"], trainSamples: row["train_samples"],
+                    valSamples: row["val_samples"], modelVersion: row["model_version"], epochs: row["n"],
+                    seconds: row["s"], valAccuracy: row["acc"])
             }
         }
     }
@@ -65,7 +69,9 @@ extension StateStore {
     public func epochs(run: Int64) throws(PipelineError) -> [EpochRow] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch", arguments: [run]).map { row in
-                EpochRow(epoch: row["epoch"], loss: row["loss"], valLoss: row["val_loss"], valAccuracy: row["val_accuracy"], seconds: row["seconds"])
+                EpochRow(
+                    epoch: row["epoch"], loss: row["loss"], valLoss: row["val_loss"], valAccuracy: row["val_accuracy"],
+                    seconds: row["seconds"])
             }
         }
     }
@@ -74,11 +80,14 @@ extension StateStore {
     public func modelHistory() throws(PipelineError) -> [ModelHistoryRow] {
         try read { db in
             let decoder = JSONDecoder()
-            return try Row.fetchAll(db, sql: "SELECT version, run_id, created, promoted, serving, labels, metrics FROM models ORDER BY version").map { row in
-                ModelHistoryRow(version: row["version"], run: row["run_id"], created: row["created"], promoted: row["promoted"],
-                                serving: (row["serving"] as Int) != 0,
-                                labels: (try? decoder.decode([String].self, from: Data((row["labels"] as String).utf8))) ?? [],
-                                metrics: (try? decoder.decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:])
+            return try Row.fetchAll(
+                db, sql: "SELECT version, run_id, created, promoted, serving, labels, metrics FROM models ORDER BY version"
+            ).map { row in
+                ModelHistoryRow(
+                    version: row["version"], run: row["run_id"], created: row["created"], promoted: row["promoted"],
+                    serving: (row["serving"] as Int) != 0,
+                    labels: (try? decoder.decode([String].self, from: Data((row["labels"] as String).utf8))) ?? [],
+                    metrics: (try? decoder.decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:])
             }
         }
     }
@@ -89,15 +98,21 @@ extension StateStore {
             let features = width * height * channels
             var pixels: [UInt8] = [], labels: [Int32] = [], ids: [Int64] = []
             let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples WHERE split = 'validation'") ?? 0
-            pixels.reserveCapacity(n * features); labels.reserveCapacity(n); ids.reserveCapacity(n)
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, label_idx, pixels FROM examples
-                WHERE split = 'validation' AND width = ? AND height = ? AND channels = ? ORDER BY id
-                """, arguments: [width, height, channels])
+            pixels.reserveCapacity(n * features)
+            labels.reserveCapacity(n)
+            ids.reserveCapacity(n)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, label_idx, pixels FROM examples
+                    WHERE split = 'validation' AND width = ? AND height = ? AND channels = ? ORDER BY id
+                    """, arguments: [width, height, channels])
             while let row = try rows.next() {
                 let data: Data = row["pixels"]
                 guard data.count == features else { continue }
-                pixels.append(contentsOf: data); labels.append(Int32(row["label_idx"] as Int)); ids.append(row["id"])
+                pixels.append(contentsOf: data)
+                labels.append(Int32(row["label_idx"] as Int))
+                ids.append(row["id"])
             }
             return ValidationRows(rows: LabeledRows(rows: FeatureRows(pixels: pixels, width: features), labels: labels), ids: ids)
         }
@@ -108,8 +123,10 @@ extension StateStore {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var out: [Int64: (name: String, sha256: String)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, original_name, sha256 FROM examples WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
-                                        arguments: StatementArguments(ids)) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, original_name, sha256 FROM examples WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(ids))
+            {
                 out[row["id"]] = (row["original_name"], row["sha256"])
             }
             return out
@@ -119,10 +136,13 @@ extension StateStore {
     /// Examples per label (training and validation), in label-index order.
     public func examplesPerLabel() throws(PipelineError) -> [(label: String, train: Int, validation: Int)] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT l.name, SUM(e.split = 'train') AS t, SUM(e.split = 'validation') AS v
-                FROM labels l LEFT JOIN examples e ON e.label_idx = l.idx GROUP BY l.idx ORDER BY l.idx
-                """).map { ($0["name"], ($0["t"] as Int?) ?? 0, ($0["v"] as Int?) ?? 0) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.name, SUM(e.split = 'train') AS t, SUM(e.split = 'validation') AS v
+                    FROM labels l LEFT JOIN examples e ON e.label_idx = l.idx GROUP BY l.idx ORDER BY l.idx
+                    """
+            ).map { ($0["name"], ($0["t"] as Int?) ?? 0, ($0["v"] as Int?) ?? 0) }
         }
     }
 }

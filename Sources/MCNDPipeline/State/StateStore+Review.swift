@@ -31,43 +31,55 @@ extension StateStore {
         for change in changes {
             switch change {
             case .queued(let item):
-                try db.execute(sql: """
-                    INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
-                                     item.audit, item.unfamiliar, item.identity, item.status.rawValue, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
+                        item.audit, item.unfamiliar, item.identity, item.status.rawValue, now,
+                    ])
             case .resolved(let id, let status, let label):
-                try db.execute(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?",
-                               arguments: [status.rawValue, now, label, id])
+                try db.execute(
+                    sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?",
+                    arguments: [status.rawValue, now, label, id])
             case .rescored(let id, let label, _, let version):
-                try db.execute(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ?, rescored_model_version = ? WHERE id = ?",
-                               arguments: [ReviewItem.Status.rescored.rawValue, now, label, version, id])
+                try db.execute(
+                    sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ?, rescored_model_version = ? WHERE id = ?",
+                    arguments: [ReviewItem.Status.rescored.rawValue, now, label, version, id])
             }
         }
     }
 
     static func reviewItem(_ row: Row) -> ReviewItem {
-        ReviewItem(id: row["id"], sha256: row["sha256"], path: [UInt8](row["path"] as Data), file: row["file"], folder: row["folder"],
-                   label: row["label"], confidence: row["confidence"], modelVersion: row["model_version"],
-                   audit: row["audit"], unfamiliar: row["unfamiliar"], identity: row["identity"],
-                   status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting)
+        ReviewItem(
+            id: row["id"], sha256: row["sha256"], path: [UInt8](row["path"] as Data), file: row["file"], folder: row["folder"],
+            label: row["label"], confidence: row["confidence"], modelVersion: row["model_version"],
+            audit: row["audit"], unfamiliar: row["unfamiliar"], identity: row["identity"],
+            status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting)
     }
 
     /// The waiting item a labeled file resolves: the one it was (same file
     /// identity: a `mv` keeps it), else the oldest with the same content.
     func waitingReview(sha256: String, identity: String) throws(PipelineError) -> ReviewItem? {
         try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM review WHERE sha256 = ? AND status = 'waiting' ORDER BY identity = ? DESC, id LIMIT 1
-                """), arguments: [sha256, identity]).map(Self.reviewItem)
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM review WHERE sha256 = ? AND status = 'waiting' ORDER BY identity = ? DESC, id LIMIT 1
+                        """), arguments: [sha256, identity]
+            ).map(Self.reviewItem)
         }
     }
 
     /// Waiting items last scored by a model older than `version` (audits stay for the person).
     func reviewToRescore(olderThan version: Int) throws(PipelineError) -> [ReviewItem] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM review WHERE status = 'waiting' AND audit = 0 AND model_version < ? ORDER BY id",
-                             arguments: [version]).map(Self.reviewItem)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM review WHERE status = 'waiting' AND audit = 0 AND model_version < ? ORDER BY id",
+                arguments: [version]
+            ).map(Self.reviewItem)
         }
     }
 
@@ -75,7 +87,8 @@ extension StateStore {
     func updateReview(_ id: Int64, status: ReviewItem.Status? = nil, modelVersion: Int? = nil) throws(PipelineError) {
         try write { db in
             if let status {
-                try db.execute(sql: "UPDATE review SET status = ?, resolved = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.now(), id])
+                try db.execute(
+                    sql: "UPDATE review SET status = ?, resolved = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.now(), id])
             }
             if let modelVersion {
                 try db.execute(sql: "UPDATE review SET model_version = ? WHERE id = ?", arguments: [modelVersion, id])

@@ -20,7 +20,10 @@ public struct ReviewStatus: Sendable, Codable, Equatable {
     public var thresholds: [String: Double?]?
 
     public init(queue: [String: Int], outcomes: [String: Int], auditAccuracy: Double?, auditSamples: Int) {
-        self.queue = queue; self.outcomes = outcomes; self.auditAccuracy = auditAccuracy; self.auditSamples = auditSamples
+        self.queue = queue
+        self.outcomes = outcomes
+        self.auditAccuracy = auditAccuracy
+        self.auditSamples = auditSamples
     }
 }
 
@@ -38,10 +41,12 @@ extension StateStore {
                 for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM review GROUP BY status") {
                     outcomes[row["status"]] = row["n"]
                 }
-                let audits = try Row.fetchOne(db, sql: """
-                    SELECT COUNT(*) AS n, COALESCE(SUM(status = 'confirmed'), 0) AS right FROM review
-                    WHERE audit = 1 AND status IN ('confirmed', 'corrected')
-                    """)
+                let audits = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) AS n, COALESCE(SUM(status = 'confirmed'), 0) AS right FROM review
+                        WHERE audit = 1 AND status IN ('confirmed', 'corrected')
+                        """)
                 samples = audits?["n"] ?? 0
                 if samples > 0 { accuracy = Double(audits?["right"] ?? 0) / Double(samples) }
             }

@@ -29,11 +29,15 @@ extension StateStore {
     public func status() throws(PipelineError) -> StateStatus {
         try read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT l.name, COUNT(e.id) AS n FROM labels l LEFT JOIN examples e ON e.label_idx = l.idx GROUP BY l.idx") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT l.name, COUNT(e.id) AS n FROM labels l LEFT JOIN examples e ON e.label_idx = l.idx GROUP BY l.idx")
+            {
                 counts[row["name"]] = row["n"]
             }
             var model: StateStatus.Model?
-            if let row = try Row.fetchOne(db, sql: "SELECT version, created, labels, metrics FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1") {
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT version, created, labels, metrics FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1")
+            {
                 let decoder = JSONDecoder()
                 model = StateStatus.Model(
                     version: row["version"], created: row["created"],
@@ -41,10 +45,13 @@ extension StateStore {
                     metrics: (try? decoder.decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:])
             }
             let run = try Row.fetchOne(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT 1").map {
-                StateStatus.Run(id: $0["id"], mode: $0["mode"], started: $0["started"], finished: $0["finished"],
-                                outcome: $0["outcome"], reason: $0["reason"])
+                StateStatus.Run(
+                    id: $0["id"], mode: $0["mode"], started: $0["started"], finished: $0["finished"],
+                    outcome: $0["outcome"], reason: $0["reason"])
             }
-            let pinned = try Row.fetchOne(db, sql: "SELECT version, pinned FROM model_pin WHERE id = 1").map { ModelPin(version: $0["version"], since: $0["pinned"]) }
+            let pinned = try Row.fetchOne(db, sql: "SELECT version, pinned FROM model_pin WHERE id = 1").map {
+                ModelPin(version: $0["version"], since: $0["pinned"])
+            }
             return StateStatus(model: model, examplesPerLabel: counts, examples: counts.values.reduce(0, +), lastRun: run, pinned: pinned)
         }
     }

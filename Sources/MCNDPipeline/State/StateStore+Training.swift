@@ -21,8 +21,10 @@ extension StateStore {
     /// Distinct labels among the training rows at an input shape (without loading pixels).
     public func trainingLabelCount(width: Int, height: Int, channels: Int) throws(PipelineError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT label_idx) FROM examples WHERE split = 'train' AND width = ? AND height = ? AND channels = ?",
-                             arguments: [width, height, channels]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(DISTINCT label_idx) FROM examples WHERE split = 'train' AND width = ? AND height = ? AND channels = ?",
+                arguments: [width, height, channels]) ?? 0
         }
     }
 
@@ -33,24 +35,29 @@ extension StateStore {
     /// The newest run that completed (promoted or not); interrupted runs do not count.
     public func lastRun() throws(PipelineError) -> RunRecord? {
         try read { db in
-            try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE finished IS NOT NULL AND outcome != ? ORDER BY id DESC LIMIT 1",
-                                   arguments: [RunOutcome.interrupted])
+            try RunRecord.fetchOne(
+                db, sql: "SELECT * FROM runs WHERE finished IS NOT NULL AND outcome != ? ORDER BY id DESC LIMIT 1",
+                arguments: [RunOutcome.interrupted])
         }
     }
 
     /// Runs finished since the last full one (for `train.full_every`).
     public func runsSinceFull() throws(PipelineError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL
-                AND id > COALESCE((SELECT MAX(id) FROM runs WHERE mode = ? AND finished IS NOT NULL), 0)
-                """, arguments: [RunMode.full]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL
+                    AND id > COALESCE((SELECT MAX(id) FROM runs WHERE mode = ? AND finished IS NOT NULL), 0)
+                    """, arguments: [RunMode.full]) ?? 0
         }
     }
 
     /// The model that answers predictions, if any.
     public func servingModel() throws(PipelineError) -> ModelFile? {
-        let bytes: Data? = try read { db in try Data.fetchOne(db, sql: "SELECT file FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1") }
+        let bytes: Data? = try read { db in
+            try Data.fetchOne(db, sql: "SELECT file FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1")
+        }
         guard let bytes else { return nil }
         do { return try ModelFile(decoding: [UInt8](bytes)) } catch {
             throw .corruptState(path: path, reason: "the serving model cannot be read: \(error)")
@@ -70,29 +77,38 @@ extension StateStore {
             var trainLabels: [Int32] = [], validationLabels: [Int32] = []
             // Reserved up front: growing by doubling would briefly hold the old and the new
             // buffer (≈ 1.7× the pixels at 60,000 examples) and set the process's peak RSS.
-            for row in try Row.fetchAll(db, sql: """
-                SELECT split, COUNT(*) AS n FROM examples WHERE width = ? AND height = ? AND channels = ? GROUP BY split
-                """, arguments: [width, height, channels]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT split, COUNT(*) AS n FROM examples WHERE width = ? AND height = ? AND channels = ? GROUP BY split
+                    """, arguments: [width, height, channels])
+            {
                 let n: Int = row["n"]
                 if (row["split"] as String) == "validation" {
-                    validation.reserveCapacity(n * features); validationLabels.reserveCapacity(n)
+                    validation.reserveCapacity(n * features)
+                    validationLabels.reserveCapacity(n)
                 } else {
-                    train.reserveCapacity(n * features); trainLabels.reserveCapacity(n)
+                    train.reserveCapacity(n * features)
+                    trainLabels.reserveCapacity(n)
                 }
             }
             var last: Int64 = 0
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, label_idx, split, pixels FROM examples
-                WHERE width = ? AND height = ? AND channels = ? ORDER BY id
-                """, arguments: [width, height, channels])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, label_idx, split, pixels FROM examples
+                    WHERE width = ? AND height = ? AND channels = ? ORDER BY id
+                    """, arguments: [width, height, channels])
             while let row = try rows.next() {
                 let pixels: Data = row["pixels"]
                 guard pixels.count == features else { continue }
                 last = max(last, row["id"])
                 if (row["split"] as String) == "validation" {
-                    validation.append(contentsOf: pixels); validationLabels.append(Int32(row["label_idx"] as Int))
+                    validation.append(contentsOf: pixels)
+                    validationLabels.append(Int32(row["label_idx"] as Int))
                 } else {
-                    train.append(contentsOf: pixels); trainLabels.append(Int32(row["label_idx"] as Int))
+                    train.append(contentsOf: pixels)
+                    trainLabels.append(Int32(row["label_idx"] as Int))
                 }
             }
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples") ?? 0
@@ -105,25 +121,31 @@ extension StateStore {
 
     public func startRun(mode: RunMode, lastExampleId: Int64, trainSamples: Int, validationSamples: Int) throws(PipelineError) -> Int64 {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (mode, started, last_example_id, train_samples, val_samples) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [mode, Timestamp.now(), lastExampleId, trainSamples, validationSamples])
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (mode, started, last_example_id, train_samples, val_samples) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [mode, Timestamp.now(), lastExampleId, trainSamples, validationSamples])
             return db.lastInsertedRowID
         }
     }
 
     public func recordEpoch(run: Int64, _ report: EpochReport) throws(PipelineError) {
         try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [run, report.epoch, report.loss.isFinite ? report.loss : nil,
-                                       report.validationLoss.flatMap { $0.isFinite ? $0 : nil }, report.validationAccuracy, report.seconds])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run, report.epoch, report.loss.isFinite ? report.loss : nil,
+                    report.validationLoss.flatMap { $0.isFinite ? $0 : nil }, report.validationAccuracy, report.seconds,
+                ])
         }
     }
 
     /// Ends a run; with `model`, stores it and, when `promote`, makes it the serving one,
     /// unless a model is pinned: then the run is kept_serving and the pinned version is returned.
     @discardableResult
-    public func finishRun(_ run: Int64, outcome: RunOutcome, reason: String?, model: ModelFile?, promote: Bool) throws(PipelineError) -> Int? {
+    public func finishRun(
+        _ run: Int64, outcome: RunOutcome, reason: String?, model: ModelFile?, promote: Bool
+    ) throws(PipelineError) -> Int? {
         try write { db in
             var (outcome, reason, promote) = (outcome, reason, promote)
             // Checked in the transaction that promotes, so a pin made during the run holds.
@@ -136,15 +158,20 @@ extension StateStore {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 func json<T: Encodable>(_ v: T) throws -> String { String(decoding: try encoder.encode(v), as: UTF8.self) }
                 if promote { try db.execute(sql: "UPDATE models SET serving = 0 WHERE serving = 1") }
-                try db.execute(sql: """
-                    INSERT INTO models (version, run_id, labels, input, hyperparameters, metrics, file, created, promoted, serving)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [model.version, run, try json(model.labels), try json(model.input), try json(model.options),
-                                     try json(model.metrics), Data(model.encoded()), model.created,
-                                     promote ? Timestamp.now() : nil, promote ? 1 : 0])
+                try db.execute(
+                    sql: """
+                        INSERT INTO models (version, run_id, labels, input, hyperparameters, metrics, file, created, promoted, serving)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        model.version, run, try json(model.labels), try json(model.input), try json(model.options),
+                        try json(model.metrics), Data(model.encoded()), model.created,
+                        promote ? Timestamp.now() : nil, promote ? 1 : 0,
+                    ])
             }
-            try db.execute(sql: "UPDATE runs SET finished = ?, outcome = ?, reason = ?, model_version = ? WHERE id = ?",
-                           arguments: [Timestamp.now(), outcome, reason, version, run])
+            try db.execute(
+                sql: "UPDATE runs SET finished = ?, outcome = ?, reason = ?, model_version = ? WHERE id = ?",
+                arguments: [Timestamp.now(), outcome, reason, version, run])
             return pinned
         }
     }
@@ -152,7 +179,9 @@ extension StateStore {
     /// Runs left unfinished by a crash are closed as `interrupted`.
     public func closeInterruptedRuns() throws(PipelineError) {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET finished = ?, outcome = ? WHERE finished IS NULL", arguments: [Timestamp.now(), RunOutcome.interrupted])
+            try db.execute(
+                sql: "UPDATE runs SET finished = ?, outcome = ? WHERE finished IS NULL",
+                arguments: [Timestamp.now(), RunOutcome.interrupted])
         }
     }
 }

@@ -21,7 +21,7 @@ extension StateStore {
             var out: Set<RawPath> = []
             var start = 0
             while start < sources.count {
-                let chunk = sources[start ..< min(start + 500, sources.count)]
+                let chunk = sources[start..<min(start + 500, sources.count)]
                 start += chunk.count
                 let sql = "SELECT source FROM journal WHERE source IN (\(chunk.map { _ in "?" }.joined(separator: ",")))"
                 out.formUnion(try RawPath.fetchAll(db, sql: sql, arguments: StatementArguments(Array(chunk))))

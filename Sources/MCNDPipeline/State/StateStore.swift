@@ -135,8 +135,9 @@ public final class StateStore: Sendable {
     public func existingLabel(sha256: String) throws(PipelineError) -> String? {
         try read { db in
             // Cached: ingest asks once per file, and compiling the query each time cost more than running it.
-            try String.fetchOne(db.cachedStatement(sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?"),
-                                arguments: [sha256])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?"),
+                arguments: [sha256])
         }
     }
 
@@ -149,8 +150,9 @@ public final class StateStore: Sendable {
     public func setMeta(_ key: String, _ value: String?) throws(PipelineError) {
         try write { db in
             if let value {
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                               arguments: [key, value])
+                try db.execute(
+                    sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    arguments: [key, value])
             } else {
                 try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
             }

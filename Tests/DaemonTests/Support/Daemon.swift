@@ -12,8 +12,9 @@ final class Daemon {
         notify = try NotifySocket(path: "\(scratch.path)/notify.sock")
         var environment = environment
         environment["NOTIFY_SOCKET"] = notify.path
-        child = try MCND.start(["--root", root.path] + settings.flatMap { ["--set", $0] }, scratch: scratch.url,
-                               environment: environment)
+        child = try MCND.start(
+            ["--root", root.path] + settings.flatMap { ["--set", $0] }, scratch: scratch.url,
+            environment: environment)
     }
 
     /// Waits for READY=1, failing with the daemon's output if it exits or takes too long.

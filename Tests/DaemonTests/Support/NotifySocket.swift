@@ -1,6 +1,6 @@
 import Foundation
-import MCNDTestSupport
 import Glibc
+import MCNDTestSupport
 import Synchronization
 
 /// The systemd side of `Type=notify`: an AF_UNIX datagram socket bound at a
@@ -47,7 +47,7 @@ final class NotifySocket {
                 guard poll(&p, 1, 50) > 0 else { continue }
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
                 guard n >= 0 else { continue }
-                let message = String(decoding: buffer[0 ..< n], as: UTF8.self)
+                let message = String(decoding: buffer[0..<n], as: UTF8.self)
                 received.messages.withLock { $0.append(message) }
             }
         }

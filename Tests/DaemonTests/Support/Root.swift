@@ -21,8 +21,9 @@ struct Root {
     func importLabeled(perClass: Int, classes: [Int], skip: Int = 0, into folder: String, scratch: Scratch) async throws {
         let split = try Fashion.trainSplit()
         let idx = try split.writeIDX(split.stratified(perClass: perClass, classes: classes, skip: skip), to: scratch.url, name: "subset")
-        let child = try await MCND.run(["import-idx", "--images", idx.images, "--labels", idx.labels, "--out", folder],
-                                       scratch: scratch.url)
+        let child = try await MCND.run(
+            ["import-idx", "--images", idx.images, "--labels", idx.labels, "--out", folder],
+            scratch: scratch.url)
         guard child.succeeded else { throw TestFailure(child.transcript) }
     }
 
@@ -30,8 +31,9 @@ struct Root {
     static func trained(in scratch: Scratch, perClass: Int = 40, classes: [Int] = [0, 1, 7, 9]) async throws -> Root {
         let root = try await create(in: scratch)
         try await root.importLabeled(perClass: perClass, classes: classes, into: root.inbox, scratch: scratch)
-        let once = try await MCND.run(["--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=3"],
-                                      scratch: scratch.url)
+        let once = try await MCND.run(
+            ["--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=3"],
+            scratch: scratch.url)
         guard once.succeeded, once.stdout.contains("promoted model") else {
             throw TestFailure("no model was trained: \(once.transcript)")
         }

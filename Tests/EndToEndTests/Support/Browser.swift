@@ -9,9 +9,11 @@ enum Browser {
     static let isolated: Bool = (try? ReportRoot.run("unshare", ["-n", "true"], in: try Scratch("unshare")).status) == 0
 
     static func run(_ arguments: [String], in scratch: Scratch) throws -> (status: Int32, stdout: String, stderr: String) {
-        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
-                     "--user-data-dir=" + scratch.appending("chromium-profile").path,
-                     "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9"]
+        let flags = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
+            "--user-data-dir=" + scratch.appending("chromium-profile").path,
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
+        ]
         if isolated { return try ReportRoot.run("unshare", ["-n", "chromium"] + flags + arguments, in: scratch) }
         return try ReportRoot.run("chromium", flags + arguments, in: scratch)
     }

@@ -7,7 +7,8 @@ import MCNDTestSupport
 /// unmounts it, and the folder keeps only what was fsynced (file data) and
 /// what a folder fsync made durable (creates, renames, unlinks) — a power cut.
 final class PowerCutDisk {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("PowerCutFS/power_cut_fs.py").path
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("PowerCutFS/power_cut_fs.py")
+        .path
     /// Debian's python3, the one python3-fusepy installs for.
     static let python = "/usr/bin/python3"
 
@@ -40,8 +41,9 @@ final class PowerCutDisk {
     /// Mounts the folder; everything in it now counts as durable.
     func mount() throws {
         precondition(pid == nil, "already mounted")
-        let child = try ChildProcess.spawn(Self.python, argv: [Self.python, Self.script, backing, mountpoint],
-                                           stdout: output + ".out", stderr: output + ".err")
+        let child = try ChildProcess.spawn(
+            Self.python, argv: [Self.python, Self.script, backing, mountpoint],
+            stdout: output + ".out", stderr: output + ".err")
         pid = child
         let deadline = monotonic() + 20
         while !log.contains("mounted") {
@@ -81,7 +83,10 @@ final class PowerCutDisk {
         guard let child = pid else { throw TestFailure("no file system process") }
         let deadline = monotonic() + timeout
         while true {
-            if let exit = ChildProcess.reap(child, block: false) { pid = nil; return exit }
+            if let exit = ChildProcess.reap(child, block: false) {
+                pid = nil
+                return exit
+            }
             if monotonic() > deadline {
                 kill(child, SIGKILL)
                 _ = ChildProcess.reap(child, block: true)

@@ -1,8 +1,8 @@
 import Foundation
-import MCNDTestSupport
 import Glibc
 import MCNDImaging
 import MCNDModel
+import MCNDTestSupport
 import Testing
 
 /// The outbox lines the tests read, with the keys the README documents.
@@ -91,7 +91,7 @@ func isRFC3339Milliseconds(_ s: String) -> Bool {
         case 13, 16: if c != UInt8(ascii: ":") { return false }
         case 19: if c != UInt8(ascii: ".") { return false }
         case 23: if c != UInt8(ascii: "Z") { return false }
-        default: if !digits.contains(i) || !(UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(c) { return false }
+        default: if !digits.contains(i) || !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) { return false }
         }
     }
     return true

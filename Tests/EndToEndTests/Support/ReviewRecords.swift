@@ -72,9 +72,11 @@ func expectedCalibrationError(_ rows: [(confidence: Double, correct: Bool)]) -> 
     var count = [Int](repeating: 0, count: 15), hits = [Int](repeating: 0, count: 15), sum = [Double](repeating: 0, count: 15)
     for (c, ok) in rows {
         let b = min(14, max(0, Int((c * 15).rounded(.up)) - 1))
-        count[b] += 1; sum[b] += c; if ok { hits[b] += 1 }
+        count[b] += 1
+        sum[b] += c
+        if ok { hits[b] += 1 }
     }
     var ece = 0.0
-    for b in 0 ..< 15 where count[b] > 0 { ece += abs(Double(hits[b]) / Double(count[b]) - sum[b] / Double(count[b])) * Double(count[b]) }
+    for b in 0..<15 where count[b] > 0 { ece += abs(Double(hits[b]) / Double(count[b]) - sum[b] / Double(count[b])) * Double(count[b]) }
     return rows.isEmpty ? 0 : ece / Double(rows.count)
 }

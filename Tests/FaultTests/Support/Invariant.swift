@@ -75,8 +75,8 @@ final class Root {
 
     /// `perLabel` new images under each label, and `requests` prediction requests.
     func dropBatch(labels: [String], perLabel: Int, requests: Int, tag: String) throws {
-        for label in labels { for i in 0 ..< perLabel { try drop("\(label)/\(tag)-\(i).png") } }
-        for i in 0 ..< requests { try drop("\(tag)-q\(i).png") }
+        for label in labels { for i in 0..<perLabel { try drop("\(label)/\(tag)-\(i).png") } }
+        for i in 0..<requests { try drop("\(tag)-q\(i).png") }
     }
 
     /// A first `--once` on two labels, so a model exists and requests get predicted.

@@ -11,14 +11,14 @@ final class LockHolder {
     private let input = Pipe()
 
     static let script = #"""
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-sys.stdin.read()
-c.execute("ROLLBACK")
-c.close()
-"""#
+        import sqlite3, sys
+        c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
+        c.execute("BEGIN IMMEDIATE")
+        print("locked", flush=True)
+        sys.stdin.read()
+        c.execute("ROLLBACK")
+        c.close()
+        """#
 
     init(_ database: String) throws {
         guard let python = Shell.which(["python3"]) else { throw TestFailure("python3 is needed to hold a write lock on the database") }

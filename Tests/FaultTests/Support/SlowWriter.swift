@@ -19,7 +19,10 @@ final class SlowWriter {
 
     func finish() throws {
         guard fd >= 0 else { return }
-        defer { close(fd); fd = -1 }
+        defer {
+            close(fd)
+            fd = -1
+        }
         try Files.writeAll(fd, content[(content.count / 2)...], path: path)
     }
 

@@ -25,14 +25,19 @@ final class SymlinkSwapper: @unchecked Sendable {
     private var _swaps = 0
     private var seed: UInt64
 
-    var swaps: Int { lock.lock(); defer { lock.unlock() }; return _swaps }
+    var swaps: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return _swaps
+    }
 
     /// Prepares each target: `real` at `path` already exists; a symlink to `outside` is made aside.
     init(_ targets: [(path: String, outside: String, feeds: Bool)], seed: UInt64) throws {
         var made: [Target] = []
         for (i, t) in targets.enumerated() {
             let folder = (t.path as NSString).deletingLastPathComponent
-            let target = Target(path: t.path, realAside: folder + "/.swap-real-\(i)", linkAside: folder + "/.swap-link-\(i)", feeds: t.feeds)
+            let target = Target(
+                path: t.path, realAside: folder + "/.swap-real-\(i)", linkAside: folder + "/.swap-link-\(i)", feeds: t.feeds)
             try Files.symlink(Files.bytes(t.outside), at: Files.bytes(target.linkAside))
             made.append(target)
         }
@@ -51,14 +56,14 @@ final class SymlinkSwapper: @unchecked Sendable {
                     guard rename(t.path, t.realAside) == 0 else { continue }
                     if rename(t.linkAside, t.path) == 0 {
                         count()
-                        usleep(UInt32.random(in: 0 ... 300))
+                        usleep(UInt32.random(in: 0...300))
                         _ = rename(t.path, t.linkAside)
                     }
                     _ = rename(t.realAside, t.path)
                     count()
                     if t.feeds && round % 4 == 0 { feed(t) }
                 }
-                usleep(UInt32.random(in: 0 ... 300))
+                usleep(UInt32.random(in: 0...300))
             }
             done.set()
         }
@@ -75,7 +80,11 @@ final class SymlinkSwapper: @unchecked Sendable {
         }
     }
 
-    private func count() { lock.lock(); _swaps += 1; lock.unlock() }
+    private func count() {
+        lock.lock()
+        _swaps += 1
+        lock.unlock()
+    }
 
     /// A new file where mcnd consumed the real one (a top-level request).
     private func replace(_ t: Target) {

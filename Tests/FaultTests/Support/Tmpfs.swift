@@ -28,13 +28,17 @@ final class Tmpfs {
         guard let tool = Shell.which(["mount"]) else { throw TestFailure("no mount command") }
         let result = try Shell.run([tool, "-t", "tmpfs", "-o", "size=\(kilobytes)k,mode=0755", "tmpfs", path])
         guard result.status == 0 else {
-            throw TestFailure("cannot mount a tmpfs over \(path) (mount exited \(result.status): "
-                + "\(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            throw TestFailure(
+                "cannot mount a tmpfs over \(path) (mount exited \(result.status): "
+                    + "\(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
         }
         return Tmpfs(path, owner)
     }
 
-    private init(_ path: String, _ owner: AnyObject) { self.path = path; self.owner = owner }
+    private init(_ path: String, _ owner: AnyObject) {
+        self.path = path
+        self.owner = owner
+    }
 
     func unmount() {
         guard mounted else { return }
@@ -52,7 +56,9 @@ enum Images {
         var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x1234_5678
         var pixels = [UInt8](repeating: 0, count: size * size)
         for i in pixels.indices {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
             pixels[i] = UInt8(truncatingIfNeeded: state >> 24)
         }
         return try! PNGCodec.encode(DecodedImage(width: size, height: size, layout: .gray, pixels: pixels))

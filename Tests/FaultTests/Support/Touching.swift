@@ -32,7 +32,9 @@ enum Touch: String, CaseIterable, Sendable {
 
     /// libc's setxattr(2) wrapper, looked up at run time: Swift's Glibc module does not import <sys/xattr.h>.
     static let setxattr: (@convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer, Int, Int32) -> Int32)? =
-        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setxattr").map { unsafeBitCast($0, to: (@convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer, Int, Int32) -> Int32).self) }
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setxattr").map {
+            unsafeBitCast($0, to: (@convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer, Int, Int32) -> Int32).self)
+        }
 
     static func setTimes(_ path: String, _ time: timespec) -> Bool {
         var times = [time, time]
@@ -55,13 +57,19 @@ final class TouchingWriter: @unchecked Sendable {  // the counters are behind `l
     /// Per kind of change: how many were tried, how many found the file still in the inbox
     /// (the others came after mcnd had moved it), and how many the file system refused.
     var report: String {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return Touch.allCases.map { t in
-            "\(t.rawValue) \(attempted[t] ?? 0) (on the inbox file \(applied[t] ?? 0)" + ((refused[t] ?? 0) > 0 ? ", refused \(refused[t]!))" : ")")
+            "\(t.rawValue) \(attempted[t] ?? 0) (on the inbox file \(applied[t] ?? 0)"
+                + ((refused[t] ?? 0) > 0 ? ", refused \(refused[t]!))" : ")")
         }.joined(separator: ", ")
     }
 
-    func attempted(_ touch: Touch) -> Int { lock.lock(); defer { lock.unlock() }; return attempted[touch] ?? 0 }
+    func attempted(_ touch: Touch) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return attempted[touch] ?? 0
+    }
 
     /// Starts writing `inputs` (relative to `inbox`) on a thread.
     func start(_ inputs: [Input], inbox: String, viaRename: Bool) {
@@ -80,7 +88,7 @@ final class TouchingWriter: @unchecked Sendable {  // the counters are behind `l
                     print("writer: \(error)")
                     continue
                 }
-                usleep(UInt32.random(in: 0 ... 15_000, using: &generator))
+                usleep(UInt32.random(in: 0...15_000, using: &generator))
                 let touch = Touch.forFile(i)
                 let ok = touch.apply(to: path, seed: i)
                 // ENOENT: mcnd moved the file before the change; that is not a refusal.
