@@ -5,7 +5,9 @@ import MCNDFileSystem
 /// it — `rsync`, `cp -p`, `curl -R`, `wget -N`, `tar x` — so a changed
 /// modification time alone does not make a new input: the same device and
 /// inode with the same content (hashed again) is the same input; other content,
-/// another size or another file is a new one.
+/// another size or another file is a new one. A disk can come back from a power
+/// loss or reboot with another device number (FUSE, NFS, btrfs, device-mapper
+/// renumber): then the inode is not compared, the size and content decide.
 enum InputMatch {
     /// The decided input (`identity`: what is there now, for the next comparison).
     case same(identity: FileIdentity)
@@ -21,7 +23,9 @@ enum InputMatch {
         guard let status = (try? root.status(path)) ?? nil else { return .other }
         let now = FileIdentity(status)
         guard let then = decided, then != now else { return .same(identity: now) }
-        guard then.device == now.device, then.inode == now.inode, then.size == now.size else {
+        // Without a hash (the outcome did not read the content) only the same device and inode tell.
+        let remounted = then.device != now.device && sha256 != nil
+        guard remounted || (then.device == now.device && then.inode == now.inode), then.size == now.size else {
             return .other
         }
         guard let sha256 else { return .same(identity: now) }
@@ -30,7 +34,8 @@ enum InputMatch {
         for _ in 0 ..< 3 {
             do {
                 let read = try InputReader(root: root).read(path, limit: Int(then.size))
-                guard read.identity.device == then.device, read.identity.inode == then.inode else { return .other }
+                // Still the file stat'ed above (not replaced meanwhile).
+                guard read.identity.device == now.device, read.identity.inode == now.inode else { return .other }
                 return ContentHash.hex(read.bytes) == sha256 ? .same(identity: read.identity) : .other
             } catch {
                 guard error == .changing else { return .other }
