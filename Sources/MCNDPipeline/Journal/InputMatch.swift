@@ -8,7 +8,7 @@ import MCNDFileSystem
 /// another size or another file is a new one. A disk can come back from a power
 /// loss or reboot with another device number (FUSE, NFS, btrfs, device-mapper
 /// renumber): then the inode is not compared, the size and content decide.
-enum InputMatch {
+public enum InputMatch: Sendable {
     /// The decided input (`identity`: what is there now, for the next comparison).
     case same(identity: FileIdentity)
     /// Another input (renamed over it, rewritten) or nothing: left for the next scan.
@@ -19,7 +19,7 @@ enum InputMatch {
     /// content's hash then (nil: the outcome did not depend on the content — a
     /// symlink, a special file, a bad label name, a file too large to read — so
     /// the same file and size suffice).
-    static func check(_ path: RawPath, in root: Directory, decided: FileIdentity?, sha256: String?) -> InputMatch {
+    public static func check(_ path: RawPath, in root: Directory, decided: FileIdentity?, sha256: String?) -> InputMatch {
         guard let status = (try? root.status(path)) ?? nil else { return .other }
         let now = FileIdentity(status)
         guard let then = decided, then != now else { return .same(identity: now) }
@@ -44,7 +44,7 @@ enum InputMatch {
         return .other
     }
 
-    var isSame: Bool { if case .same = self { true } else { false } }
+    public var isSame: Bool { if case .same = self { true } else { false } }
 }
 
 extension FileIdentity {
