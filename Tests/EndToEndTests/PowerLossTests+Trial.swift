@@ -33,8 +33,16 @@ extension EndToEnd.PowerLossTests {
         var firstRunSeconds = 0.0
         var pending = 0
         var log: [String] = []
+        // Each remount after a cut comes back with another device number (PowerLossTests+Remount.swift).
+        var device: UInt64?
+        var newDevices = 0
+        func mount() throws {
+            let now = try remount(fs, previous: device, scratch: scratch)
+            if device != nil && now != device { newDevices += 1 }
+            device = now
+        }
         for (k, kill) in kills.enumerated() {
-            try fs.mount()
+            try mount()
             let arguments = ["--root", root] + (driver == .once ? ["--once"] : Self.daemonOptions) + EndToEnd.KillTests.options
             let child = try MCND.start(arguments, scratch: scratch.url)
             // The daemon never ends by itself: a condition that never comes true ends the run after 120 s.
@@ -72,7 +80,7 @@ extension EndToEnd.PowerLossTests {
 
         // Restart after the last cut: the first --once must finish everything; up to two
         // more may only report what is left. Then one more cut: a finished run is durable.
-        try fs.mount()
+        try mount()
         var finished = false
         for attempt in 0..<3 {
             let result = try MCND.run(["--root", root, "--once"] + EndToEnd.KillTests.options, scratch: scratch.url)
@@ -117,7 +125,7 @@ extension EndToEnd.PowerLossTests {
         }
         return TrialOutcome(
             phase: phase, firstRunSeconds: firstRunSeconds, killsWithPendingJournal: pending, problems: problems,
-            lostFiles: fs.revertedFiles, lostChanges: fs.droppedChanges)
+            lostFiles: fs.revertedFiles, lostChanges: fs.droppedChanges, newDevices: newDevices)
     }
 
     static func stage(of kill: Kill) -> String {

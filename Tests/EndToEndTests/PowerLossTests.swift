@@ -34,6 +34,8 @@ extension EndToEnd {
             /// What this trial's cuts dropped (files with unsynced data, namespace changes).
             var lostFiles: Int
             var lostChanges: Int
+            /// Remounts after a cut that came back with another device number.
+            var newDevices: Int
         }
 
         @Test func everyInputEndsExactlyOnceAcrossPowerCuts() throws {
@@ -54,6 +56,7 @@ extension EndToEnd {
             var violations: [Int: [String]] = [:]
             var inFlight = 0
             var lost = (files: 0, changes: 0)
+            var newDevices = 0
             for n in 1...Self.trials {
                 // As in the kill -9 test: the first kill targets ingest, training and prediction in
                 // turn, at a random point of that stage's progress plus up to 3 ms; a third of the
@@ -74,6 +77,7 @@ extension EndToEnd {
                 if !outcome.problems.isEmpty { violations[n] = outcome.problems }
                 lost.files += outcome.lostFiles
                 lost.changes += outcome.lostChanges
+                newDevices += outcome.newDevices
             }
             // Each kind of problem with the number of trials that showed it.
             let kinds = Dictionary(grouping: violations.values.flatMap { Set($0.map(Self.kind)) }, by: { $0 }).mapValues(\.count)
@@ -84,7 +88,7 @@ extension EndToEnd {
                         ? "" : ": " + kinds.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) trials)" }.joined(separator: ", "))
                     + "; first kill landed in: " + phases.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                     + "; \(inFlight) cuts left outcomes in the journal; the cuts dropped unsynced data of \(lost.files) files"
-                    + " and \(lost.changes) namespace changes")
+                    + " and \(lost.changes) namespace changes; \(newDevices) remounts came back with another device number")
             for phase in ["ingest", "training", "predict"] {
                 #expect(
                     phases.filter { $0.key.hasSuffix(phase) }.values.reduce(0, +) >= 1,
@@ -92,6 +96,7 @@ extension EndToEnd {
             }
             #expect(inFlight >= 1, "no cut left journal entries behind; recovery after power loss was not exercised")
             #expect(lost.files >= 1 && lost.changes >= 1, "the cuts dropped nothing; the file system did not simulate a power cut")
+            #expect(newDevices >= 1, "no remount changed the device number; the journal never met a renumbered disk")
         }
 
         /// A problem line with its paths and listings left out, to count problems by kind.

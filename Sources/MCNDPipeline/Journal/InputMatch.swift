@@ -5,8 +5,10 @@ import MCNDFileSystem
 /// it — `rsync`, `cp -p`, `curl -R`, `wget -N`, `tar x` — so a changed
 /// modification time alone does not make a new input: the same device and
 /// inode with the same content (hashed again) is the same input; other content,
-/// another size or another file is a new one.
-enum InputMatch {
+/// another size or another file is a new one. A disk can come back from a power
+/// loss or reboot with another device number (FUSE, NFS, btrfs, device-mapper
+/// renumber): then the inode is not compared, the size and content decide.
+public enum InputMatch: Sendable {
     /// The decided input (`identity`: what is there now, for the next comparison).
     case same(identity: FileIdentity)
     /// Another input (renamed over it, rewritten) or nothing: left for the next scan.
@@ -17,11 +19,13 @@ enum InputMatch {
     /// content's hash then (nil: the outcome did not depend on the content — a
     /// symlink, a special file, a bad label name, a file too large to read — so
     /// the same file and size suffice).
-    static func check(_ path: RawPath, in root: Directory, decided: FileIdentity?, sha256: String?) -> InputMatch {
+    public static func check(_ path: RawPath, in root: Directory, decided: FileIdentity?, sha256: String?) -> InputMatch {
         guard let status = (try? root.status(path)) ?? nil else { return .other }
         let now = FileIdentity(status)
         guard let then = decided, then != now else { return .same(identity: now) }
-        guard then.device == now.device, then.inode == now.inode, then.size == now.size else {
+        // Without a hash (the outcome did not read the content) only the same device and inode tell.
+        let remounted = then.device != now.device && sha256 != nil
+        guard remounted || (then.device == now.device && then.inode == now.inode), then.size == now.size else {
             return .other
         }
         guard let sha256 else { return .same(identity: now) }
@@ -30,7 +34,8 @@ enum InputMatch {
         for _ in 0..<3 {
             do {
                 let read = try InputReader(root: root).read(path, limit: Int(then.size))
-                guard read.identity.device == then.device, read.identity.inode == then.inode else { return .other }
+                // Still the file stat'ed above (not replaced meanwhile).
+                guard read.identity.device == now.device, read.identity.inode == now.inode else { return .other }
                 return ContentHash.hex(read.bytes) == sha256 ? .same(identity: read.identity) : .other
             } catch {
                 guard error == .changing else { return .other }
@@ -39,7 +44,7 @@ enum InputMatch {
         return .other
     }
 
-    var isSame: Bool { if case .same = self { true } else { false } }
+    public var isSame: Bool { if case .same = self { true } else { false } }
 }
 
 extension FileIdentity {
