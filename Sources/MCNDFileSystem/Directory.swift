@@ -36,9 +36,14 @@ public final class Directory: @unchecked Sendable {
     public static func open(path: String, creating: Bool = false, resolution: Resolution = .automatic) throws(FileSystemError) -> Directory
     {
         if creating {
-            do throws(FileSystemError) {
-                _ = try SystemCall.run(.mkdir, path) { mkdir(path, 0o755) }
-            } catch  where error.errno == .fileExists {
+            // Like `mkdir -p`: the operator names this path, so missing parents are made too.
+            var prefix = path.hasPrefix("/") ? "/" : ""
+            for component in path.split(separator: "/") {
+                prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+                do throws(FileSystemError) {
+                    _ = try SystemCall.run(.mkdir, prefix) { mkdir(prefix, 0o755) }
+                } catch  where error.errno == .fileExists {
+                }
             }
         }
         let fd = try SystemCall.run(.open, path) { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }

@@ -117,4 +117,15 @@ final class Sandbox {
         #expect(big?.errno == Errno(rawValue: EFBIG))
         #expect(try root.status(RawPath("a/none.png")) == nil)
     }
+
+    @Test("open(path:creating:) makes missing parents, as mkdir -p does (import-idx --out new/nested)")
+    func creatingMakesParents() throws {
+        let sandbox = try Sandbox()
+        let nested = sandbox.outside + "/new/nested/out"
+        let made = try Directory.open(path: nested, creating: true)
+        try made.writeFileAtomically(Array("x".utf8), to: RawPath("x.txt"))
+        #expect(FileManager.default.fileExists(atPath: nested + "/x.txt"))
+        // An existing folder is opened as it is.
+        #expect(try Directory.open(path: nested, creating: true).entries().map(\.display) == ["x.txt"])
+    }
 }
