@@ -31,7 +31,7 @@ struct ModelLifecycleTests {
         try await daemon.ready()
 
         // The feeder drops a request every 20 ms until told to stop.
-        let stop = StopSignal()
+        let stop = Flag()
         let inbox = root.inbox
         let feeder = Task.detached { () throws -> Int in
             var n = 0
@@ -121,21 +121,5 @@ struct ModelLifecycleTests {
         #expect(again.stdout.contains("promoted model 4"), "\(again.transcript)")
         let rollback = try await Self.models(root, scratch, ["rollback"])
         #expect(rollback.stdout.contains("rolled back to model 1"), "the model serving before 4 was the pinned 1: \(rollback.stdout)")
-    }
-}
-
-/// A flag the feeder task polls.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
-    func set() {
-        lock.lock()
-        value = true
-        lock.unlock()
     }
 }

@@ -3,22 +3,6 @@ import Glibc
 import MCNDTestSupport
 import Testing
 
-/// A flag shared with a background thread.
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
-    func set() {
-        lock.lock()
-        value = true
-        lock.unlock()
-    }
-}
-
 extension Faults {
     /// Scenario 4: files and folders that change under mcnd's feet.
     @Suite("Races") struct Races {
