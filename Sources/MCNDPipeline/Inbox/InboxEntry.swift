@@ -11,7 +11,7 @@ public struct InboxEntry: Sendable, Hashable {
     public var seen: FileStatus?
 
     public struct Problem: Sendable, Hashable {
-        public var reason: String
+        public var reason: RejectionReason
         public var detail: String
     }
 

@@ -104,12 +104,12 @@ public struct InboxScanner: Sendable {
     static func entry(_ relative: RawPath, label: String?, labeled: Bool, kind: FileStatus.Kind) -> InboxEntry {
         var entry = InboxEntry(relative: relative, label: label)
         if labeled && label == nil {
-            entry.problem = .init(reason: "bad_label", detail: "the label folder name is not valid UTF-8")
+            entry.problem = .init(reason: .badLabel, detail: "the label folder name is not valid UTF-8")
         }
         if kind == .symbolicLink {
-            entry.problem = .init(reason: "symlink", detail: "symbolic links are not followed")
+            entry.problem = .init(reason: .symlink, detail: "symbolic links are not followed")
         } else if kind != .regular {
-            entry.problem = .init(reason: "unsupported", detail: "not a regular file")
+            entry.problem = .init(reason: .unsupported, detail: "not a regular file")
         }
         return entry
     }

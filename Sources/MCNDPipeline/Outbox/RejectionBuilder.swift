@@ -13,7 +13,7 @@ struct RejectionBuilder: Sendable {
 
     /// `identity` is the file that was read; unread files are taken as they are now.
     func rejection(
-        _ entry: InboxEntry, sha256: String?, reason: String, detail: String, planned: inout Set<RawPath>,
+        _ entry: InboxEntry, sha256: String?, reason: RejectionReason, detail: String, planned: inout Set<RawPath>,
         identity: FileIdentity? = nil
     ) -> JournalRecord {
         let source = RootLayout.Folder.inbox.name + entry.relative
@@ -21,7 +21,7 @@ struct RejectionBuilder: Sendable {
         var line = Outbox.eventLine(EventKind.rejected.rawValue)
         line.addFile(entry.relative)
         if let sha256 { line.add("sha256", sha256) }
-        line.add("reason", reason)
+        line.add("reason", reason.rawValue)
         line.add("detail", detail)
         line.add("moved_to", destination.display)
         return JournalRecord(

@@ -96,7 +96,7 @@ struct IngestStage {
                         }
                         outcomes.append(
                             rejections.rejection(
-                                entry, sha256: sha, reason: error.code, detail: error.detail,
+                                entry, sha256: sha, reason: RejectionReason(error), detail: error.detail,
                                 planned: &planned, identity: identity))
                         summary.rejected += 1
                         continue
@@ -145,15 +145,15 @@ struct IngestStage {
             logger.error("cannot read \(layout.path(path)): \(code); left in place")
             return ReadProblem(rejection: nil)
         case .notRegular(let what):
-            return ReadProblem(rejection: ("unsupported", what))
+            return ReadProblem(rejection: (.unsupported, what))
         case .tooLarge(let size):
-            return ReadProblem(rejection: ("too_large", "\(size) bytes, over limits.max_bytes (\(configuration.limits.maxInputBytes))"))
+            return ReadProblem(rejection: (.tooLarge, "\(size) bytes, over limits.max_bytes (\(configuration.limits.maxInputBytes))"))
         }
     }
 }
 
 /// A read that did not give bytes: rejected with a reason, or (nil) deferred.
 struct ReadProblem: Error {
-    var rejection: (reason: String, detail: String)?
-    func map<T>(_ f: ((reason: String, detail: String)) -> T) -> T? { rejection.map(f) }
+    var rejection: (reason: RejectionReason, detail: String)?
+    func map<T>(_ f: ((reason: RejectionReason, detail: String)) -> T) -> T? { rejection.map(f) }
 }

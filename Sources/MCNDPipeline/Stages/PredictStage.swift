@@ -90,7 +90,7 @@ struct PredictStage {
                     }
                     outcomes.append(
                         rejections.rejection(
-                            entry, sha256: sha, reason: error.code, detail: error.detail,
+                            entry, sha256: sha, reason: RejectionReason(error), detail: error.detail,
                             planned: &planned, identity: identity))
                     summary.rejected += 1
                 }
@@ -155,7 +155,7 @@ struct PredictStage {
                     }
                     outcomes.append(
                         rejections.rejection(
-                            entry, sha256: ContentHash.hex(bytes), reason: error.code,
+                            entry, sha256: ContentHash.hex(bytes), reason: RejectionReason(error),
                             detail: error.detail, planned: &planned, identity: identity))
                 }
             case .failure(let problem):
