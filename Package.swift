@@ -30,7 +30,7 @@ let package = Package(
         // The network, its trainer, the model file and the IDX dataset reader.
         .target(name: "MCNDModel", dependencies: ["CDNNL", "CZlib", "MCNDFileSystem"]),
         // A model as an ONNX graph and a Triton repository entry; the ONNX messages are
-        // generated from Proto/onnx_subset.proto (README: regenerating them).
+        // generated from Proto/onnx_*.proto (README: regenerating them).
         .target(
             name: "MCNDExport",
             dependencies: [
