@@ -1,4 +1,5 @@
 import MCNDFileSystem
+import MCNDImaging
 
 /// The outcome of an input that cannot be used: an events.jsonl line (a
 /// `rejected` or `conflict` event) and a move to rejected/.
@@ -27,6 +28,20 @@ struct RejectionBuilder: Sendable {
         return JournalRecord(
             source: source, sha256: sha256, outcome: .rejected, outbox: .events, line: OutboxLine(line.line),
             destination: destination, identity: identity ?? ((try? root.status(source)) ?? nil).map(FileIdentity.init))
+    }
+
+    /// The rejection of an input whose read gave no bytes; nil when the read
+    /// only has to wait (changing, vanished, unreadable): it is left in place.
+    func rejection(_ entry: InboxEntry, _ problem: ReadProblem, planned: inout Set<RawPath>) -> JournalRecord? {
+        guard let why = problem.rejection else { return nil }
+        return rejection(entry, sha256: nil, reason: why.reason, detail: why.detail, planned: &planned)
+    }
+
+    /// The rejection of an image libpng or the normalizer refused.
+    func rejection(
+        _ entry: InboxEntry, image error: ImageRejection, sha256: String, identity: FileIdentity, planned: inout Set<RawPath>
+    ) -> JournalRecord {
+        rejection(entry, sha256: sha256, reason: RejectionReason(error), detail: error.detail, planned: &planned, identity: identity)
     }
 
     /// A labeled input whose content is an example under `existing` already.

@@ -58,10 +58,8 @@ struct IngestStage {
                 let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
                 switch item.read.mapError({ problem(entry, $0) }) {
                 case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
-                case .failure(let outcome):
-                    if let outcome = outcome.map({
-                        rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned)
-                    }) {
+                case .failure(let problem):
+                    if let outcome = rejections.rejection(entry, problem, planned: &planned) {
                         outcomes.append(outcome)
                         summary.rejected += 1
                     } else {
@@ -94,10 +92,7 @@ struct IngestStage {
                             summary.incomplete += 1
                             continue
                         }
-                        outcomes.append(
-                            rejections.rejection(
-                                entry, sha256: sha, reason: RejectionReason(error), detail: error.detail,
-                                planned: &planned, identity: identity))
+                        outcomes.append(rejections.rejection(entry, image: error, sha256: sha, identity: identity, planned: &planned))
                         summary.rejected += 1
                         continue
                     }

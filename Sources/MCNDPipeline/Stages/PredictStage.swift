@@ -70,9 +70,7 @@ struct PredictStage {
                 switch item.read.mapError({ ingest.problem(entry, $0) }) {
                 case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let problem):
-                    if let o = problem.map({
-                        rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned)
-                    }) {
+                    if let o = rejections.rejection(entry, problem, planned: &planned) {
                         outcomes.append(o)
                         summary.rejected += 1
                     } else {
@@ -88,10 +86,7 @@ struct PredictStage {
                         summary.incomplete += 1
                         continue
                     }
-                    outcomes.append(
-                        rejections.rejection(
-                            entry, sha256: sha, reason: RejectionReason(error), detail: error.detail,
-                            planned: &planned, identity: identity))
+                    outcomes.append(rejections.rejection(entry, image: error, sha256: sha, identity: identity, planned: &planned))
                     summary.rejected += 1
                 }
             }
@@ -154,13 +149,10 @@ struct PredictStage {
                         continue
                     }
                     outcomes.append(
-                        rejections.rejection(
-                            entry, sha256: ContentHash.hex(bytes), reason: RejectionReason(error),
-                            detail: error.detail, planned: &planned, identity: identity))
+                        rejections.rejection(entry, image: error, sha256: ContentHash.hex(bytes), identity: identity, planned: &planned))
                 }
             case .failure(let problem):
-                if let o = problem.map({ rejections.rejection(entry, sha256: nil, reason: $0.reason, detail: $0.detail, planned: &planned) }
-                ) {
+                if let o = rejections.rejection(entry, problem, planned: &planned) {
                     outcomes.append(o)
                 } else {
                     summary.waiting += 1
