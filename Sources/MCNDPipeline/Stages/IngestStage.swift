@@ -56,7 +56,8 @@ struct IngestStage {
                 }
                 guard let label = entry.label else { continue }
                 let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
-                switch item.read.mapError({ problem(entry, $0) }) {
+                switch item.read.mapError({ ReadProblem($0, entry: entry, layout: layout, limit: c.limits.maxInputBytes, logger: logger) })
+                {
                 case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let problem):
                     if let outcome = rejections.rejection(entry, problem, planned: &planned) {
@@ -119,36 +120,4 @@ struct IngestStage {
     private func archiveDestination(_ entry: InboxEntry, planned: inout Set<RawPath>) -> RawPath? {
         configuration.consumed == .delete ? nil : DestinationNamer(root: root).unique("archive/labeled", entry.relative, planned: &planned)
     }
-
-    /// The file's bytes and identity, or why not: a rejection, or nil to leave it for later.
-    func read(_ entry: InboxEntry) -> Result<([UInt8], FileIdentity), ReadProblem> {
-        let path = RootLayout.Folder.inbox.name + entry.relative
-        do {
-            return .success(try InputReader(root: root).read(path, limit: configuration.limits.maxInputBytes))
-        } catch {
-            return .failure(problem(entry, error))
-        }
-    }
-
-    /// Why a read gave no bytes, as the stage acts on it (logged here, in the batch's order).
-    func problem(_ entry: InboxEntry, _ error: InputFailure) -> ReadProblem {
-        let path = RootLayout.Folder.inbox.name + entry.relative
-        switch error {
-        case .changing, .vanished:
-            return ReadProblem(rejection: nil)
-        case .unreadable(let code):
-            logger.error("cannot read \(layout.path(path)): \(code); left in place")
-            return ReadProblem(rejection: nil)
-        case .notRegular(let what):
-            return ReadProblem(rejection: (.unsupported, what))
-        case .tooLarge(let size):
-            return ReadProblem(rejection: (.tooLarge, "\(size) bytes, over limits.max_bytes (\(configuration.limits.maxInputBytes))"))
-        }
-    }
-}
-
-/// A read that did not give bytes: rejected with a reason, or (nil) deferred.
-struct ReadProblem: Error {
-    var rejection: (reason: RejectionReason, detail: String)?
-    func map<T>(_ f: ((reason: RejectionReason, detail: String)) -> T) -> T? { rejection.map(f) }
 }

@@ -52,7 +52,6 @@ struct PredictStage {
             normalizer: ImageNormalizer(spec: spec, limits: configuration.limits))
         let network = MultiClassNetwork(weights: model.weights)
         let router = ReviewRouter(model: model, settings: configuration.review)
-        let ingest = ingestReader
         let rejections = RejectionBuilder(root: root)
         var start = 0
         while start < requests.count {
@@ -67,7 +66,9 @@ struct PredictStage {
             for item in preparation.prepare(chunk) {
                 let entry = item.entry
                 let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
-                switch item.read.mapError({ ingest.problem(entry, $0) }) {
+                switch item.read.mapError({
+                    ReadProblem($0, entry: entry, layout: layout, limit: configuration.limits.maxInputBytes, logger: logger)
+                }) {
                 case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
                 case .failure(let problem):
                     if let o = rejections.rejection(entry, problem, planned: &planned) {
@@ -134,11 +135,13 @@ struct PredictStage {
         var summary = PredictSummary()
         var outcomes: [JournalRecord] = []
         var planned: Set<RawPath> = []
-        let ingest = ingestReader
         let rejections = RejectionBuilder(root: root)
+        let reader = InputReader(root: root)
+        let limit = configuration.limits.maxInputBytes
         var incomplete = incompleteFiles()
         for entry in requests {
-            switch ingest.read(entry) {
+            let read = Result { () throws(InputFailure) in try reader.read(RootLayout.Folder.inbox.name + entry.relative, limit: limit) }
+            switch read.mapError({ ReadProblem($0, entry: entry, layout: layout, limit: limit, logger: logger) }) {
             case .success(let (bytes, identity)):
                 do {
                     _ = try PNGCodec.readHeader(bytes, limits: configuration.limits)
@@ -167,12 +170,6 @@ struct PredictStage {
             try store.setMeta(MetaKey.waitingForModel.rawValue, Timestamp.now())
         }
         return summary
-    }
-
-    /// Reads inputs as ingest does (the same limits, the same rejections).
-    private var ingestReader: IngestStage {
-        IngestStage(
-            root: root, layout: layout, store: store, journal: journal, outbox: outbox, configuration: configuration, logger: logger)
     }
 
     private func incompleteFiles() -> IncompleteFiles {
