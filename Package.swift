@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "MCNDFileSystem", dependencies: ["CLinux"]),
 
         // The network, its trainer, the model file and the IDX dataset reader.
-        .target(name: "MCNDModel", dependencies: ["CDNNL", "CZlib", "MCNDFileSystem"]),
+        // Training's elementwise passes in AVX-512 C (only called where the CPU has native bf16).
+        .target(name: "CTrainingKernels"),
+        .target(name: "MCNDModel", dependencies: ["CDNNL", "CTrainingKernels", "CZlib", "MCNDFileSystem"]),
         // A model as an ONNX graph and a Triton repository entry; the ONNX messages are
         // generated from Proto/onnx_*.proto (README: regenerating them).
         .target(

@@ -7,5 +7,3 @@ void omp_set_num_threads(int count);
 // A hint to start loading the cache line at `address`; the training gather
 // visits rows in random order and would otherwise wait on memory for each.
 static inline void mcnd_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
-
-#include "kernels.h"

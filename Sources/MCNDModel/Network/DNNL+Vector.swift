@@ -1,6 +1,6 @@
-import CDNNL
+import CTrainingKernels
 
-/// Training's elementwise passes in AVX-512 (`Sources/CDNNL/kernels.h`), 16
+/// Training's elementwise passes in AVX-512 (`Sources/CTrainingKernels`), 16
 /// floats at a time where the Swift loops (built for baseline x86-64) do 4.
 /// Only on CPUs with native bf16, which all have AVX-512; elsewhere the callers
 /// keep their Swift loops. Both give the same bits.

@@ -5,7 +5,6 @@
 // Swift loops stay the fallback. Each one does exactly the arithmetic of its
 // Swift twin, in the same order and without fused multiply-adds, so both give
 // the same bits (FeatureRowsTests and the trainer tests compare them).
-// SwiftPM does not see edits to this header: touch DNNL+Vector.swift after one.
 #pragma once
 #include <immintrin.h>
 #include <stdint.h>
