@@ -18,7 +18,13 @@ public struct RawPath: Sendable, Hashable {
     public var isValidUTF8: Bool { String(validating: bytes, as: UTF8.self) != nil }
 
     public var components: [[UInt8]] { bytes.split(separator: UInt8(ascii: "/")).map(Array.init) }
-    public var lastComponent: [UInt8] { components.last ?? [] }
+    public var lastComponent: [UInt8] {
+        // Without splitting the whole path: this is asked for every file of a batch.
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex
+        return Array(bytes[start..<end])
+    }
     /// The folder holding this name; empty for a single component.
     public var parent: RawPath {
         guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return RawPath([]) }

@@ -59,25 +59,54 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
         self.count = q
         self.quantile = quantile
         cutoff = 0
-        var residuals: [Double] = []
-        var row = [Float](repeating: 0, count: d)
-        for r in 0..<validation.count {
-            row.withUnsafeMutableBufferPointer { validation.copyRows(from: r, count: 1, into: $0.baseAddress!) }
-            residuals.append(residual(row[...]))
-        }
-        cutoff = FamiliarityCheck.quantile(residuals, quantile)
+        cutoff = FamiliarityCheck.quantile(residuals(validation), quantile)
     }
 
     /// The distance of one input row (values 0…1) from the training subspace.
     public func residual(_ x: ArraySlice<Float>) -> Double {
-        let d = mean.count
-        var centered = zip(x, mean).map { $0 - $1 }
-        for c in 0..<count {
-            var dot: Float = 0
-            for j in 0..<d { dot += basis[c * d + j] * centered[j] }
-            for j in 0..<d { centered[j] -= dot * basis[c * d + j] }
+        residuals(FeatureRows(values: Array(x), width: mean.count))[0]
+    }
+
+    /// The distance of every row from the training subspace: `‖c − (c·Bᵀ)·B‖`
+    /// for the centred rows `c`, as two matrix products per block of rows —
+    /// a prediction batch's worth at once rather than a row at a time.
+    public func residuals(_ rows: FeatureRows) -> [Double] {
+        let d = mean.count, q = count, block = 1024
+        var out: [Double] = []
+        out.reserveCapacity(rows.count)
+        var centered = [Float](repeating: 0, count: min(rows.count, block) * d)
+        var back = centered
+        var projected = [Float](repeating: 0, count: min(rows.count, block) * q)
+        var start = 0
+        while start < rows.count {
+            let n = min(block, rows.count - start)
+            centered.withUnsafeMutableBufferPointer { c in
+                rows.copyRows(from: start, count: n, into: c.baseAddress!)
+                mean.withUnsafeBufferPointer { m in for r in 0..<n { for j in 0..<d { c[r * d + j] -= m[j] } } }
+                basis.withUnsafeBufferPointer { b in
+                    projected.withUnsafeMutableBufferPointer { p in
+                        DNNL.multiply(
+                            DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q),
+                            a: c.baseAddress!, b: b.baseAddress!, c: p.baseAddress!)
+                        back.withUnsafeMutableBufferPointer { k in
+                            DNNL.multiply(
+                                DNNL.Shape(m: n, n: d, k: q, transposeA: false, transposeB: false, lda: q, ldb: d, ldc: d),
+                                a: p.baseAddress!, b: b.baseAddress!, c: k.baseAddress!)
+                            for r in 0..<n {
+                                var s: Float = 0
+                                for j in 0..<d {
+                                    let e = c[r * d + j] - k[r * d + j]
+                                    s += e * e
+                                }
+                                out.append(Double(s).squareRoot())
+                            }
+                        }
+                    }
+                }
+            }
+            start += n
         }
-        return Double(centered.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        return out
     }
 
     public func unfamiliar(_ x: ArraySlice<Float>) -> Bool { residual(x) > cutoff }

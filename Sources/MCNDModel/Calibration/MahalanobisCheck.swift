@@ -65,8 +65,7 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
         self.quantile = quantile
         cutoff = 0
         means = mu.map { m in m.isEmpty ? [] : Self.whiten(m.map { Float($0) }[...], inverse, h) }
-        let scores = (0..<validation.rows).map { score(validation.hidden[$0 * h..<($0 + 1) * h]) }
-        cutoff = FamiliarityCheck.quantile(scores, quantile)
+        cutoff = FamiliarityCheck.quantile(scores(validation.hidden), quantile)
     }
 
     /// The squared Mahalanobis distance of one row of `a1` to its nearest class mean.
@@ -79,6 +78,41 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
             best = min(best, Double(s))
         }
         return best
+    }
+
+    /// `score` of every row of `hidden` (rows × units): the whitening as one
+    /// matrix product for all rows, then the nearest whitened class mean.
+    public func scores(_ hidden: [Float]) -> [Double] {
+        let h = units, n = hidden.count / max(h, 1)
+        guard n > 0 else { return [] }
+        var y = [Float](repeating: 0, count: n * h)
+        hidden.withUnsafeBufferPointer { x in
+            whitening.withUnsafeBufferPointer { w in
+                y.withUnsafeMutableBufferPointer { yp in
+                    // Y = X · Wᵀ: row i of W holds the weights of whitened unit i.
+                    DNNL.multiply(
+                        DNNL.Shape(m: n, n: h, k: h, transposeA: false, transposeB: true, lda: h, ldb: h, ldc: h),
+                        a: x.baseAddress!, b: w.baseAddress!, c: yp.baseAddress!)
+                }
+            }
+        }
+        let present = means.filter { !$0.isEmpty }
+        return y.withUnsafeBufferPointer { yp in
+            (0..<n).map { r in
+                var best = Double.infinity
+                for mean in present {
+                    var s: Float = 0
+                    mean.withUnsafeBufferPointer { m in
+                        for j in 0..<h {
+                            let e = yp[r * h + j] - m[j]
+                            s += e * e
+                        }
+                    }
+                    best = min(best, Double(s))
+                }
+                return best
+            }
+        }
     }
 
     public func unfamiliar(_ hidden: ArraySlice<Float>) -> Bool { score(hidden) > cutoff }

@@ -90,19 +90,36 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         }
     }
 
+    /// The familiarity measures of every row of a forward pass, each as a few
+    /// matrix products over the batch (`assess(…, measures:)` then only compares).
+    public struct BatchMeasures: Sendable {
+        let mahalanobis: [Double]?
+        let residuals: [Double]?
+    }
+
+    public func measures(_ a: NetworkActivations, inputs: FeatureRows) -> BatchMeasures {
+        BatchMeasures(mahalanobis: mahalanobis?.scores(a.hidden), residuals: inputCheck?.residuals(inputs))
+    }
+
     /// Row `r` of a forward pass over `inputs`.
-    public func assess(_ a: NetworkActivations, row r: Int, inputs: FeatureRows) -> Assessment {
+    public func assess(_ a: NetworkActivations, row r: Int, inputs: FeatureRows, measures: BatchMeasures? = nil) -> Assessment {
         let k = a.classes
         let p = TemperatureScaling.probabilities(a.logits[r * k..<(r + 1) * k], temperature: temperature)
         let best = Self.argmax(p)
         let threshold = thresholds.flatMap { best < $0.thresholds.count ? $0.thresholds[best] : nil }
         let doubtful = thresholds.map { !$0.accepts(label: best, confidence: Double(p[best])) } ?? false
         let hidden = a.hidden[r * a.units..<(r + 1) * a.units]
-        var unfamiliar = mahalanobis.map { $0.unfamiliar(hidden) } ?? familiarity?.assess(hidden).unfamiliar ?? false
+        var unfamiliar: Bool
+        if let mahalanobis {
+            unfamiliar = (measures?.mahalanobis?[r] ?? mahalanobis.score(hidden)) > mahalanobis.cutoff
+        } else {
+            unfamiliar = familiarity?.assess(hidden).unfamiliar ?? false
+        }
         if !unfamiliar, inputCheck != nil || pixelDensity != nil {
             var x = [Float](repeating: 0, count: inputs.width)
             x.withUnsafeMutableBufferPointer { inputs.copyRows(from: r, count: 1, into: $0.baseAddress!) }
-            unfamiliar = inputCheck?.unfamiliar(x[...]) == true || pixelDensity?.unfamiliar(x[...]) == true
+            if let inputCheck { unfamiliar = (measures?.residuals?[r] ?? inputCheck.residual(x[...])) > inputCheck.cutoff }
+            if !unfamiliar, let pixelDensity { unfamiliar = pixelDensity.unfamiliar(x[...]) }
         }
         return Assessment(
             probabilities: p, label: best, confidence: p[best], threshold: threshold,

@@ -20,7 +20,13 @@ public enum InputMatch: Sendable {
     /// symlink, a special file, a bad label name, a file too large to read — so
     /// the same file and size suffice).
     public static func check(_ path: RawPath, in root: Directory, decided: FileIdentity?, sha256: String?) -> InputMatch {
-        guard let status = (try? root.status(path)) ?? nil else { return .other }
+        check(path, in: OpenFolders(root: root), decided: decided, sha256: sha256)
+    }
+
+    /// The same, with the batch's folders opened once (`folders`).
+    public static func check(_ path: RawPath, in folders: OpenFolders, decided: FileIdentity?, sha256: String?) -> InputMatch {
+        let root = folders.root
+        guard let status = (try? folders.status(path)) ?? nil else { return .other }
         let now = FileIdentity(status)
         guard let then = decided, then != now else { return .same(identity: now) }
         // Without a hash (the outcome did not read the content) only the same device and inode tell.

@@ -4,9 +4,11 @@ import MCNDFileSystem
 /// Makes a batch of outcomes happen exactly once, crash or not:
 /// 1. one transaction records the batch's examples and journal entries
 ///    (each line with the offset it must land at; one row per input);
-/// 2. the lines are appended (one `write` each) and the outbox files fsynced;
-/// 3. the inputs are moved (or deleted) and their folders fsynced;
+/// 2. the lines are appended (one `write` per outbox file) and those files fsynced;
+/// 3. the inputs are moved (or deleted) and their folders fsynced (`InputMover`);
 /// 4. the journal entries are cleared.
+/// A stage may let steps 3–4 of one batch run while it commits the next: each
+/// batch keeps its own order, and the rows of both are durable before either moves.
 /// `recover()` finishes whatever a crash interrupted: a line already at its
 /// offset is not written again, a torn one is cut and rewritten. An input whose
 /// folder mcnd may not change keeps its row, marked waiting (`WaitingMoves`).
@@ -18,6 +20,8 @@ final class Journal {
     /// A batch failed after its commit (disk full, I/O): its rows are finished
     /// (`recover()`) before the next pass decides anything.
     private var unfinished = false
+    /// The last batch's moves, running while the stage commits the next (`complete(…, overlapping: true)`).
+    private var moving: BackgroundWork<Result<InputMover.Moved, PipelineError>>?
 
     init(root: Directory, store: StateStore, outbox: Outbox, logger: Logger) throws(PipelineError) {
         self.root = root
@@ -27,10 +31,16 @@ final class Journal {
     }
 
     /// Makes `outcomes` (planned: no offsets yet) and `examples` happen, steps 1–4 above.
-    func complete(examples: [NewExample], outcomes: [JournalRecord], validationFraction: Double) throws(PipelineError) {
+    /// `overlapping`: steps 3–4 run on another thread and this returns after
+    /// step 2, so a stage can commit its next batch while this one's files
+    /// move (kernel work on one core); the next `complete` — or `finishMoves()`,
+    /// which the stage calls before it returns — waits for them.
+    func complete(
+        examples: [NewExample], outcomes: [JournalRecord], validationFraction: Double, overlapping: Bool = false
+    ) throws(PipelineError) {
         guard !outcomes.isEmpty || !examples.isEmpty else { return }
         // Every outbox held from choosing the offsets until the lines are written, so the offsets stay true.
-        try outbox.whileAppending { () throws(PipelineError) in
+        let journal = try outbox.whileAppending { () throws(PipelineError) -> [JournalRecord] in
             var ends: [OutboxName: Int] = [:]
             var entries: [JournalRecord] = []
             // One row per input: an input that has one (it waits to be moved) is not decided again.
@@ -50,13 +60,33 @@ final class Journal {
                 examples: examples, journal: entries, reviews: entries.compactMap(\.review),
                 validationFraction: validationFraction)
             unfinished = true
-            try finish(journal, verifyLines: false)
+            try writeLines(journal, verify: false)
+            return journal
+        }
+        // The batch before moved its files while this one was committed.
+        try finishMoves()
+        unfinished = true
+        if overlapping {
+            let mover = InputMover(root: root, store: store)
+            moving = BackgroundWork { Result { () throws(PipelineError) in try mover.move(journal) } }
+        } else {
+            try settle(InputMover(root: root, store: store).move(journal))
             unfinished = false
         }
     }
 
+    /// Waits for the moves of an overlapping batch (nothing to do without one).
+    /// A failure leaves its rows for `recover()`, like a failed batch.
+    func finishMoves() throws(PipelineError) {
+        guard let work = moving else { return }
+        moving = nil
+        try settle(work.wait().get())
+        unfinished = false
+    }
+
     /// Completes entries left by a crash (or a failed pass), and tries the waiting moves again.
     func recover() throws(PipelineError) {
+        try finishMoves()
         let pending = try store.pendingJournal()
         guard !pending.isEmpty else { return }
         try finish(pending, verifyLines: true)
@@ -64,6 +94,7 @@ final class Journal {
 
     /// Tries the waiting moves again; returns how many still wait.
     func retryWaiting() throws(PipelineError) -> Int {
+        try finishMoves()
         guard !waiting.isEmpty else { return 0 }
         try finish(Array(waiting.rows.values), verifyLines: true)
         return waiting.count
@@ -74,6 +105,7 @@ final class Journal {
     /// moved — not read, hashed or journaled again. One whose file changed since
     /// is checked first (`InputMatch`): a rewrite is a new input and is kept.
     func undecided(_ entries: [InboxEntry]) throws(PipelineError) -> [InboxEntry] {
+        try finishMoves()
         var entries = entries
         if unfinished {
             try recover()
@@ -92,107 +124,35 @@ final class Journal {
 
     private func finish(_ journal: [JournalRecord], verifyLines: Bool) throws(PipelineError) {
         try writeLines(journal, verify: verifyLines)
-        try move(journal)
+        try settle(InputMover(root: root, store: store).move(journal))
     }
 
     /// Step 2: the lines, then one fsync per outbox file touched.
     private func writeLines(_ journal: [JournalRecord], verify: Bool) throws(PipelineError) {
         var touched: Set<OutboxName> = []
+        // A new batch's lines follow one another from each file's end: one write per file.
+        var appended: [OutboxName: [UInt8]] = [:]
         // A waiting row's line was made durable before its move was first tried.
         for entry in journal.filter({ $0.waiting == nil }).sorted(by: { ($0.offset ?? 0) < ($1.offset ?? 0) }) {
             guard let name = entry.outbox, let line = entry.line, let offset = entry.offset else { continue }
-            let file = outbox.file(name)
             if verify {
-                try ensureLine(line.bytes, at: offset, in: file)
+                try outbox.file(name).ensureLine(line.bytes, at: offset)
             } else {
-                try file.append(line.text)
+                appended[name, default: []] += line.bytes
             }
             touched.insert(name)
         }
-        for name in OutboxName.allCases where touched.contains(name) { try outbox.file(name).sync() }
+        for name in OutboxName.allCases {
+            if let bytes = appended[name] { try outbox.file(name).append(bytes: bytes) }
+            if touched.contains(name) { try outbox.file(name).sync() }
+        }
     }
 
-    /// Steps 3 and 4: the moves, the folders' fsyncs, the rows cleared (or marked waiting).
-    private func move(_ journal: [JournalRecord]) throws(PipelineError) {
-        var folders: Set<RawPath> = []
-        var made: Set<RawPath> = []
-        var done: [JournalRecord] = []
-        var blocked: [(entry: JournalRecord, why: BlockedMove)] = []
-        for entry in journal {
-            let source = entry.source
-            // Another file renamed over the input, or the input rewritten, after it
-            // was read is a new input: leave it for the next scan. A touch is not.
-            // Gone, or a folder on its way swapped for a symlink: nothing of ours to move.
-            guard case .same(let now) = InputMatch.check(source, in: root, decided: entry.identity, sha256: entry.sha256) else {
-                done.append(entry)
-                continue
-            }
-            do throws(FileSystemError) {
-                if let target = entry.destination {
-                    if !made.contains(target.parent) {
-                        // A new folder's own entry is durable once its parent is synced.
-                        for folder in try root.makeDirectories(target.parent) { folders.insert(folder.parent) }
-                        made.insert(target.parent)
-                    }
-                    try moveKeepingBoth(source, to: target)
-                    folders.insert(target.parent)
-                } else {
-                    try root.remove(source)
-                }
-                folders.insert(source.parent)
-                done.append(entry)
-            } catch {
-                guard
-                    let why = BlockedMove(
-                        errno: error.errno, root: root, source: source,
-                        destination: entry.destination)
-                else { throw PipelineError(error) }
-                var row = entry
-                row.identity = now
-                blocked.append((row, why))
-            }
-        }
-        do {
-            for folder in folders.sorted(by: { $0.bytes.count > $1.bytes.count }) where folder.isEmpty || root.exists(folder) {
-                try root.sync(folder)
-            }
-        } catch {
-            throw PipelineError(error)
-        }
-        try store.clearJournal(done.compactMap(\.id))
-        // Only rows newly waiting, or whose file was touched since, are written.
-        try store.markWaiting(blocked.map(\.entry).filter { $0.waiting == nil || waiting.row(for: $0.source)?.identity != $0.identity })
-        waiting.update(moved: done, blocked: blocked)
-    }
-
-    /// Renames without replacing: a file someone put at the destination since
-    /// it was chosen stays, and the input goes beside it (`name-r1.png`, …).
-    private func moveKeepingBoth(_ source: RawPath, to target: RawPath) throws(FileSystemError) {
-        var candidate = target
-        for n in 1...1000 {
-            do {
-                return try root.rename(source, to: candidate)
-            } catch  where error.errno == .fileExists {
-                candidate = DestinationNamer.suffixed(target, "-r\(n)")
-            }
-        }
-        try root.rename(source, to: candidate)
-    }
-
-    /// Leaves exactly one copy of `line` at `offset`: present → nothing; the file
-    /// ends at `offset` (or earlier, rotated) → append; a torn copy → cut, append.
-    private func ensureLine(_ line: [UInt8], at offset: Int, in file: OutboxFile) throws(PipelineError) {
-        let size = try file.size()
-        if size >= offset + line.count, try file.read(offset..<offset + line.count) == line { return }
-        if size > offset {
-            let tail = try file.read(offset..<size)
-            if tail.count < line.count && Array(line.prefix(tail.count)) == tail {
-                try file.truncate(to: offset)
-            } else if !tail.contains(UInt8(ascii: "\n")) {
-                // A fragment that is not ours and not a complete line: never leave it torn.
-                try file.truncate(to: offset)
-            }
-        }
-        try file.append(String(decoding: line, as: UTF8.self))
+    /// After steps 3–4: the rows of inputs the folder's permissions kept in
+    /// place are marked waiting (only those newly waiting, or touched since).
+    private func settle(_ moved: InputMover.Moved) throws(PipelineError) {
+        try store.markWaiting(
+            moved.blocked.map(\.entry).filter { $0.waiting == nil || waiting.row(for: $0.source)?.identity != $0.identity })
+        waiting.update(moved: moved.done, blocked: moved.blocked)
     }
 }

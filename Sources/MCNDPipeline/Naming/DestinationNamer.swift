@@ -2,22 +2,26 @@ import MCNDFileSystem
 
 /// Names where an input goes (archive/…, review/…, rejected/…) so that no two
 /// inputs, and no file already there, share a name: `name.png`, then
-/// `name-1.png`, `name-2.png`, … Every name stays within NAME_MAX.
-public struct DestinationNamer: Sendable {
+/// `name-1.png`, `name-2.png`, … Every name stays within NAME_MAX. One namer
+/// serves a batch: its destination folders are opened once (`OpenFolders`).
+public struct DestinationNamer {
     /// The longest file name Linux file systems accept, in bytes.
     public static let nameMax = 255
 
-    let root: Directory
+    let folders: OpenFolders
 
-    public init(root: Directory) { self.root = root }
+    public init(root: Directory) { folders = OpenFolders(root: root) }
 
     /// A destination under `folder` (relative to the root) that neither exists
     /// nor is in `planned` (the batch's earlier choices); it is added there.
-    public func unique(_ folder: String, _ relative: RawPath, planned: inout Set<RawPath>) -> RawPath {
+    /// `baseTaken` is whether `folder/relative` itself was found taken when
+    /// the batch was read (nil: look now) — the look that costs a lookup in a
+    /// large folder, done on another thread while the batch before was moved.
+    public func unique(_ folder: String, _ relative: RawPath, planned: inout Set<RawPath>, baseTaken: Bool? = nil) -> RawPath {
         let base = RawPath(folder) + relative
         var candidate = base
         var n = 0
-        while planned.contains(candidate) || root.exists(candidate) {
+        while planned.contains(candidate) || (n == 0 ? baseTaken ?? folders.exists(candidate) : folders.exists(candidate)) {
             n += 1
             candidate = Self.suffixed(base, "-\(n)")
         }

@@ -58,8 +58,10 @@ public final class OutboxFile: @unchecked Sendable {
     }
 
     /// Appends one complete line with one `write` call.
-    public func append(_ line: String) throws(PipelineError) {
-        let bytes = Array(line.utf8)
+    public func append(_ line: String) throws(PipelineError) { try append(bytes: Array(line.utf8)) }
+
+    /// Appends complete lines (a batch's, in order) with one `write` call.
+    public func append(bytes: [UInt8]) throws(PipelineError) {
         let written = try run { (f) throws(FileSystemError) in try f.writeOnce(bytes) }
         if written != bytes.count {
             // A short write (disk full mid-line): cut the fragment so no torn line stays.
@@ -84,5 +86,22 @@ public final class OutboxFile: @unchecked Sendable {
             // Its own descriptor: the appending one is write-only.
             try root.openFile(name, .read).read(count: range.count, at: range.lowerBound)
         }
+    }
+
+    /// Leaves exactly one copy of `line` at `offset`: present → nothing; the file
+    /// ends at `offset` (or earlier, rotated) → append; a torn copy → cut, append.
+    func ensureLine(_ line: [UInt8], at offset: Int) throws(PipelineError) {
+        let end = try size()
+        if end >= offset + line.count, try read(offset..<offset + line.count) == line { return }
+        if end > offset {
+            let tail = try read(offset..<end)
+            if tail.count < line.count && Array(line.prefix(tail.count)) == tail {
+                try truncate(to: offset)
+            } else if !tail.contains(UInt8(ascii: "\n")) {
+                // A fragment that is not ours and not a complete line: never leave it torn.
+                try truncate(to: offset)
+            }
+        }
+        try append(String(decoding: line, as: UTF8.self))
     }
 }

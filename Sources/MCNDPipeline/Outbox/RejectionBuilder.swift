@@ -3,7 +3,7 @@ import MCNDImaging
 
 /// The outcome of an input that cannot be used: an events.jsonl line (a
 /// `rejected` or `conflict` event) and a move to rejected/.
-struct RejectionBuilder: Sendable {
+struct RejectionBuilder {
     let root: Directory
     let namer: DestinationNamer
 

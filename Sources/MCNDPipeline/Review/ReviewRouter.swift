@@ -29,8 +29,15 @@ struct ReviewRouter {
         var label: String
     }
 
-    func decide(_ a: NetworkActivations, row: Int, inputs: FeatureRows, sha256: String) -> Decision {
-        let assessment = model.review?.assess(a, row: row, inputs: inputs) ?? Self.uncalibrated(a, row: row)
+    /// The batch's familiarity measures, computed once for all its rows (nil: the model has no calibration).
+    func measures(_ a: NetworkActivations, inputs: FeatureRows) -> ReviewCalibration.BatchMeasures? {
+        model.review?.measures(a, inputs: inputs)
+    }
+
+    func decide(
+        _ a: NetworkActivations, row: Int, inputs: FeatureRows, sha256: String, measures: ReviewCalibration.BatchMeasures? = nil
+    ) -> Decision {
+        let assessment = model.review?.assess(a, row: row, inputs: inputs, measures: measures) ?? Self.uncalibrated(a, row: row)
         let label = model.labels[assessment.label]
         guard active else {
             return Decision(assessment: assessment, review: false, audit: false, unfamiliar: false, folder: Folder.predicted, label: label)

@@ -53,17 +53,31 @@ struct PredictStage {
         let network = MultiClassNetwork(weights: model.weights)
         let router = ReviewRouter(model: model, settings: configuration.review)
         let rejections = RejectionBuilder(root: root)
-        var start = 0
-        while start < requests.count {
-            let chunk = requests[start..<min(start + configuration.predictBatch, requests.count)]
-            start += chunk.count
+        let size = max(1, configuration.predictBatch)
+        let chunks = stride(from: 0, to: requests.count, by: size).map { requests[$0..<min($0 + size, requests.count)] }
+        let analyze = { @Sendable (chunk: ArraySlice<InboxEntry>) in
+            PredictionBatch(chunk, preparation: preparation, network: network, router: router, featureCount: spec.featureCount)
+        }
+        var next: BackgroundWork<PredictionBatch>? = chunks.first.map { chunk in BackgroundWork { analyze(chunk) } }
+        // A batch that failed to journal still lets the next one's reading, and the last one's moves,
+        // finish before the error goes up (a failed move leaves its rows for recovery).
+        defer {
+            _ = next?.wait()
+            try? journal.finishMoves()
+        }
+        // The last two batches' destinations: their files may still be on their way
+        // there when this batch's names are looked at (`Journal.complete(…, overlapping:)`).
+        var recent: [Set<RawPath>] = []
+        for index in chunks.indices {
+            let batch = next!.wait()
+            next = index + 1 < chunks.count ? BackgroundWork { [chunk = chunks[index + 1]] in analyze(chunk) } : nil
             var outcomes: [JournalRecord] = []
-            var planned: Set<RawPath> = []
-            var accepted: [(entry: InboxEntry, sha: String, identity: FileIdentity)] = []
-            var pixels: [UInt8] = []
-            pixels.reserveCapacity(chunk.count * spec.featureCount)
+            let inFlight = recent.reduce(into: Set<RawPath>()) { $0.formUnion($1) }
+            var planned = inFlight
+            let namer = DestinationNamer(root: root)
             var incomplete = incompleteFiles()
-            for item in preparation.prepare(chunk) {
+            let time = Timestamp.now()
+            for (item, row) in zip(batch.prepared, batch.rows) {
                 let entry = item.entry
                 let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
                 switch item.read.mapError({
@@ -79,53 +93,40 @@ struct PredictStage {
                     }
                     continue
                 }
-                do {
-                    pixels += try decoded.get()
-                    accepted.append((entry, sha, identity))
-                } catch {
+                guard let row else {
+                    guard case .failure(let error) = decoded else { continue }
                     if incomplete.holds(entry, error) {
                         summary.incomplete += 1
                         continue
                     }
                     outcomes.append(rejections.rejection(entry, image: error, sha256: sha, identity: identity, planned: &planned))
                     summary.rejected += 1
+                    continue
                 }
+                let d = batch.decisions[row]
+                let line = PredictionLine.make(
+                    file: entry.relative, sha256: sha, probabilities: d.assessment.probabilities[...], model: model, time: time
+                ) { router.addMarks(d, to: &$0) }
+                // Review files wait for a person whatever `consumed` says.
+                let destination =
+                    configuration.consumed == .delete && !d.review
+                    ? nil : namer.unique(d.folder, entry.relative, planned: &planned, baseTaken: batch.destinationTaken[row])
+                var outcome = JournalRecord(
+                    source: RootLayout.Folder.inbox.name + entry.relative, sha256: sha, outcome: .predicted,
+                    outbox: .predictions, line: OutboxLine(line), destination: destination, identity: identity)
+                if d.review, let destination {
+                    outcome.review = .queued(router.item(d, sha256: sha, file: entry.relative, path: destination, identity: identity))
+                    summary.count(d)
+                }
+                outcomes.append(outcome)
+                summary.predicted += 1
             }
-            if !accepted.isEmpty {
-                let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
-                let activations = network.activations(rows)
-                let time = Timestamp.now()
-                let decisions = ParallelMap.map(Array(accepted.indices), workers: preparation.workers) { [accepted] in
-                    router.decide(activations, row: $0, inputs: rows, sha256: accepted[$0].sha)
-                }
-                for (i, item) in accepted.enumerated() {
-                    let d = decisions[i]
-                    let line = PredictionLine.make(
-                        file: item.entry.relative, sha256: item.sha, probabilities: d.assessment.probabilities[...],
-                        model: model, time: time
-                    ) { router.addMarks(d, to: &$0) }
-                    // Review files wait for a person whatever `consumed` says.
-                    let destination =
-                        configuration.consumed == .delete && !d.review
-                        ? nil : DestinationNamer(root: root).unique(d.folder, item.entry.relative, planned: &planned)
-                    var outcome = JournalRecord(
-                        source: RootLayout.Folder.inbox.name + item.entry.relative, sha256: item.sha, outcome: .predicted,
-                        outbox: .predictions, line: OutboxLine(line), destination: destination,
-                        identity: item.identity)
-                    if d.review, let destination {
-                        outcome.review = .queued(
-                            router.item(
-                                d, sha256: item.sha, file: item.entry.relative, path: destination,
-                                identity: item.identity))
-                        summary.count(d)
-                    }
-                    outcomes.append(outcome)
-                }
-                summary.predicted += accepted.count
-            }
-            try journal.complete(examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction)
+            recent = Array((recent + [planned.subtracting(inFlight)]).suffix(2))
+            try journal.complete(
+                examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction, overlapping: true)
             try incomplete.record()
         }
+        try journal.finishMoves()
         return summary
     }
 

@@ -31,23 +31,24 @@ extension StateStore {
         for change in changes {
             switch change {
             case .queued(let item):
-                try db.execute(
+                // Cached: a prediction batch queues hundreds, and compiling the statement each time cost more than running it.
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
                         item.audit, item.unfamiliar, item.identity, item.status.rawValue, now,
                     ])
             case .resolved(let id, let status, let label):
-                try db.execute(
-                    sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?").execute(
                     arguments: [status.rawValue, now, label, id])
             case .rescored(let id, let label, _, let version):
-                try db.execute(
-                    sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ?, rescored_model_version = ? WHERE id = ?",
-                    arguments: [ReviewItem.Status.rescored.rawValue, now, label, version, id])
+                try db.cachedStatement(
+                    sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ?, rescored_model_version = ? WHERE id = ?"
+                ).execute(arguments: [ReviewItem.Status.rescored.rawValue, now, label, version, id])
             }
         }
     }
@@ -60,16 +61,17 @@ extension StateStore {
             status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting)
     }
 
-    /// The waiting item a labeled file resolves: the one it was (same file
-    /// identity: a `mv` keeps it), else the oldest with the same content.
-    func waitingReview(sha256: String, identity: String) throws(PipelineError) -> ReviewItem? {
+    /// The waiting items with any of these contents, by content, oldest first:
+    /// one read for an ingest batch rather than one per file.
+    func waitingReviews(sha256: some Sequence<String>) throws(PipelineError) -> [String: [ReviewItem]] {
         try read { db in
-            try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM review WHERE sha256 = ? AND status = 'waiting' ORDER BY identity = ? DESC, id LIMIT 1
-                        """), arguments: [sha256, identity]
-            ).map(Self.reviewItem)
+            let statement = try db.cachedStatement(sql: "SELECT * FROM review WHERE sha256 = ? AND status = 'waiting' ORDER BY id")
+            var found: [String: [ReviewItem]] = [:]
+            for sha in Set(sha256) {
+                let items = try Row.fetchAll(statement, arguments: [sha]).map(Self.reviewItem)
+                if !items.isEmpty { found[sha] = items }
+            }
+            return found
         }
     }
 

@@ -132,6 +132,17 @@ public final class StateStore: Sendable {
     }
 
     /// The label an example with this content already has, if any.
+    /// `existingLabel` of many contents in one read (an ingest batch's): only those known are in the answer.
+    public func existingLabels(sha256: some Sequence<String>) throws(PipelineError) -> [String: String] {
+        try read { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?")
+            var found: [String: String] = [:]
+            for sha in Set(sha256) { if let label = try String.fetchOne(statement, arguments: [sha]) { found[sha] = label } }
+            return found
+        }
+    }
+
     public func existingLabel(sha256: String) throws(PipelineError) -> String? {
         try read { db in
             // Cached: ingest asks once per file, and compiling the query each time cost more than running it.
