@@ -70,6 +70,7 @@ public final class Pipeline {
                 let journal = try Journal(root: root, store: store, outbox: outbox, logger: logger)
                 let serving = ServingModel(try store.servingModel())
                 try journal.recover()
+                try PendingLines(root: root, store: store, outbox: outbox, logger: logger).recover()
                 try store.closeInterruptedRuns()
                 return (store, outbox, journal, serving)
             } catch {

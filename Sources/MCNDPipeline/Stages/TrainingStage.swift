@@ -195,29 +195,43 @@ struct TrainingStage: Sendable {
         }
         var promote = summary.outcome == .notDue && model != nil
         if promote { summary.outcome = .promoted }
-        if let pinned = try store.finishRun(run, outcome: RunOutcome(summary.outcome), reason: reason, model: model, promote: promote) {
-            // Recorded, not promoted: `mcnd models pin` holds the serving model.
-            (promote, summary.outcome, reason) = (false, .keptServing, ModelLifecycleSchema.pinnedReason(pinned))
-            summary.reason = reason
-        }
-        if promote, let model {
-            summary.modelVersion = model.version
-            let file = layout.path(RootLayout.Name.model(model.version))
-            do { try root.writeFileAtomically(model.encoded(), to: RootLayout.Name.model(model.version)) } catch {
-                // The promoted model is in the state database already; the .npz is a copy for numpy.
-                logger.error("cannot export \(file): \(error)")
-            }
-            serving.replace(with: model)
-            ServingExport(layout: layout, settings: configuration.export, outbox: outbox, logger: logger).write(model)
-            try store.setMeta(MetaKey.waitingForModel.rawValue, nil)
-            outbox.emit(.modelPromoted) { line in
+        // The model_promoted line is committed with the promotion (offset chosen, every
+        // outbox held until it is written): a crash in between cannot lose it or write it twice.
+        try outbox.whileAppending { () throws(PipelineError) in
+            let announcing = try model.map { (model) throws(PipelineError) -> PendingLine in
+                var line = Outbox.eventLine(EventKind.modelPromoted.rawValue)
                 line.add("run", Int(run))
                 line.add("model_version", model.version)
                 line.add("val_accuracy", final.validationAccuracy)
                 line.add("labels", strings: model.labels)
                 line.add("file", "state/models/model-\(model.version).npz")
                 if let review = model.review { line.add("calibration", ReviewEvents.calibration(review)) }
+                return PendingLine(
+                    outbox: .events, offset: try outbox.events.size(), line: OutboxLine(line.line), modelVersion: model.version)
             }
+            var announced: PendingLine?
+            if let pinned = try store.finishRun(
+                run, outcome: RunOutcome(summary.outcome), reason: reason, model: model, promote: promote,
+                announcing: announcing, announced: { announced = $0 })
+            {
+                // Recorded, not promoted: `mcnd models pin` holds the serving model.
+                (promote, summary.outcome, reason) = (false, .keptServing, ModelLifecycleSchema.pinnedReason(pinned))
+                summary.reason = reason
+            }
+            if promote, let model {
+                summary.modelVersion = model.version
+                let file = layout.path(RootLayout.Name.model(model.version))
+                do { try root.writeFileAtomically(model.encoded(), to: RootLayout.Name.model(model.version)) } catch {
+                    // The promoted model is in the state database already; the .npz is a copy for numpy.
+                    logger.error("cannot export \(file): \(error)")
+                }
+                if let announced { try PendingLines(root: root, store: store, outbox: outbox, logger: logger).finish([announced]) }
+            }
+        }
+        if promote, let model {
+            serving.replace(with: model)
+            ServingExport(layout: layout, settings: configuration.export, outbox: outbox, logger: logger).write(model)
+            try store.setMeta(MetaKey.waitingForModel.rawValue, nil)
         } else if let reason {
             outbox.emit(.modelNotPromoted) { line in
                 line.add("run", Int(run))

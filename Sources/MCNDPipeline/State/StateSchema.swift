@@ -106,6 +106,10 @@ enum StateSchema {
             // Predictions routed to review/ and what became of them (StateStore+Review.swift).
             try db.execute(sql: StateStore.reviewSchema)
         }
+        migrator.registerMigration("pending-lines") { db in
+            // Lines not tied to an input (a promotion's model_promoted) committed with the change they announce (PendingLines).
+            try db.execute(sql: StateStore.pendingLinesSchema)
+        }
         return migrator
     }
 }
