@@ -36,8 +36,16 @@ public struct RawPath: Sendable, Hashable {
     /// Whether the name stays beneath the folder it is resolved in: relative,
     /// no `.` or `..` component, no NUL byte.
     public var staysBeneath: Bool {
-        guard bytes.first != UInt8(ascii: "/"), !bytes.contains(0) else { return false }
-        return components.allSatisfy { $0 != [UInt8(ascii: ".")] && $0 != [UInt8(ascii: "."), UInt8(ascii: ".")] }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        guard bytes.first != slash, !bytes.contains(0) else { return false }
+        // Component by component without splitting: asked for every call of every file.
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == slash {
+            let length = i - start
+            if (length == 1 || length == 2) && bytes[start] == dot && bytes[i - 1] == dot { return false }
+            start = i + 1
+        }
+        return true
     }
 
     public func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {

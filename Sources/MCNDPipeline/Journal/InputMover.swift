@@ -37,7 +37,9 @@ struct InputMover: Sendable {
                         for folder in try root.makeDirectories(target.parent) { folders.insert(folder.parent) }
                         made.insert(target.parent)
                     }
-                    try moveKeepingBoth(source, to: target, in: open)
+                    try moveKeepingBoth(
+                        source, to: target, in: open,
+                        suffix: DestinationNamer.isUnannounced(target, outcome: entry.outcome) ? "-" : "-r")
                     folders.insert(target.parent)
                 } else {
                     try open.remove(source)
@@ -66,15 +68,17 @@ struct InputMover: Sendable {
         return moved
     }
 
-    /// Renames without replacing: a file someone put at the destination since
-    /// it was chosen stays, and the input goes beside it (`name-r1.png`, …).
-    private func moveKeepingBoth(_ source: RawPath, to target: RawPath, in open: OpenFolders) throws(FileSystemError) {
+    /// Renames without replacing: a file at the destination stays, and the
+    /// input goes beside it — `name-1.png`, … where the planner left that to the
+    /// move (`DestinationNamer.unannounced`), else `name-r1.png`, … (someone
+    /// put a file there after the name was chosen).
+    private func moveKeepingBoth(_ source: RawPath, to target: RawPath, in open: OpenFolders, suffix: String) throws(FileSystemError) {
         var candidate = target
         for n in 1...1000 {
             do {
                 return try open.rename(source, to: candidate)
             } catch  where error.errno == .fileExists {
-                candidate = DestinationNamer.suffixed(target, "-r\(n)")
+                candidate = DestinationNamer.suffixed(target, "\(suffix)\(n)")
             }
         }
         try open.rename(source, to: candidate)

@@ -29,6 +29,21 @@ public struct DestinationNamer {
         return candidate
     }
 
+    /// A destination under `folder` not in `planned` (added there), for an input
+    /// whose destination no line announces (`archive/predicted`, `archive/labeled`):
+    /// whether a file is there already is left to the move, which then takes the
+    /// first free `-1`, `-2`, … (`InputMover`) — one lookup in a large folder
+    /// fewer per input. Only a clash within the batch looks at the folder now.
+    public func unannounced(_ folder: String, _ relative: RawPath, planned: inout Set<RawPath>) -> RawPath {
+        unique(folder, relative, planned: &planned, baseTaken: false)
+    }
+
+    /// Whether the mover may pick another free name for `destination` itself
+    /// (`unannounced`): under archive/, except a re-scored file (its rescored.jsonl line names it).
+    public static func isUnannounced(_ destination: RawPath, outcome: JournalRecord.Outcome) -> Bool {
+        destination.bytes.starts(with: "archive/".utf8) && outcome != .rescored
+    }
+
     /// `path` with `suffix` before its extension (`a.png` + `-1` → `a-1.png`).
     public static func suffixed(_ path: RawPath, _ suffix: String) -> RawPath {
         let name = path.lastComponent

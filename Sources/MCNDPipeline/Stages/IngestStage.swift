@@ -36,33 +36,17 @@ struct IngestStage {
             root: root, limit: c.limits.maxInputBytes,
             normalizer: ImageNormalizer(spec: c.input, limits: c.limits))
         let work = entries.filter { $0.isLabeled || $0.problem != nil }
-        let size = max(1, c.ingestBatch)
-        let chunks = stride(from: 0, to: work.count, by: size).map { work[$0..<min($0 + size, work.count)] }
-        let archive = c.consumed == .delete ? nil : Self.archive
-        let read = { @Sendable (chunk: ArraySlice<InboxEntry>) in PreparedBatch(chunk, preparation: preparation, destination: archive) }
-        var next: BackgroundWork<PreparedBatch>? = chunks.first.map { chunk in BackgroundWork { read(chunk) } }
-        // A batch that failed to journal still lets the next one's reading, and the last one's moves,
-        // finish before the error goes up (a failed move leaves its rows for recovery).
-        defer {
-            _ = next?.wait()
-            try? journal.finishMoves()
-        }
-        // The last two batches' destinations: their files may still be on their way
-        // there when this batch's names are looked at (`Journal.complete(…, overlapping:)`).
-        var recent: [Set<RawPath>] = []
-        for index in chunks.indices {
-            let batch = next!.wait()
-            next = index + 1 < chunks.count ? BackgroundWork { [chunk = chunks[index + 1]] in read(chunk) } : nil
+        try OverlappedBatches.run(
+            work, size: c.ingestBatch, journal: journal, read: { PreparedBatch($0, preparation: preparation) }
+        ) { (batch, planned) throws(PipelineError) in
             var examples: [NewExample] = []
             var outcomes: [JournalRecord] = []
-            let inFlight = recent.reduce(into: Set<RawPath>()) { $0.formUnion($1) }
-            var planned = inFlight
             let namer = DestinationNamer(root: root)
             var batchLabels: [String: String] = [:]
             var incomplete = IncompleteFiles(root: root, store: store, outbox: outbox, grace: c.incompleteGraceSeconds, closed: closed)
             let known = try store.existingLabels(sha256: batch.sha256)
             var corrections = try ReviewCorrections(store: store, sha256: batch.sha256)
-            for (item, taken) in zip(batch.prepared, batch.destinationTaken) {
+            for item in batch.prepared {
                 let entry = item.entry
                 if let problem = entry.problem {
                     outcomes.append(
@@ -87,7 +71,7 @@ struct IngestStage {
                 let source = RootLayout.Folder.inbox.name + entry.relative
                 let existing = batchLabels[sha] ?? known[sha]
                 if existing == label {
-                    let destination = archiveDestination(entry, namer, planned: &planned, taken: taken)
+                    let destination = archiveDestination(entry, namer, planned: &planned)
                     var outcome = JournalRecord(
                         source: source, sha256: sha, outcome: .duplicate, destination: destination, identity: identity)
                     try corrections.resolve(&outcome, file: entry.relative, label: label)
@@ -101,7 +85,7 @@ struct IngestStage {
                     summary.conflicts += 1
                 } else {
                     let pixels: [UInt8]
-                    do {
+                    do throws(ImageRejection) {
                         pixels = try decoded.get()
                     } catch {
                         if incomplete.holds(entry, error) {
@@ -118,7 +102,7 @@ struct IngestStage {
                             height: c.input.height, channels: c.input.channels.count,
                             originalName: entry.relative.display))
                     batchLabels[sha] = label
-                    let destination = archiveDestination(entry, namer, planned: &planned, taken: taken)
+                    let destination = archiveDestination(entry, namer, planned: &planned)
                     var outcome = JournalRecord(
                         source: source, sha256: sha, outcome: .example, destination: destination, identity: identity)
                     try corrections.resolve(&outcome, file: entry.relative, label: label)
@@ -126,18 +110,16 @@ struct IngestStage {
                     summary.examples += 1
                 }
             }
-            recent = Array((recent + [planned.subtracting(inFlight)]).suffix(2))
             try journal.complete(
                 examples: examples, outcomes: outcomes, validationFraction: c.schedule.validationFraction, overlapping: true)
             try incomplete.record()
         }
-        try journal.finishMoves()
         return summary
     }
 
     static let archive = "archive/labeled"
 
-    private func archiveDestination(_ entry: InboxEntry, _ namer: DestinationNamer, planned: inout Set<RawPath>, taken: Bool?) -> RawPath? {
-        configuration.consumed == .delete ? nil : namer.unique(Self.archive, entry.relative, planned: &planned, baseTaken: taken)
+    private func archiveDestination(_ entry: InboxEntry, _ namer: DestinationNamer, planned: inout Set<RawPath>) -> RawPath? {
+        configuration.consumed == .delete ? nil : namer.unannounced(Self.archive, entry.relative, planned: &planned)
     }
 }

@@ -53,27 +53,11 @@ struct PredictStage {
         let network = MultiClassNetwork(weights: model.weights)
         let router = ReviewRouter(model: model, settings: configuration.review)
         let rejections = RejectionBuilder(root: root)
-        let size = max(1, configuration.predictBatch)
-        let chunks = stride(from: 0, to: requests.count, by: size).map { requests[$0..<min($0 + size, requests.count)] }
-        let analyze = { @Sendable (chunk: ArraySlice<InboxEntry>) in
-            PredictionBatch(chunk, preparation: preparation, network: network, router: router, featureCount: spec.featureCount)
-        }
-        var next: BackgroundWork<PredictionBatch>? = chunks.first.map { chunk in BackgroundWork { analyze(chunk) } }
-        // A batch that failed to journal still lets the next one's reading, and the last one's moves,
-        // finish before the error goes up (a failed move leaves its rows for recovery).
-        defer {
-            _ = next?.wait()
-            try? journal.finishMoves()
-        }
-        // The last two batches' destinations: their files may still be on their way
-        // there when this batch's names are looked at (`Journal.complete(…, overlapping:)`).
-        var recent: [Set<RawPath>] = []
-        for index in chunks.indices {
-            let batch = next!.wait()
-            next = index + 1 < chunks.count ? BackgroundWork { [chunk = chunks[index + 1]] in analyze(chunk) } : nil
+        try OverlappedBatches.run(
+            requests, size: configuration.predictBatch, journal: journal,
+            read: { PredictionBatch($0, preparation: preparation, network: network, router: router, featureCount: spec.featureCount) }
+        ) { (batch, planned) throws(PipelineError) in
             var outcomes: [JournalRecord] = []
-            let inFlight = recent.reduce(into: Set<RawPath>()) { $0.formUnion($1) }
-            var planned = inFlight
             let namer = DestinationNamer(root: root)
             var incomplete = incompleteFiles()
             let time = Timestamp.now()
@@ -109,8 +93,9 @@ struct PredictStage {
                 ) { router.addMarks(d, to: &$0) }
                 // Review files wait for a person whatever `consumed` says.
                 let destination =
-                    configuration.consumed == .delete && !d.review
-                    ? nil : namer.unique(d.folder, entry.relative, planned: &planned, baseTaken: batch.destinationTaken[row])
+                    d.review
+                    ? namer.unique(d.folder, entry.relative, planned: &planned, baseTaken: batch.destinationTaken[row])
+                    : configuration.consumed == .delete ? nil : namer.unannounced(d.folder, entry.relative, planned: &planned)
                 var outcome = JournalRecord(
                     source: RootLayout.Folder.inbox.name + entry.relative, sha256: sha, outcome: .predicted,
                     outbox: .predictions, line: OutboxLine(line), destination: destination, identity: identity)
@@ -121,12 +106,10 @@ struct PredictStage {
                 outcomes.append(outcome)
                 summary.predicted += 1
             }
-            recent = Array((recent + [planned.subtracting(inFlight)]).suffix(2))
             try journal.complete(
                 examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction, overlapping: true)
             try incomplete.record()
         }
-        try journal.finishMoves()
         return summary
     }
 

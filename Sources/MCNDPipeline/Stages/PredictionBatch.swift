@@ -12,7 +12,7 @@ struct PredictionBatch: Sendable {
     let rows: [Int?]
     /// One per decoded request, by row.
     let decisions: [ReviewRouter.Decision]
-    /// By row: whether the decision's destination (`folder/name`) was taken when the batch was read.
+    /// By row: whether a review decision's destination (`review/…/name`) was taken when the batch was read.
     let destinationTaken: [Bool]
 
     init(
@@ -47,7 +47,9 @@ struct PredictionBatch: Sendable {
         let folders = OpenFolders(root: preparation.root)
         var taken: [Bool] = []
         for (item, row) in zip(prepared, rows) where row != nil {
-            taken.append(folders.exists(RawPath(decisions[row!].folder) + item.entry.relative))
+            // Only review/ names are looked at: an archive/predicted name is left to the move.
+            let decision = decisions[row!]
+            taken.append(decision.review && folders.exists(RawPath(decision.folder) + item.entry.relative))
         }
         destinationTaken = taken
     }

@@ -65,11 +65,12 @@ extension StateStore {
     /// one read for an ingest batch rather than one per file.
     func waitingReviews(sha256: some Sequence<String>) throws(PipelineError) -> [String: [ReviewItem]] {
         try read { db in
-            let statement = try db.cachedStatement(sql: "SELECT * FROM review WHERE sha256 = ? AND status = 'waiting' ORDER BY id")
             var found: [String: [ReviewItem]] = [:]
-            for sha in Set(sha256) {
-                let items = try Row.fetchAll(statement, arguments: [sha]).map(Self.reviewItem)
-                if !items.isEmpty { found[sha] = items }
+            for part in Self.parts(Set(sha256)) {
+                let sql = "SELECT * FROM review WHERE status = 'waiting' AND sha256 IN (\(Self.placeholders(part.count))) ORDER BY id"
+                for item in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(part)).map(Self.reviewItem) {
+                    found[item.sha256, default: []].append(item)
+                }
             }
             return found
         }

@@ -135,13 +135,25 @@ public final class StateStore: Sendable {
     /// `existingLabel` of many contents in one read (an ingest batch's): only those known are in the answer.
     public func existingLabels(sha256: some Sequence<String>) throws(PipelineError) -> [String: String] {
         try read { db in
-            let statement = try db.cachedStatement(
-                sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?")
             var found: [String: String] = [:]
-            for sha in Set(sha256) { if let label = try String.fetchOne(statement, arguments: [sha]) { found[sha] = label } }
+            for part in Self.parts(Set(sha256)) {
+                let sql = """
+                    SELECT e.sha256, l.name FROM examples e JOIN labels l ON l.idx = e.label_idx
+                    WHERE e.sha256 IN (\(Self.placeholders(part.count)))
+                    """
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(part)) { found[row[0]] = row[1] }
+            }
             return found
         }
     }
+
+    /// A batch's values in parts small enough for one statement's parameters (SQLite allows 32,766).
+    static func parts(_ values: Set<String>) -> [[String]] {
+        let all = Array(values)
+        return stride(from: 0, to: all.count, by: 500).map { Array(all[$0..<min($0 + 500, all.count)]) }
+    }
+
+    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
     public func existingLabel(sha256: String) throws(PipelineError) -> String? {
         try read { db in
