@@ -33,8 +33,10 @@ struct InputMover: Sendable {
             do throws(FileSystemError) {
                 if let target = entry.destination {
                     if !made.contains(target.parent) {
-                        // A new folder's own entry is durable once its parent is synced.
-                        for folder in try root.makeDirectories(target.parent) { folders.insert(folder.parent) }
+                        // A folder made here is made durable (its parent fsynced, top down) before
+                        // anything moves into it: the destination's fsync makes a rename durable,
+                        // and a power cut must not keep the rename and lose the folder it went to.
+                        for folder in try root.makeDirectories(target.parent) { try open.sync(folder.parent) }
                         made.insert(target.parent)
                     }
                     try moveKeepingBoth(
