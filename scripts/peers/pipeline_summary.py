@@ -37,13 +37,18 @@ for bench, (rate, ratio) in targets.items():
         for r in runs:
             if r["bench"] == name:
                 pairs.setdefault(r["rep"], {})[r["impl"]] = r["per_second"]
-        per_rep = [v["mcnd"] / v["python-reference"] for v in pairs.values() if len(v) == 2]
+        per_rep = [v["mcnd"] / v["python-reference"] for v in pairs.values() if "mcnd" in v and "python-reference" in v]
         x = m["median_per_second"] / p["median_per_second"]
         print("%s: mcnd %.0f/s vs reference %.0f/s -> mcnd %.2fx (per repetition: %s); other load up to %.0f%% / %.0f%%"
               % (name, m["median_per_second"], p["median_per_second"], x, ", ".join("%.2fx" % v for v in per_rep),
                  m["max_other_load_pct"], p["max_other_load_pct"]))
         print("   target >= %d/s: %s; target >= %.0fx the reference: %s" % (rate, "met" if m["median_per_second"] >= rate else "MISSED",
               ratio, "met" if x >= ratio else "MISSED"))
+f = by.get(("predict-summary", "fs-floor"))
+if f:
+    print("predict: the file-system floor (stat, open, read, rename, a line, fsyncs per 256; nothing else; 2 threads) %.0f/s;"
+          " mcnd reaches %.0f%% of it" % (f["median_per_second"], 100 * by[("predict-summary", "mcnd")]["median_per_second"]
+                                         / f["median_per_second"]))
 for name, what in (("train-60k-summary", "default hyperparameters"), ("train-60k-book-summary", "the book's 100 units, batch 256")):
     t = by.get((name, "mcnd"))
     if t:
