@@ -31,26 +31,10 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
         Self.orthonormalize(&basis, rows: q, width: d)
         var y = [Float](repeating: 0, count: n * q)
         for _ in 0..<8 {
-            x.withUnsafeBufferPointer { xp in
-                basis.withUnsafeBufferPointer { bp in
-                    y.withUnsafeMutableBufferPointer { yp in
-                        // Y = X · Qᵀ (n × q)
-                        DNNL.multiply(
-                            DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q),
-                            a: xp.baseAddress!, b: bp.baseAddress!, c: yp.baseAddress!)
-                    }
-                }
-            }
-            x.withUnsafeBufferPointer { xp in
-                y.withUnsafeBufferPointer { yp in
-                    basis.withUnsafeMutableBufferPointer { bp in
-                        // Qᵀ ← Xᵀ · Y, stored as Q = Yᵀ · X (q × d)
-                        DNNL.multiply(
-                            DNNL.Shape(m: q, n: d, k: n, transposeA: true, transposeB: false, lda: q, ldb: d, ldc: d),
-                            a: yp.baseAddress!, b: xp.baseAddress!, c: bp.baseAddress!)
-                    }
-                }
-            }
+            // Y = X · Qᵀ (n × q)
+            DNNL.multiply(DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q), x, basis, into: &y)
+            // Qᵀ ← Xᵀ · Y, stored as Q = Yᵀ · X (q × d)
+            DNNL.multiply(DNNL.Shape(m: q, n: d, k: n, transposeA: true, transposeB: false, lda: q, ldb: d, ldc: d), y, x, into: &basis)
             Self.orthonormalize(&basis, rows: q, width: d)
         }
         guard basis.allSatisfy(\.isFinite) else { return nil }
@@ -83,24 +67,22 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
             centered.withUnsafeMutableBufferPointer { c in
                 rows.copyRows(from: start, count: n, into: c.baseAddress!)
                 mean.withUnsafeBufferPointer { m in for r in 0..<n { for j in 0..<d { c[r * d + j] -= m[j] } } }
-                basis.withUnsafeBufferPointer { b in
-                    projected.withUnsafeMutableBufferPointer { p in
-                        DNNL.multiply(
-                            DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q),
-                            a: c.baseAddress!, b: b.baseAddress!, c: p.baseAddress!)
-                        back.withUnsafeMutableBufferPointer { k in
-                            DNNL.multiply(
-                                DNNL.Shape(m: n, n: d, k: q, transposeA: false, transposeB: false, lda: q, ldb: d, ldc: d),
-                                a: p.baseAddress!, b: b.baseAddress!, c: k.baseAddress!)
-                            for r in 0..<n {
-                                var s: Float = 0
-                                for j in 0..<d {
-                                    let e = c[r * d + j] - k[r * d + j]
-                                    s += e * e
-                                }
-                                out.append(Double(s).squareRoot())
-                            }
+            }
+            // P = C · Bᵀ (n × q), then back = P · B (n × d): the rows' part inside the subspace.
+            DNNL.multiply(
+                DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q), centered, basis, into: &projected
+            )
+            DNNL.multiply(
+                DNNL.Shape(m: n, n: d, k: q, transposeA: false, transposeB: false, lda: q, ldb: d, ldc: d), projected, basis, into: &back)
+            centered.withUnsafeBufferPointer { c in
+                back.withUnsafeBufferPointer { k in
+                    for r in 0..<n {
+                        var s: Float = 0
+                        for j in 0..<d {
+                            let e = c[r * d + j] - k[r * d + j]
+                            s += e * e
                         }
+                        out.append(Double(s).squareRoot())
                     }
                 }
             }

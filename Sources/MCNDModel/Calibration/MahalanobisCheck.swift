@@ -86,16 +86,9 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
         let h = units, n = hidden.count / max(h, 1)
         guard n > 0 else { return [] }
         var y = [Float](repeating: 0, count: n * h)
-        hidden.withUnsafeBufferPointer { x in
-            whitening.withUnsafeBufferPointer { w in
-                y.withUnsafeMutableBufferPointer { yp in
-                    // Y = X · Wᵀ: row i of W holds the weights of whitened unit i.
-                    DNNL.multiply(
-                        DNNL.Shape(m: n, n: h, k: h, transposeA: false, transposeB: true, lda: h, ldb: h, ldc: h),
-                        a: x.baseAddress!, b: w.baseAddress!, c: yp.baseAddress!)
-                }
-            }
-        }
+        // Y = X · Wᵀ: row i of W holds the weights of whitened unit i.
+        DNNL.multiply(
+            DNNL.Shape(m: n, n: h, k: h, transposeA: false, transposeB: true, lda: h, ldb: h, ldc: h), hidden, whitening, into: &y)
         let present = means.filter { !$0.isEmpty }
         return y.withUnsafeBufferPointer { yp in
             (0..<n).map { r in
