@@ -69,16 +69,8 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
     }
 
     /// The squared Mahalanobis distance of one row of `a1` to its nearest class mean.
-    public func score(_ hidden: ArraySlice<Float>) -> Double {
-        let y = Self.whiten(hidden, whitening, units)
-        var best = Double.infinity
-        for mean in means where !mean.isEmpty {
-            var s: Float = 0
-            for j in 0..<units { s += (y[j] - mean[j]) * (y[j] - mean[j]) }
-            best = min(best, Double(s))
-        }
-        return best
-    }
+    /// The same arithmetic as `scores`, which set the cutoff (one row of a batch).
+    public func score(_ hidden: ArraySlice<Float>) -> Double { scores(Array(hidden))[0] }
 
     /// `score` of every row of `hidden` (rows × units): the whitening as one
     /// matrix product for all rows, then the nearest whitened class mean.

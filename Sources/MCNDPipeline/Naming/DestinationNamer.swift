@@ -41,7 +41,7 @@ public struct DestinationNamer {
     /// Whether the mover may pick another free name for `destination` itself
     /// (`unannounced`): under archive/, except a re-scored file (its rescored.jsonl line names it).
     public static func isUnannounced(_ destination: RawPath, outcome: JournalRecord.Outcome) -> Bool {
-        destination.bytes.starts(with: "archive/".utf8) && outcome != .rescored
+        destination.bytes.starts(with: RootLayout.Folder.archive.name.bytes + [UInt8(ascii: "/")]) && outcome != .rescored
     }
 
     /// `path` with `suffix` before its extension (`a.png` + `-1` → `a-1.png`).

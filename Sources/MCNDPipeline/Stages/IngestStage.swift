@@ -44,8 +44,9 @@ struct IngestStage {
             let namer = DestinationNamer(root: root)
             var batchLabels: [String: String] = [:]
             var incomplete = IncompleteFiles(root: root, store: store, outbox: outbox, grace: c.incompleteGraceSeconds, closed: closed)
-            let known = try store.existingLabels(sha256: batch.sha256)
-            var corrections = try ReviewCorrections(store: store, sha256: batch.sha256)
+            let contents = batch.sha256
+            let known = try store.existingLabels(sha256: contents)
+            var corrections = try ReviewCorrections(store: store, sha256: contents)
             for item in batch.prepared {
                 let entry = item.entry
                 if let problem = entry.problem {

@@ -209,10 +209,8 @@ struct TrainingStage: Sendable {
                 return PendingLine(
                     outbox: .events, offset: try outbox.events.size(), line: OutboxLine(line.line), modelVersion: model.version)
             }
-            var announced: PendingLine?
             if let pinned = try store.finishRun(
-                run, outcome: RunOutcome(summary.outcome), reason: reason, model: model, promote: promote,
-                announcing: announcing, announced: { announced = $0 })
+                run, outcome: RunOutcome(summary.outcome), reason: reason, model: model, promote: promote, announcing: announcing)
             {
                 // Recorded, not promoted: `mcnd models pin` holds the serving model.
                 (promote, summary.outcome, reason) = (false, .keptServing, ModelLifecycleSchema.pinnedReason(pinned))
@@ -225,7 +223,8 @@ struct TrainingStage: Sendable {
                     // The promoted model is in the state database already; the .npz is a copy for numpy.
                     logger.error("cannot export \(file): \(error)")
                 }
-                if let announced { try PendingLines(root: root, store: store, outbox: outbox, logger: logger).finish([announced]) }
+                // The line just committed (the only one pending: the root was recovered when it was opened).
+                try PendingLines(root: root, store: store, outbox: outbox, logger: logger).recover()
             }
         }
         if promote, let model {

@@ -24,12 +24,11 @@ extension StateStore {
             model_version INTEGER)
         """
 
-    /// In the transaction of the change `line` announces; returns its id.
-    static func insertPendingLine(_ line: PendingLine, _ db: Database) throws -> Int64 {
+    /// In the transaction of the change `line` announces.
+    static func insertPendingLine(_ line: PendingLine, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO pending_lines (outbox, offset, line, model_version) VALUES (?, ?, ?, ?)",
             arguments: [line.outbox, line.offset, line.line, line.modelVersion])
-        return db.lastInsertedRowID
     }
 
     public func pendingLines() throws(PipelineError) -> [PendingLine] {
@@ -46,7 +45,7 @@ extension StateStore {
         guard !ids.isEmpty else { return }
         try write { db in
             try db.execute(
-                sql: "DELETE FROM pending_lines WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+                sql: "DELETE FROM pending_lines WHERE id IN (\(Self.placeholders(ids.count)))",
                 arguments: StatementArguments(ids))
         }
     }

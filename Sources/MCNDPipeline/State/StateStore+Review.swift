@@ -66,7 +66,7 @@ extension StateStore {
     func waitingReviews(sha256: some Sequence<String>) throws(PipelineError) -> [String: [ReviewItem]] {
         try read { db in
             var found: [String: [ReviewItem]] = [:]
-            for part in Self.parts(Set(sha256)) {
+            for part in Self.parts(Array(Set(sha256))) {
                 let sql = "SELECT * FROM review WHERE status = 'waiting' AND sha256 IN (\(Self.placeholders(part.count))) ORDER BY id"
                 for item in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(part)).map(Self.reviewItem) {
                     found[item.sha256, default: []].append(item)

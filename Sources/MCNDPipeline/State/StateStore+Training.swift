@@ -143,11 +143,11 @@ extension StateStore {
     /// Ends a run; with `model`, stores it and, when `promote`, makes it the serving one,
     /// unless a model is pinned: then the run is kept_serving and the pinned version is returned.
     /// `announcing` (the promotion's event line, its offset chosen) is committed
-    /// with the promotion, only if it happens (`PendingLine`); `announced` gets its id.
+    /// with the promotion, only if it happens (`PendingLine`).
     @discardableResult
     public func finishRun(
         _ run: Int64, outcome: RunOutcome, reason: String?, model: ModelFile?, promote: Bool,
-        announcing: PendingLine? = nil, announced: ((PendingLine) -> Void)? = nil
+        announcing: PendingLine? = nil
     ) throws(PipelineError) -> Int? {
         try write { db in
             var (outcome, reason, promote) = (outcome, reason, promote)
@@ -175,10 +175,7 @@ extension StateStore {
             try db.execute(
                 sql: "UPDATE runs SET finished = ?, outcome = ?, reason = ?, model_version = ? WHERE id = ?",
                 arguments: [Timestamp.now(), outcome, reason, version, run])
-            if promote, model != nil, var line = announcing {
-                line.id = try Self.insertPendingLine(line, db)
-                announced?(line)
-            }
+            if promote, model != nil, let announcing { try Self.insertPendingLine(announcing, db) }
             return pinned
         }
     }

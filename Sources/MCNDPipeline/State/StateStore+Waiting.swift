@@ -19,12 +19,9 @@ extension StateStore {
         guard !sources.isEmpty else { return [] }
         return try read { db in
             var out: Set<RawPath> = []
-            var start = 0
-            while start < sources.count {
-                let chunk = sources[start..<min(start + 500, sources.count)]
-                start += chunk.count
-                let sql = "SELECT source FROM journal WHERE source IN (\(chunk.map { _ in "?" }.joined(separator: ",")))"
-                out.formUnion(try RawPath.fetchAll(db, sql: sql, arguments: StatementArguments(Array(chunk))))
+            for part in Self.parts(sources) {
+                let sql = "SELECT source FROM journal WHERE source IN (\(Self.placeholders(part.count)))"
+                out.formUnion(try RawPath.fetchAll(db, sql: sql, arguments: StatementArguments(part)))
             }
             return out
         }

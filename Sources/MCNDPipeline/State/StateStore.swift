@@ -131,12 +131,12 @@ public final class StateStore: Sendable {
         try read { db in try String.fetchAll(db, sql: "SELECT name FROM labels ORDER BY idx") }
     }
 
-    /// The label an example with this content already has, if any.
-    /// `existingLabel` of many contents in one read (an ingest batch's): only those known are in the answer.
+    /// The labels examples with these contents already have, in one read (an ingest batch's):
+    /// only the contents known are in the answer.
     public func existingLabels(sha256: some Sequence<String>) throws(PipelineError) -> [String: String] {
         try read { db in
             var found: [String: String] = [:]
-            for part in Self.parts(Set(sha256)) {
+            for part in Self.parts(Array(Set(sha256))) {
                 let sql = """
                     SELECT e.sha256, l.name FROM examples e JOIN labels l ON l.idx = e.label_idx
                     WHERE e.sha256 IN (\(Self.placeholders(part.count)))
@@ -148,21 +148,11 @@ public final class StateStore: Sendable {
     }
 
     /// A batch's values in parts small enough for one statement's parameters (SQLite allows 32,766).
-    static func parts(_ values: Set<String>) -> [[String]] {
-        let all = Array(values)
-        return stride(from: 0, to: all.count, by: 500).map { Array(all[$0..<min($0 + 500, all.count)]) }
+    static func parts<T>(_ values: [T]) -> [[T]] {
+        stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
     }
 
     static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
-
-    public func existingLabel(sha256: String) throws(PipelineError) -> String? {
-        try read { db in
-            // Cached: ingest asks once per file, and compiling the query each time cost more than running it.
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT l.name FROM examples e JOIN labels l ON l.idx = e.label_idx WHERE e.sha256 = ?"),
-                arguments: [sha256])
-        }
-    }
 
     // MARK: Meta
 
