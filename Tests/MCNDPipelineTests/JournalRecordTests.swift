@@ -43,4 +43,17 @@ import Testing
         _ = try store.commit(examples: [], journal: [record], validationFraction: 0)
         #expect(try store.pendingJournal().map(\.outcome) == [outcome])
     }
+
+    @Test("a commit clears the rows of an earlier batch in its own transaction, as an overlapping batch's are")
+    func commitClearsEarlierRows() throws {
+        let store = try Self.memoryStore()
+        func batch(_ names: [String]) -> [JournalRecord] {
+            names.map {
+                JournalRecord(source: RawPath("inbox/\($0).png"), sha256: nil, outcome: .duplicate, destination: nil, identity: nil)
+            }
+        }
+        let first = try store.commit(examples: [], journal: batch(["a", "b"]), validationFraction: 0)
+        let second = try store.commit(examples: [], journal: batch(["c"]), validationFraction: 0, clearing: first.compactMap(\.id))
+        #expect(try store.pendingJournal() == second)
+    }
 }

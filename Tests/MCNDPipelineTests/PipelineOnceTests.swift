@@ -51,6 +51,24 @@ import Testing
         #expect(try pipeline.store.pendingJournal().isEmpty)
     }
 
+    @Test("batches of two: each overlapping batch moves its files once and the pass leaves no journal rows")
+    func smallBatches() throws {
+        let root = try TemporaryRoot("batches")
+        try Self.fill(root)
+        let pipeline = try root.pipeline { c in
+            Self.quiet(&c)
+            c.ingestBatch = 2
+            c.predictBatch = 2
+        }
+        let summary = try pipeline.once()
+        #expect(summary.ingest.examples == 12 && summary.predict.predicted == 1 && summary.predict.rejected == 1)
+        #expect(summary.pending == 0 && summary.waitingToMove.isEmpty)
+        for i in 0..<6 { #expect(root.exists("archive/labeled/cat/c\(i).png") && root.exists("archive/labeled/dog/d\(i).png")) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path + "/archive/labeled/cat").count == 6)
+        #expect(root.exists("archive/predicted/q.png") && root.exists("rejected/junk.png"))
+        #expect(try pipeline.store.pendingJournal().isEmpty)
+    }
+
     @Test("a second pass over the same name archives beside the first: name-1.png")
     func sameNameTwice() throws {
         let root = try TemporaryRoot("twice")

@@ -7,8 +7,11 @@ import MCNDFileSystem
 /// 2. the lines are appended (one `write` per outbox file) and those files fsynced;
 /// 3. the inputs are moved (or deleted) and their folders fsynced (`InputMover`);
 /// 4. the journal entries are cleared.
-/// A stage may let steps 3–4 of one batch run while it commits the next: each
-/// batch keeps its own order, and the rows of both are durable before either moves.
+/// A stage may let step 3 of one batch run while it commits the next: each
+/// batch keeps its own order, and the rows of both are durable before either
+/// moves. Such a batch's step 4 goes into the transaction of the first commit
+/// after its moves (or `finishMoves()`): a row left a little longer only means
+/// a crash finds an input already moved, which recovery clears.
 /// `recover()` finishes whatever a crash interrupted: a line already at its
 /// offset is not written again, a torn one is cut and rewritten. An input whose
 /// folder mcnd may not change keeps its row, marked waiting (`WaitingMoves`).
@@ -22,6 +25,8 @@ final class Journal {
     private var unfinished = false
     /// The last batch's moves, running while the stage commits the next (`complete(…, overlapping: true)`).
     private var moving: BackgroundWork<Result<InputMover.Moved, PipelineError>>?
+    /// Rows of an overlapping batch whose inputs have moved, cleared with the next commit.
+    private var moved: [Int64] = []
 
     init(root: Directory, store: StateStore, outbox: Outbox, logger: Logger) throws(PipelineError) {
         self.root = root
@@ -58,29 +63,41 @@ final class Journal {
             }
             let journal = try store.commit(
                 examples: examples, journal: entries, reviews: entries.compactMap(\.review),
-                validationFraction: validationFraction)
+                validationFraction: validationFraction, clearing: moved)
+            moved = []
             unfinished = true
             try writeLines(journal, verify: false)
             return journal
         }
         // The batch before moved its files while this one was committed.
-        try finishMoves()
+        try awaitMoves()
         unfinished = true
         if overlapping {
             let mover = InputMover(root: root, store: store)
-            moving = BackgroundWork { Result { () throws(PipelineError) in try mover.move(journal) } }
+            moving = BackgroundWork { Result { () throws(PipelineError) in try mover.move(journal, clearing: false) } }
         } else {
             try settle(InputMover(root: root, store: store).move(journal))
             unfinished = false
         }
     }
 
-    /// Waits for the moves of an overlapping batch (nothing to do without one).
-    /// A failure leaves its rows for `recover()`, like a failed batch.
+    /// Waits for the moves of an overlapping batch and clears the rows of
+    /// those moved (nothing to do without one). A failure leaves its rows for
+    /// `recover()`, like a failed batch.
     func finishMoves() throws(PipelineError) {
+        try awaitMoves()
+        try store.clearJournal(moved)
+        moved = []
+    }
+
+    /// Waits for the moves of an overlapping batch; the rows of those moved
+    /// are kept for the next commit to clear.
+    private func awaitMoves() throws(PipelineError) {
         guard let work = moving else { return }
         moving = nil
-        try settle(work.wait().get())
+        let result = try work.wait().get()
+        moved += result.done.compactMap(\.id)
+        try settle(result)
         unfinished = false
     }
 
