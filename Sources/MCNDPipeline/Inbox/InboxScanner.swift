@@ -49,10 +49,17 @@ public struct InboxScanner: Sendable {
             scan.unreadable.append((error.path, error.errno))
             return
         }
-        for name in names {
-            guard let first = name.bytes.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { continue }
+        let visible = names.filter { name in
+            guard let first = name.bytes.first else { return false }
+            return first != UInt8(ascii: ".") && first != UInt8(ascii: "_")
+        }
+        // The stats of a large folder on both cores: listing 60,000 files was the pass's one long serial step.
+        let statuses = ParallelMap.map(visible, workers: visible.count < 512 ? 1 : InputPreparation.defaultWorkers) { name in
+            (try? folder.status(name)) ?? nil
+        }
+        for (name, status) in zip(visible, statuses) {
             let child = relative + name
-            guard let st = (try? folder.status(name)) ?? nil else { continue }
+            guard let st = status else { continue }
             if st.kind == .directory {
                 // Depth is bounded so a pathological tree cannot exhaust the stack.
                 guard depth < 64 else { continue }
