@@ -36,8 +36,10 @@ extension StateStore {
                     INSERT INTO journal (source, sha256, outcome, outbox, offset, line, destination, identity, created)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO NOTHING
                     """)
+            // Each new label once, in the order the batch first names it (that order gives its index).
+            var named: Set<String> = []
+            for e in examples where named.insert(e.label).inserted { try insertLabel.execute(arguments: [e.label, now]) }
             for e in examples {
-                try insertLabel.execute(arguments: [e.label, now])
                 let split = ValidationSplit.isValidation(sha256: e.sha256, fraction: validationFraction) ? "validation" : "train"
                 try insertExample.execute(arguments: [
                     e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now,
