@@ -15,7 +15,7 @@ public enum ConfigurationTemplate {
         # Images per prediction batch (one matrix product, one fsync).
         predict_batch: 512
         # Files per state transaction when ingesting.
-        ingest_batch: 256
+        ingest_batch: 1024
         # A PNG that is cut off (truncated) and changed this recently is left for its
         # writer to finish; unchanged longer, it is rejected as truncated.
         incomplete_grace_seconds: 900

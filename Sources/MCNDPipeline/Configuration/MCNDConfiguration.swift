@@ -12,7 +12,7 @@ public struct MCNDConfiguration: Sendable, Equatable {
     /// Images predicted per sgemm call and per outbox fsync. Key `predict_batch`.
     public var predictBatch: Int = 512
     /// Files handled per state transaction during ingest. Key `ingest_batch`.
-    public var ingestBatch: Int = 256
+    public var ingestBatch: Int = 1024
     /// A PNG that decodes as truncated and changed within this long is left for
     /// its writer to finish instead of being rejected. Key `incomplete_grace_seconds`.
     public var incompleteGraceSeconds: Double = 900
