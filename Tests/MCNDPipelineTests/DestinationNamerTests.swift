@@ -54,13 +54,23 @@ import Testing
         let root = try TemporaryRoot("namer")
         try root.write([1], to: "archive/labeled/a/cat.png")
         let namer = DestinationNamer(root: try Directory.open(path: root.path))
-        var planned: Set<RawPath> = []
+        var planned = PlannedNames()
         let first = namer.unique("archive/labeled", RawPath("a/cat.png"), planned: &planned)
         let second = namer.unique("archive/labeled", RawPath("a/cat.png"), planned: &planned)
         let fresh = namer.unique("archive/labeled", RawPath("a/dog.png"), planned: &planned)
         #expect(first == RawPath("archive/labeled/a/cat-1.png"))
         #expect(second == RawPath("archive/labeled/a/cat-2.png"))
         #expect(fresh == RawPath("archive/labeled/a/dog.png"))
-        #expect(planned.count == 3)
+        #expect(planned.chosen.count == 3)
+    }
+
+    @Test("a name an earlier batch chose is taken while its file may still be on its way; it is not this batch's own")
+    func earlierBatchNamesAreTaken() throws {
+        let root = try TemporaryRoot("namer-earlier")
+        let namer = DestinationNamer(root: try Directory.open(path: root.path))
+        var planned = PlannedNames(earlier: [[RawPath("archive/labeled/a/cat.png")], [RawPath("archive/labeled/a/cat-1.png")]])
+        let name = namer.unannounced("archive/labeled", RawPath("a/cat.png"), planned: &planned)
+        #expect(name == RawPath("archive/labeled/a/cat-2.png"))
+        #expect(planned.chosen == [name])
     }
 }

@@ -17,7 +17,7 @@ public struct DestinationNamer {
     /// `baseTaken` is whether `folder/relative` itself was found taken when
     /// the batch was read (nil: look now) — the look that costs a lookup in a
     /// large folder, done on another thread while the batch before was moved.
-    public func unique(_ folder: String, _ relative: RawPath, planned: inout Set<RawPath>, baseTaken: Bool? = nil) -> RawPath {
+    public func unique(_ folder: String, _ relative: RawPath, planned: inout PlannedNames, baseTaken: Bool? = nil) -> RawPath {
         let base = RawPath(folder) + relative
         var candidate = base
         var n = 0
@@ -34,7 +34,7 @@ public struct DestinationNamer {
     /// whether a file is there already is left to the move, which then takes the
     /// first free `-1`, `-2`, … (`InputMover`) — one lookup in a large folder
     /// fewer per input. Only a clash within the batch looks at the folder now.
-    public func unannounced(_ folder: String, _ relative: RawPath, planned: inout Set<RawPath>) -> RawPath {
+    public func unannounced(_ folder: String, _ relative: RawPath, planned: inout PlannedNames) -> RawPath {
         unique(folder, relative, planned: &planned, baseTaken: false)
     }
 

@@ -14,7 +14,7 @@ struct RejectionBuilder {
 
     /// `identity` is the file that was read; unread files are taken as they are now.
     func rejection(
-        _ entry: InboxEntry, sha256: String?, reason: RejectionReason, detail: String, planned: inout Set<RawPath>,
+        _ entry: InboxEntry, sha256: String?, reason: RejectionReason, detail: String, planned: inout PlannedNames,
         identity: FileIdentity? = nil
     ) -> JournalRecord {
         let source = RootLayout.Folder.inbox.name + entry.relative
@@ -32,21 +32,21 @@ struct RejectionBuilder {
 
     /// The rejection of an input whose read gave no bytes; nil when the read
     /// only has to wait (changing, vanished, unreadable): it is left in place.
-    func rejection(_ entry: InboxEntry, _ problem: ReadProblem, planned: inout Set<RawPath>) -> JournalRecord? {
+    func rejection(_ entry: InboxEntry, _ problem: ReadProblem, planned: inout PlannedNames) -> JournalRecord? {
         guard let why = problem.rejection else { return nil }
         return rejection(entry, sha256: nil, reason: why.reason, detail: why.detail, planned: &planned)
     }
 
     /// The rejection of an image libpng or the normalizer refused.
     func rejection(
-        _ entry: InboxEntry, image error: ImageRejection, sha256: String, identity: FileIdentity, planned: inout Set<RawPath>
+        _ entry: InboxEntry, image error: ImageRejection, sha256: String, identity: FileIdentity, planned: inout PlannedNames
     ) -> JournalRecord {
         rejection(entry, sha256: sha256, reason: RejectionReason(error), detail: error.detail, planned: &planned, identity: identity)
     }
 
     /// A labeled input whose content is an example under `existing` already.
     func conflict(
-        _ entry: InboxEntry, sha256: String, label: String, existing: String, planned: inout Set<RawPath>,
+        _ entry: InboxEntry, sha256: String, label: String, existing: String, planned: inout PlannedNames,
         identity: FileIdentity
     ) -> JournalRecord {
         let destination = namer.unique(RootLayout.Folder.rejected.rawValue, entry.relative, planned: &planned)

@@ -60,7 +60,7 @@ struct RescoreStage {
             let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
             let activations = network.activations(rows)
             var outcomes: [JournalRecord] = []
-            var planned: Set<RawPath> = []
+            var planned = PlannedNames()
             for (i, (item, identity)) in ready.enumerated() {
                 let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha256)
                 guard !d.review else {

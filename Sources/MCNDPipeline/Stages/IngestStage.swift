@@ -120,7 +120,7 @@ struct IngestStage {
 
     static let archive = "archive/labeled"
 
-    private func archiveDestination(_ entry: InboxEntry, _ namer: DestinationNamer, planned: inout Set<RawPath>) -> RawPath? {
+    private func archiveDestination(_ entry: InboxEntry, _ namer: DestinationNamer, planned: inout PlannedNames) -> RawPath? {
         configuration.consumed == .delete ? nil : namer.unannounced(Self.archive, entry.relative, planned: &planned)
     }
 }

@@ -7,10 +7,10 @@ import MCNDFileSystem
 enum OverlappedBatches {
     /// `decide` gets each batch and the names it must not plan — the last two
     /// batches' destinations, whose files may still be on their way there — and
-    /// adds its own to them.
+    /// adds its own to them (`PlannedNames`).
     static func run<Batch: Sendable>(
         _ entries: [InboxEntry], size: Int, journal: Journal, read: @escaping @Sendable (ArraySlice<InboxEntry>) -> Batch,
-        decide: (Batch, inout Set<RawPath>) throws(PipelineError) -> Void
+        decide: (Batch, inout PlannedNames) throws(PipelineError) -> Void
     ) throws(PipelineError) {
         let size = max(1, size)
         let chunks = stride(from: 0, to: entries.count, by: size).map { entries[$0..<min($0 + size, entries.count)] }
@@ -25,10 +25,9 @@ enum OverlappedBatches {
         for index in chunks.indices {
             let batch = next!.wait()
             next = index + 1 < chunks.count ? BackgroundWork { [chunk = chunks[index + 1]] in read(chunk) } : nil
-            let inFlight = recent.reduce(into: Set<RawPath>()) { $0.formUnion($1) }
-            var planned = inFlight
+            var planned = PlannedNames(earlier: recent)
             try decide(batch, &planned)
-            recent = Array((recent + [planned.subtracting(inFlight)]).suffix(2))
+            recent = Array((recent + [planned.chosen]).suffix(2))
         }
         try journal.finishMoves()
     }

@@ -118,7 +118,7 @@ struct PredictStage {
     private func waitForModel(_ requests: [InboxEntry]) throws(PipelineError) -> PredictSummary {
         var summary = PredictSummary()
         var outcomes: [JournalRecord] = []
-        var planned: Set<RawPath> = []
+        var planned = PlannedNames()
         let rejections = RejectionBuilder(root: root)
         let reader = InputReader(root: root)
         let limit = configuration.limits.maxInputBytes
