@@ -7,6 +7,13 @@ public struct RawPath: Sendable, Hashable {
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public init(_ string: String) { self.bytes = Array(string.utf8) }
 
+    /// The bytes in one call: the synthesized hash combines them one at a
+    /// time, and every batch hashes each of its paths a few times (names planned, folders opened).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public static func + (lhs: RawPath, rhs: RawPath) -> RawPath {
         if lhs.bytes.isEmpty { return rhs }
         if rhs.bytes.isEmpty { return lhs }
