@@ -64,7 +64,7 @@ extension StateStore {
     /// The waiting items with any of these contents, by content, oldest first:
     /// one read for an ingest batch rather than one per file.
     func waitingReviews(sha256: some Sequence<String>) throws(PipelineError) -> [String: [ReviewItem]] {
-        try read { db in
+        try readOnWriter { db in
             var found: [String: [ReviewItem]] = [:]
             for part in Self.parts(Array(Set(sha256))) {
                 let sql = "SELECT * FROM review WHERE status = 'waiting' AND sha256 IN (\(Self.placeholders(part.count))) ORDER BY id"

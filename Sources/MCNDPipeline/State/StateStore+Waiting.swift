@@ -17,7 +17,7 @@ extension StateStore {
     /// Of `sources`, those that have a journal row already (one row per input).
     func journaled(_ sources: [RawPath]) throws(PipelineError) -> Set<RawPath> {
         guard !sources.isEmpty else { return [] }
-        return try read { db in
+        return try readOnWriter { db in
             var out: Set<RawPath> = []
             for part in Self.parts(sources) {
                 let sql = "SELECT source FROM journal WHERE source IN (\(Self.placeholders(part.count)))"
