@@ -46,14 +46,16 @@ for bench, (rate, ratio) in targets.items():
               ratio, "met" if x >= ratio else "MISSED"))
 floors = (("fs-floor", "the file-system floor (stat, open, read, rename, a line, fsyncs per 256; nothing else; 2 threads)"),
           ("contract-floor", "the contract's floor (that plus SHA-256, libpng decode, a durable SQLite journal; no model, no review)"))
-p = by.get(("predict-summary", "python-reference"))
-for impl, what in floors:
-    f = by.get(("predict-summary", impl))
-    if f:
-        print("predict: %s %.0f/s (%.3f s); mcnd reaches %.0f%% of it%s" % (
-            what, f["median_per_second"], f["median_seconds"],
-            100 * by[("predict-summary", "mcnd")]["median_per_second"] / f["median_per_second"],
-            "; it is %.2fx the reference" % (f["median_per_second"] / p["median_per_second"]) if p else ""))
+floors += (("contract-floor", "the contract's floor (stat, read, SHA-256, libpng decode, examples and journal in SQLite,"
+                              " renames, fsyncs; 2 threads)"),)
+for bench in ("predict", "ingest"):
+    p = by.get((bench + "-summary", "python-reference"))
+    for impl, what in floors[:2] if bench == "predict" else floors[2:]:
+        f, m = by.get((bench + "-summary", impl)), by.get((bench + "-summary", "mcnd"))
+        if f and m:
+            print("%s: %s %.0f/s (%.3f s); mcnd reaches %.0f%% of it%s" % (
+                bench, what, f["median_per_second"], f["median_seconds"], 100 * m["median_per_second"] / f["median_per_second"],
+                "; it is %.2fx the reference" % (f["median_per_second"] / p["median_per_second"]) if p else ""))
 for name, what in (("train-60k-summary", "default hyperparameters"), ("train-60k-book-summary", "the book's 100 units, batch 256")):
     t = by.get((name, "mcnd"))
     if t:
