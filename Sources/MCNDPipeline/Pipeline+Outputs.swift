@@ -3,13 +3,14 @@ extension Pipeline {
     /// Rebuilds outbox/report.html, report.json and losses.svg from the state now.
     @discardableResult
     public func writeReport() throws(PipelineError) -> ReportData {
-        try ReportWriter(root: root, store: store, serving: serving.current, review: try? store.reviewSnapshot()).write()
+        try ReportWriter(root: root, store: store, serving: serving.current, review: try? store.reviewSnapshot(serving: serving.current))
+            .write()
     }
 
     /// Rewrites the metrics textfile; `pending` is what the last pass left in the inbox.
     public func writeMetrics(pending: Int) throws(PipelineError) {
         try MetricsWriter(root: root, store: store, settings: configuration.metrics)
-            .write(serving: serving.current, pending: pending, review: try? store.reviewSnapshot())
+            .write(serving: serving.current, pending: pending, review: try? store.reviewSnapshot(serving: serving.current))
     }
 
     /// As `writeMetrics`, logging a failure instead of throwing: metrics never stop the work.

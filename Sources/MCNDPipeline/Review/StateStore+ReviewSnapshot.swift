@@ -1,4 +1,5 @@
 import Foundation
+import MCNDModel
 
 extension StateStore {
     /// The review loop's figures as the report and the metrics take them: the
@@ -6,7 +7,12 @@ extension StateStore {
     /// 95 % Wilson interval, the calibration temperature, and how many files
     /// people have sorted. nil while no model has review data.
     public func reviewSnapshot() throws(PipelineError) -> ReviewSnapshot? {
-        let status = try reviewStatus()
+        try reviewSnapshot(serving: try servingModel())
+    }
+
+    /// The same with the serving model already at hand (see `reviewStatus(serving:)`).
+    public func reviewSnapshot(serving: ModelFile?) throws(PipelineError) -> ReviewSnapshot? {
+        let status = try reviewStatus(serving: serving)
         guard status.temperature != nil || !status.queue.isEmpty || status.auditSamples > 0 else { return nil }
         let thresholds = status.thresholds ?? [:]
         let folders = Set(status.queue.keys).union(thresholds.keys).sorted()

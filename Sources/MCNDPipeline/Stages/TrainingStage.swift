@@ -129,7 +129,9 @@ struct TrainingStage: Sendable {
             run: run, mode: mode, result: result, data: data, input: input, options: options,
             trainedEpochs: trainedEpochs + result.reports.count)
         // report.html, report.json and losses.svg show this run and the model now serving.
-        ReportWriter(root: root, store: store, serving: self.serving.current, review: try? store.reviewSnapshot()).writeLogging(logger)
+        ReportWriter(
+            root: root, store: store, serving: self.serving.current, review: try? store.reviewSnapshot(serving: self.serving.current)
+        ).writeLogging(logger)
         return summary
     }
 

@@ -29,7 +29,12 @@ public struct ReviewStatus: Sendable, Codable, Equatable {
 
 extension StateStore {
     public func reviewStatus() throws(PipelineError) -> ReviewStatus {
-        let model = try servingModel()
+        try reviewStatus(serving: try servingModel())
+    }
+
+    /// The same with the serving model already at hand: decoding it again from
+    /// the state is most of the cost (a pass asks this after every pass, for the metrics).
+    public func reviewStatus(serving model: ModelFile?) throws(PipelineError) -> ReviewStatus {
         var status = try read { db -> ReviewStatus in
             var queue: [String: Int] = [:], outcomes: [String: Int] = [:]
             var accuracy: Double?, samples = 0
