@@ -149,9 +149,12 @@ final class Journal {
         var touched: Set<OutboxName> = []
         // A new batch's lines follow one another from each file's end: one write per file.
         var appended: [OutboxName: [UInt8]] = [:]
-        // A waiting row's line was made durable before its move was first tried.
-        for entry in journal.filter({ $0.waiting == nil }).sorted(by: { ($0.offset ?? 0) < ($1.offset ?? 0) }) {
-            guard let name = entry.outbox, let line = entry.line, let offset = entry.offset else { continue }
+        // A waiting row's line was made durable before its move was first tried. By index: most rows
+        // of an ingest batch have no line, and copying every record twice showed in its profile.
+        let order = journal.indices.filter { journal[$0].waiting == nil && journal[$0].line != nil }
+            .sorted { (journal[$0].offset ?? 0) < (journal[$1].offset ?? 0) }
+        for index in order {
+            guard let name = journal[index].outbox, let line = journal[index].line, let offset = journal[index].offset else { continue }
             if verify {
                 try outbox.file(name).ensureLine(line.bytes, at: offset)
             } else {

@@ -17,7 +17,8 @@ struct ReviewCorrections {
     /// Marks `outcome` (an example or duplicate of `label`) as the resolution of a waiting item, if any:
     /// the one the file was (same identity: a `mv` keeps it), else the oldest with the same content.
     mutating func resolve(_ outcome: inout JournalRecord, file: RawPath, label: String) throws(PipelineError) {
-        guard let sha = outcome.sha256, let identity = outcome.identity?.text, let items = waiting[sha],
+        // The content first: most examples resolve nothing, and the identity's text is made per file.
+        guard let sha = outcome.sha256, let items = waiting[sha], let identity = outcome.identity?.text,
             let item = items.first(where: { $0.identity == identity }) ?? items.first, let id = item.id, !claimed.contains(id)
         else { return }
         claimed.insert(id)
