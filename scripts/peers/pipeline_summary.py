@@ -44,13 +44,17 @@ for bench, (rate, ratio) in targets.items():
                  m["max_other_load_pct"], p["max_other_load_pct"]))
         print("   target >= %d/s: %s; target >= %.0fx the reference: %s" % (rate, "met" if m["median_per_second"] >= rate else "MISSED",
               ratio, "met" if x >= ratio else "MISSED"))
-floors = (("fs-floor", "the file-system floor (stat, open, read, rename, a line, fsyncs per 256; nothing else; 2 threads)"),
-          ("contract-floor", "the contract's floor (that plus SHA-256, libpng decode, a durable SQLite journal; no model, no review)"))
-floors += (("contract-floor", "the contract's floor (stat, read, SHA-256, libpng decode, examples and journal in SQLite,"
-                              " renames, fsyncs; 2 threads)"),)
+# Each bench's floors (scripts/peers/fs_floor.c, ingest_floor.c), as the implementations the bench ran.
+floors = {
+    "predict": (("fs-floor", "the file-system floor (stat, open, read, rename, a line, fsyncs per 256; nothing else; 2 threads)"),
+                ("contract-floor", "the contract's floor (that plus SHA-256, libpng decode, a durable SQLite journal; no model,"
+                                   " no review)")),
+    "ingest": (("contract-floor", "the contract's floor (stat, read, SHA-256, libpng decode, examples and journal in SQLite,"
+                                  " renames, fsyncs; 2 threads)"),),
+}
 for bench in ("predict", "ingest"):
     p = by.get((bench + "-summary", "python-reference"))
-    for impl, what in floors[:2] if bench == "predict" else floors[2:]:
+    for impl, what in floors[bench]:
         f, m = by.get((bench + "-summary", impl)), by.get((bench + "-summary", "mcnd"))
         if f and m:
             print("%s: %s %.0f/s (%.3f s); mcnd reaches %.0f%% of it%s" % (

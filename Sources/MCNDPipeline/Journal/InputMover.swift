@@ -1,13 +1,12 @@
 import MCNDFileSystem
 
-/// Steps 3 and 4 of a journaled batch (see `Journal`): the inputs moved (or
-/// deleted), their folders fsynced, the rows of those done cleared (or, with
-/// `clearing: false`, left for the journal to clear in its next commit). It keeps
-/// no state, so a batch's moves can run on another thread while the next
-/// batch is committed; what could not be moved comes back to the journal.
+/// Step 3 of a journaled batch (see `Journal`): the inputs moved (or
+/// deleted) and their folders fsynced; the journal clears the rows of those
+/// done (step 4). It keeps no state, so a batch's moves can run on another
+/// thread while the next batch is committed; what could not be moved comes
+/// back to the journal.
 struct InputMover: Sendable {
     let root: Directory
-    let store: StateStore
 
     struct Moved: Sendable {
         /// Moved, deleted, or no longer ours to move: their rows are cleared.
@@ -16,7 +15,7 @@ struct InputMover: Sendable {
         var blocked: [(entry: JournalRecord, why: BlockedMove)] = []
     }
 
-    func move(_ journal: [JournalRecord], clearing: Bool = true) throws(PipelineError) -> Moved {
+    func move(_ journal: [JournalRecord]) throws(PipelineError) -> Moved {
         // The batch's few folders are resolved once, not once per file.
         let open = OpenFolders(root: root)
         var folders: Set<RawPath> = []
@@ -67,7 +66,6 @@ struct InputMover: Sendable {
         } catch {
             throw PipelineError(error)
         }
-        if clearing { try store.clearJournal(moved.done.compactMap(\.id)) }
         return moved
     }
 

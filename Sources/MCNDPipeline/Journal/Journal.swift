@@ -73,10 +73,10 @@ final class Journal {
         try awaitMoves()
         unfinished = true
         if overlapping {
-            let mover = InputMover(root: root, store: store)
-            moving = BackgroundWork { Result { () throws(PipelineError) in try mover.move(journal, clearing: false) } }
+            let mover = InputMover(root: root)
+            moving = BackgroundWork { Result { () throws(PipelineError) in try mover.move(journal) } }
         } else {
-            try settle(InputMover(root: root, store: store).move(journal))
+            try moveNow(journal)
             unfinished = false
         }
     }
@@ -141,7 +141,14 @@ final class Journal {
 
     private func finish(_ journal: [JournalRecord], verifyLines: Bool) throws(PipelineError) {
         try writeLines(journal, verify: verifyLines)
-        try settle(InputMover(root: root, store: store).move(journal))
+        try moveNow(journal)
+    }
+
+    /// Steps 3 and 4 on this thread: the moves, then the rows of those done cleared.
+    private func moveNow(_ journal: [JournalRecord]) throws(PipelineError) {
+        let result = try InputMover(root: root).move(journal)
+        try store.clearJournal(result.done.compactMap(\.id))
+        try settle(result)
     }
 
     /// Step 2: the lines, then one fsync per outbox file touched.
