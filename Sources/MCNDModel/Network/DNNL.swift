@@ -41,7 +41,7 @@ enum DNNL {
         // oneDNN's OpenMP runtime reads the calling thread's limit: keep it at one.
         omp_set_num_threads(1)
         let kernel = try idleMatmul(shape)
-        defer { pool.withLock { $0[shape, default: []].append(kernel) } }
+        defer { pool.withLock { $0.put(kernel, for: shape) } }
         try kernel.run(a: a, b: b, c: c, bias: bias)
     }
 
@@ -84,7 +84,7 @@ enum DNNL {
     static func implementation(of shape: Shape) throws(DNNLError) -> String {
         omp_set_num_threads(1)
         let kernel = try idleMatmul(shape)
-        defer { pool.withLock { $0[shape, default: []].append(kernel) } }
+        defer { pool.withLock { $0.put(kernel, for: shape) } }
         return kernel.implementation
     }
 
@@ -107,8 +107,13 @@ enum DNNL {
 
     /// Idle primitives by shape. A primitive holds its memory objects and
     /// scratchpad, so one call uses it at a time; concurrent callers of the
-    /// same shape each get their own, created on first need.
-    private static let pool = Mutex<[Shape: [Matmul]]>([:])
+    /// same shape each get their own, created on first need. Bounded: a
+    /// training step needs about a dozen, a prediction pass two.
+    private static let pool = Mutex(IdlePool<Shape, Matmul>(capacity: primitiveCapacity))
+    static let primitiveCapacity = 64
+
+    /// Idle primitives held now (for the bound's test).
+    static var idlePrimitives: Int { pool.withLock { $0.count } }
 
     /// Creates primitives until the pool holds one idle per entry of `shapes`
     /// (a shape listed twice gets two, for two threads).
@@ -117,16 +122,16 @@ enum DNNL {
         var wanted: [Shape: Int] = [:]
         for shape in shapes { wanted[shape, default: 0] += 1 }
         for (shape, count) in wanted {
-            while pool.withLock({ $0[shape]?.count ?? 0 }) < count {
+            while pool.withLock({ $0.idleCount(shape) }) < count {
                 let kernel = try Matmul(shape)
-                pool.withLock { $0[shape, default: []].append(kernel) }
+                pool.withLock { $0.put(kernel, for: shape) }
             }
         }
     }
 
     /// An idle primitive for `shape` from the pool, or a new one.
     private static func idleMatmul(_ shape: Shape) throws(DNNLError) -> Matmul {
-        if let idle = pool.withLock({ $0[shape]?.popLast() }) { return idle }
+        if let idle = pool.withLock({ $0.take(shape) }) { return idle }
         return try Matmul(shape)
     }
 

@@ -141,3 +141,9 @@ public struct MultiClassNetwork: Sendable, Equatable {
     /// whole multiples of 16 up to `chunkRows` — at most 79 shapes in all.
     static func padded(_ rows: Int) -> Int { rows <= 16 ? max(rows, 1) : min(chunkRows, (rows + 15) / 16 * 16) }
 }
+
+extension MultiClassNetwork {
+    /// oneDNN primitives kept idle for reuse, over all shapes; bounded (see IdlePool).
+    public static var idleKernels: Int { DNNL.idlePrimitives }
+    public static var idleKernelCapacity: Int { DNNL.primitiveCapacity }
+}
