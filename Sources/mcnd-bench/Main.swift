@@ -11,8 +11,9 @@ enum Main {
         case "imaging": try ImagingBenchmark.run(Array(arguments.dropFirst()))
         case "latency": try LatencyBenchmark.run(Array(arguments.dropFirst()))
         case "accuracy": try AccuracyBenchmark.run(Array(arguments.dropFirst()))
+        case "small-data": try SmallDataBenchmark.run(Array(arguments.dropFirst()))
         default:
-            print("usage: mcnd-bench train|accuracy|imaging|latency [options]")
+            print("usage: mcnd-bench train|accuracy|small-data|imaging|latency [options]")
             exit(2)
         }
     }

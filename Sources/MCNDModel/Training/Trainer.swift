@@ -14,12 +14,14 @@ public struct Trainer: Sendable {
     /// Trains on `rows`/`labels` (class indices) for `options.epochs` epochs,
     /// starting from `start` (warm start) or from fresh weights, and calls
     /// `onEpoch` after every epoch; throwing from it ends the run. A DNNLError
-    /// means oneDNN could not compute (its case says what to change).
+    /// means oneDNN could not compute (its case says what to change). With
+    /// `augmentation`, every epoch trains on freshly shifted copies of the rows.
     public func train(
         rows: FeatureRows, labels: [Int32], classes: Int,
         validation: (rows: FeatureRows, labels: [Int32])? = nil,
         start: NetworkWeights? = nil,
         order: BatchOrder = .shuffled,
+        augmentation: ImageAugmentation? = nil,
         onEpoch: (EpochReport) throws -> Void = { _ in }
     ) throws -> TrainingResult {
         precondition(options.problems.isEmpty, options.problems.joined(separator: "; "))
@@ -45,6 +47,8 @@ public struct Trainer: Sendable {
         var stoppedEarly = false, diverged = false
         let stepsPerEpoch = (rows.count + options.batchSize - 1) / options.batchSize
         let steps = stepsPerEpoch * options.epochs
+        // A stream of its own: the batch order is the same with and without augmentation.
+        var shifts = SeededGenerator(seed: options.seed ^ 0x5348_4946_5453)
 
         for epoch in 1...options.epochs {
             let began = Monotonic.seconds()
@@ -59,6 +63,7 @@ public struct Trainer: Sendable {
             case .shuffled: permutation = generator.permutation(rows.count)
             case .given(let orders): permutation = orders[(epoch - 1) % orders.count]
             }
+            let epochRows = augmentation?.apply(to: rows, generator: &shifts) ?? rows
             var crossEntropy = 0.0
             try permutation.withUnsafeBufferPointer { perm throws(DNNLError) in
                 var first = 0, step = 0
@@ -66,7 +71,8 @@ public struct Trainer: Sendable {
                     let m = min(options.batchSize, rows.count - first)
                     let batch = UnsafeBufferPointer(rebasing: perm[first..<first + m])
                     let momentum = options.schedule.momentum(base: options.momentum, step: (epoch - 1) * stepsPerEpoch + step, steps: steps)
-                    crossEntropy += try space.step(rows: rows, labels: labels, batch: batch, learningRate: rate(step), momentum: momentum)
+                    crossEntropy += try space.step(
+                        rows: epochRows, labels: labels, batch: batch, learningRate: rate(step), momentum: momentum)
                     first += m
                     step += 1
                 }
@@ -101,10 +107,12 @@ public struct Trainer: Sendable {
                 }
             }
         }
-        if stoppedEarly, let best {
-            return TrainingResult(weights: best.weights, reports: reports, keptEpoch: best.epoch, stoppedEarly: true, diverged: false)
+        // Early stopping keeps the best epoch's weights whether or not it stopped.
+        if !diverged, let best, best.epoch != reports.count {
+            return TrainingResult(
+                weights: best.weights, reports: reports, keptEpoch: best.epoch, stoppedEarly: stoppedEarly, diverged: false)
         }
-        return TrainingResult(weights: weights, reports: reports, keptEpoch: reports.count, stoppedEarly: false, diverged: diverged)
+        return TrainingResult(weights: weights, reports: reports, keptEpoch: reports.count, stoppedEarly: stoppedEarly, diverged: diverged)
     }
 }
 

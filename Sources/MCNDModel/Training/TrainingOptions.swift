@@ -22,7 +22,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public var learningRateDecay: Float = 0.95
     /// Stop after this many epochs without a lower validation loss and keep the
     /// best epoch's weights; 0 = never stop early.
-    public var earlyStoppingPatience: Int = 0
+    public var earlyStoppingPatience: Int = 5
     /// Seed of weight initialization and batch shuffling.
     public var seed: UInt64 = 42
     /// Threads a training step is split over (oneDNN runs single-threaded in
@@ -41,7 +41,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public init(
         units: Int = 100, batchSize: Int = 256, learningRate: Float = 1.0, l1: Float = 0, l2: Float = 0,
         epochs: Int = 28, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 0.95,
-        earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2,
+        earlyStoppingPatience: Int = 5, seed: UInt64 = 42, threads: Int = 2,
         precision: TrainingPrecision = .auto, optimizer: Optimizer = .nesterov, momentum: Float = 0.85,
         schedule: LearningRateSchedule = .oneCycle
     ) {
@@ -66,7 +66,7 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     /// lr 0.1, N(0,1) weights, 40 epochs, plain SGD in f32.
     public static let book = TrainingOptions(
         units: 100, batchSize: 256, learningRate: 0.1, epochs: 40, initialization: .normal, learningRateDecay: 1,
-        precision: .f32, optimizer: .sgd, schedule: .constant)
+        earlyStoppingPatience: 0, precision: .f32, optimizer: .sgd, schedule: .constant)
 
     /// Problems that make the options unusable, in words a user can act on.
     public var problems: [String] {

@@ -1,0 +1,120 @@
+import Glibc
+import MCNDModel
+
+/// `mcnd-bench small-data [--sizes 100,300,…] [--subset-seed S] [--test N]
+/// [--min-steps N] [--augment auto|on|off] [--select on|off] [--l2 L] [--data DIR]`:
+/// trains mcnd's full-run recipe in process on stratified, seeded subsets of
+/// Fashion-MNIST's training file (cross-validation and selection below
+/// `train.cross_validation_below`, the 20 % hold-out above) and prints the
+/// accuracy on the first N t10k images and the training seconds. The end-to-end
+/// figures beside the scikit-learn peers come from scripts/bench-small-data.
+enum SmallDataBenchmark {
+    static let usage =
+        "usage: mcnd-bench small-data [--sizes 100,300] [--subset-seed S] [--test N] [--min-steps N] "
+        + "[--augment auto|on|off] [--select on|off] [--l2 L] [--data DIR]"
+
+    static func run(_ arguments: [String]) throws {
+        var sizes = [100, 300, 1000, 3000]
+        var subsetSeed: UInt64 = 0, testRows = 10_000
+        var recipe = TrainingRecipe()
+        var options = TrainingOptions()
+        var directory = FashionMNIST.directory
+        // --direct: the first candidate trained on all rows, no cross-validation (to compare recipes quickly).
+        var direct = false
+        var rest = arguments[...]
+        func value(_ flag: String) -> String {
+            guard let text = rest.popFirst() else { fail("\(flag) needs a value") }
+            return text
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--sizes": sizes = value(flag).split(separator: ",").compactMap { Int($0) }
+            case "--subset-seed": subsetSeed = UInt64(value(flag)) ?? 0
+            case "--test": testRows = Int(value(flag)) ?? testRows
+            case "--min-steps": recipe.minSteps = Int(value(flag)) ?? recipe.minSteps
+            case "--augment": recipe.augment = TrainingRecipe.Augment(rawValue: value(flag)) ?? recipe.augment
+            case "--select": recipe.select = value(flag) == "on"
+            case "--l2": options.l2 = Float(value(flag)) ?? 0
+            case "--lr": options.learningRate = Float(value(flag)) ?? options.learningRate
+            case "--units": options.units = Int(value(flag)) ?? options.units
+            case "--batch": options.batchSize = Int(value(flag)) ?? options.batchSize
+            case "--seed": options.seed = UInt64(value(flag)) ?? options.seed
+            case "--direct": direct = true
+            case "--precision": options.precision = TrainingPrecision(rawValue: value(flag)) ?? options.precision
+            case "--folds": recipe.folds = Int(value(flag)) ?? recipe.folds
+            case "--shift": recipe.augmentShift = Int(value(flag)) ?? recipe.augmentShift
+            case "--flip": recipe.augmentFlip = value(flag) == "on"
+            case "--data": directory = value(flag)
+            default: fail("unknown option \(flag)")
+            }
+        }
+        let all = try FashionMNIST.load(.train, directory: directory)
+        let t10k = try FashionMNIST.load(.test, directory: directory)
+        let test = t10k.subset(Array(0..<min(testRows, t10k.count)))
+        let image = recipe.augmentation(width: 28, height: 28, channels: 1)
+        for n in sizes {
+            let set = stratified(all, count: n, seed: subsetSeed)
+            let began = Monotonic.now()
+            var weights: NetworkWeights
+            var detail: String
+            if direct {
+                let c = recipe.candidates(options, rows: n, image: image)[0]
+                weights = try Trainer(options: c.options).train(
+                    rows: set.rows, labels: set.labels, classes: 10, augmentation: c.augmentation
+                ).weights
+                detail = "direct [\(c.summary), batch \(c.options.batchSize)]"
+            } else if recipe.crossValidates(rows: n) {
+                // Folds from a key per row, as the pipeline takes them from content hashes.
+                var keys = SeededGenerator(seed: 7)
+                let cv = CrossValidation(keys: (0..<n).map { _ in keys.next() }, folds: recipe.folds)
+                let outcome = try cv.run(
+                    rows: set.rows, labels: set.labels, classes: 10,
+                    candidates: recipe.candidates(options, rows: n, image: image),
+                    refine: { recipe.refinements(of: $0, image: image) })
+                weights = outcome.final.weights
+                detail =
+                    "cv \(Bench.fixed(outcome.accuracy, 4)) chose [\(outcome.chosen.summary), batch \(outcome.chosen.options.batchSize)] of "
+                    + outcome.scores.map { Bench.fixed($0.accuracy, 3) }.joined(separator: " ")
+            } else {
+                let (train, validation) = set.stratifiedSplit(validationFraction: 0.2)
+                var o = recipe.sized(options, rows: train.count)
+                o.earlyStoppingPatience = max(o.earlyStoppingPatience, 0)
+                let result = try Trainer(options: o).train(
+                    rows: train.rows, labels: train.labels, classes: 10, validation: (validation.rows, validation.labels),
+                    augmentation: recipe.holdOutAugmentation(image))
+                weights = result.weights
+                detail = "hold-out, \(o.epochs) epochs of batch \(o.batchSize), kept epoch \(result.keptEpoch)"
+            }
+            let seconds = Monotonic.now() - began
+            let accuracy = MultiClassNetwork(weights: weights).evaluate(test.rows, labels: test.labels).accuracy
+            print("n \(n): t10k[\(test.count)] \(Bench.fixed(accuracy, 4)) in \(Bench.fixed(seconds, 2)) s — \(detail)")
+            fflush(nil)
+        }
+    }
+
+    /// `count / 10` rows of every class, drawn by a seeded shuffle.
+    static func stratified(_ rows: LabeledRows, count: Int, seed: UInt64) -> LabeledRows {
+        var generator = SeededGenerator(seed: seed)
+        let order = generator.permutation(rows.count)
+        var taken = [Int](repeating: 0, count: 10), picked: [Int] = []
+        for i in order where taken[Int(rows.labels[i])] < count / 10 {
+            taken[Int(rows.labels[i])] += 1
+            picked.append(i)
+        }
+        return rows.subset(picked)
+    }
+
+    static func fail(_ reason: String) -> Never {
+        Bench.printError("mcnd-bench small-data: \(reason)\n\(usage)")
+        exit(2)
+    }
+}
+
+/// Wall-clock seconds on the monotonic clock.
+private enum Monotonic {
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}
