@@ -27,7 +27,7 @@ struct DaemonTests {
             root: root, scratch: scratch,
             settings: [
                 "settle_seconds=1", "train.quiet_seconds=\(quiet)", "train.min_interval_seconds=0",
-                "train.epochs=5", "train.incremental_epochs=2",
+                "train.epochs=5", "train.min_steps=0", "train.cross_validation_below=0", "train.incremental_epochs=2",
                 // Every request to archive/predicted/ (the review loop has its own tests).
                 "review.target_precision=0",
             ], environment: ["WATCHDOG_USEC": "400000"])
@@ -174,7 +174,9 @@ struct DaemonTests {
             names.append(name)
         }
 
-        let daemon = try Daemon(root: root, scratch: scratch, settings: ["train.epochs=3", "review.target_precision=0"])
+        let daemon = try Daemon(
+            root: root, scratch: scratch,
+            settings: ["train.epochs=3", "train.min_steps=0", "train.cross_validation_below=0", "review.target_precision=0"])
         try await daemon.ready()
         let start = monotonic()
         for name in names { try Files.move("\(staging)/\(name)", to: "\(root.inbox)/\(name)") }

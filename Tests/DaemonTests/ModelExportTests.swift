@@ -118,7 +118,8 @@ struct ModelExportTests {
         try await root.importLabeled(perClass: 30, classes: [0, 1, 7], into: root.inbox, scratch: scratch)
         let folder = "\(scratch.path)/repository"
         let settings = [
-            "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "export.onnx_dir=\(folder)", "--set",
+            "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0",
+            "--set", "export.onnx_dir=\(folder)", "--set",
             "train.promote_tolerance=1",
         ]
         let once = try await MCND.run(["--root", root.path, "--once"] + settings, scratch: scratch.url)

@@ -62,7 +62,8 @@ extension EndToEnd {
             close(fd)
             try MCND.succeed(
                 [
-                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2",
+                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
+                    "train.cross_validation_below=0",
                     "--set", "review.target_precision=0",
                 ], scratch: scratch.url)
             #expect(Files.regularFiles(under: inbox).isEmpty)
@@ -76,7 +77,10 @@ extension EndToEnd {
             _ = try fill(scratch.appending("root/inbox"), classes: [0, 1], perClass: 10)
             // A run long enough to still hold the root when the second one starts.
             let first = try MCND.start(
-                ["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1000000"],
+                [
+                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1000000", "--set", "train.min_steps=0",
+                    "--set", "train.cross_validation_below=0",
+                ],
                 scratch: scratch.url)
             defer { if first.isRunning { _ = first.kill(after: 0) } }
             // It holds the lock from before its first event until it exits; wait for training to start.
@@ -109,7 +113,10 @@ extension EndToEnd {
             ]
             for (name, bytes) in first { try Files.drop(bytes, into: inbox, as: name) }
             let once = try MCND.succeed(
-                ["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2"],
+                [
+                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
+                    "train.cross_validation_below=0",
+                ],
                 scratch: scratch.url)
             var status = try StatusRecord.of(root: root, scratch: scratch.url)
             #expect(status.status.examplesPerLabel == ["A": 2, "B": 2], "\(once)")
@@ -127,7 +134,11 @@ extension EndToEnd {
             // A later drop: known content again under its label, and under the other one.
             try Files.drop(img[2], into: inbox, as: "B/three-again.png")
             try Files.drop(img[0], into: inbox, as: "B/mislabeled.png")
-            try MCND.succeed(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2"], scratch: scratch.url)
+            try MCND.succeed(
+                [
+                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
+                    "train.cross_validation_below=0",
+                ], scratch: scratch.url)
             status = try StatusRecord.of(root: root, scratch: scratch.url)
             #expect(status.status.examplesPerLabel == ["A": 2, "B": 2])
             let events = JSONLines.decode(EventRecord.self, root + "/outbox/events.jsonl")

@@ -64,7 +64,7 @@ extension EndToEnd {
             let once = try MCND.succeed(
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0",
-                    "--set", "train.epochs=\(Self.epochs)",
+                    "--set", "train.epochs=\(Self.epochs)", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0",
                 ], scratch: scratch.url)
             #expect(once.stdout.contains("examples +\(labeled.count)"), "\(once)")
 
@@ -166,7 +166,10 @@ extension EndToEnd {
             let before = try snapshot(root)
             let statusBefore = try StatusRecord.of(root: root, scratch: scratch.url)
             try MCND.succeed(
-                ["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=\(Self.epochs)"],
+                [
+                    "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=\(Self.epochs)", "--set",
+                    "train.min_steps=0", "--set", "train.cross_validation_below=0",
+                ],
                 scratch: scratch.url)
             let after = try snapshot(root)
             #expect(after.outbox == before.outbox, "a pass with nothing new wrote to the outbox")

@@ -83,7 +83,8 @@ extension Faults {
             let daemon = try MCND.start(
                 [
                     "--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1",
-                    "--set", "train.epochs=2", "--set", "train.units=16",
+                    "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set",
+                    "train.units=16",
                 ], scratch: scratch.url)
             defer { daemon.stop() }
             usleep(12_000_000)

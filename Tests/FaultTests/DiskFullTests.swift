@@ -100,7 +100,8 @@ extension Faults {
             try root.train()
             let daemon = try MCND.start(
                 [
-                    "--root", root.path, "--set", "settle_seconds=0", "--set", "train.epochs=2",
+                    "--root", root.path, "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
+                    "train.cross_validation_below=0",
                     "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0",
                 ], scratch: scratch.url)
             defer { daemon.stop() }

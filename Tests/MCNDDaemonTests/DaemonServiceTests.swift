@@ -18,6 +18,8 @@ import Testing
         configuration.settleSeconds = 0
         configuration.incompleteGraceSeconds = 0
         configuration.training.epochs = 2
+        configuration.recipe.minSteps = 0
+        configuration.recipe.crossValidationBelow = 0
         configuration.training.units = 16
         configuration.schedule.quietSeconds = 0
         configuration.schedule.minIntervalSeconds = 0

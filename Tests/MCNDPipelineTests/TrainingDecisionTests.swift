@@ -11,6 +11,9 @@ import Testing
         let pipeline = try root.pipeline {
             $0.schedule.validationFraction = 0
             $0.review.targetPrecision = 0
+            // The hold-out and incremental runs (a small set is otherwise cross-validated and always fully retrained).
+            $0.recipe.crossValidationBelow = 0
+            $0.schedule.fullGrowth = 10
         }
         #expect(try pipeline.trainingIsDue() == false, "no examples")
         let empty = try pipeline.train(.ifDue)
@@ -35,6 +38,55 @@ import Testing
         #expect(try pipeline.trainingIsDue(), "a new example since run 1")
         let incremental = try pipeline.once()
         #expect(incremental.training.outcome == .promoted && incremental.training.mode == .incremental)
+    }
+
+    @Test("below train.cross_validation_below every run is full and trains on every example")
+    func smallSetsAreCrossValidated() throws {
+        let root = try TemporaryRoot("cv")
+        let pipeline = try root.pipeline {
+            $0.training.units = 8
+            $0.recipe.minSteps = 20
+            $0.recipe.crossValidationBelow = 5000
+        }
+        for i in 0..<12 {
+            try root.write(TemporaryRoot.png(100 + UInt64(i)), to: "inbox/a/\(i).png")
+            try root.write(TemporaryRoot.png(200 + UInt64(i)), to: "inbox/b/\(i).png")
+        }
+        let first = try pipeline.once()
+        #expect(first.training.outcome == .promoted && first.training.mode == .full)
+        try root.write(TemporaryRoot.png(300), to: "inbox/a/new.png")
+        let second = try pipeline.once()
+        #expect(second.training.mode == .full, "a small set is retrained in full")
+        let started = root.lines("events.jsonl").filter { $0.contains(#""event":"run_started""#) }
+        #expect(started.count == 2)
+        #expect(
+            started.last?.contains(#""train_samples":25"#) == true && started.last?.contains(#""validation":"cross_validated""#) == true)
+    }
+
+    @Test("at or above that size, a run is full once the examples grew by train.full_growth since the last full run")
+    func fullAfterGrowth() throws {
+        let root = try TemporaryRoot("growth")
+        let pipeline = try root.pipeline {
+            $0.training.units = 8
+            $0.recipe.crossValidationBelow = 0
+            $0.schedule.fullGrowth = 0.25
+            $0.review.targetPrecision = 0
+        }
+        var next: UInt64 = 400
+        func add(_ count: Int) throws {
+            for _ in 0..<count {
+                try root.write(TemporaryRoot.png(next), to: "inbox/\(next % 2 == 0 ? "a" : "b")/\(next).png")
+                next += 1
+            }
+        }
+        try add(20)
+        #expect(try pipeline.once().training.mode == .full)
+        try add(2)
+        #expect(try pipeline.once().training.mode == .incremental, "22 examples: 10 % more than the full run's 20")
+        try add(3)
+        #expect(try pipeline.once().training.mode == .full, "25 examples: 25 % more than 20")
+        try add(1)
+        #expect(try pipeline.once().training.mode == .incremental)
     }
 
     @Test("too few labels: not trained, and the reason says what is missing")

@@ -28,26 +28,30 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
     public static let checkQuantile = 1 - 0.01 / 3
 
     /// Nil without validation rows: there is nothing to calibrate on.
+    /// With `heldOut` (out-of-fold logits of every example, from a
+    /// cross-validated run), the temperature, the calibration error and the
+    /// thresholds come from those rows instead of the validation rows.
     public static func fit(
         network: MultiClassNetwork, train: LabeledRows, validation: LabeledRows,
-        targetPrecision: Double, minimumSupport: Int
+        targetPrecision: Double, minimumSupport: Int, heldOut: (logits: [Float], labels: [Int32])? = nil
     ) -> ReviewCalibration? {
         guard validation.count > 0 else { return nil }
         let k = network.classes
         let v = network.activations(validation.rows)
-        let t = TemperatureScaling.fit(logits: v.logits, labels: validation.labels, classes: k)
+        let scored = heldOut ?? (v.logits, validation.labels)
+        let t = TemperatureScaling.fit(logits: scored.logits, labels: scored.labels, classes: k)
         // JSON cannot hold a non-finite number; a promoted model's logits are finite.
-        guard t.isFinite, v.logits.allSatisfy(\.isFinite) else { return nil }
+        guard t.isFinite, v.logits.allSatisfy(\.isFinite), scored.logits.allSatisfy(\.isFinite) else { return nil }
         var before: [Double] = [], after: [Double] = [], correct: [Bool] = []
         var predictions: [ClassThresholds.Prediction] = []
-        for r in 0..<validation.count {
-            let row = v.logits[r * k..<(r + 1) * k]
+        for r in 0..<scored.labels.count {
+            let row = scored.logits[r * k..<(r + 1) * k]
             let p1 = TemperatureScaling.probabilities(row, temperature: 1)
             let pt = TemperatureScaling.probabilities(row, temperature: t)
             let best = argmax(pt)
             before.append(Double(p1[best]))
             after.append(Double(pt[best]))
-            correct.append(best == Int(validation.labels[r]))
+            correct.append(best == Int(scored.labels[r]))
             predictions.append(.init(label: best, confidence: Double(pt[best]), correct: correct[r]))
         }
         let thresholds =
@@ -61,7 +65,7 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         return ReviewCalibration(
             temperature: t, eceBefore: CalibrationError.expected(confidences: before, correct: correct),
             eceAfter: CalibrationError.expected(confidences: after, correct: correct),
-            validationRows: validation.count, targetPrecision: targetPrecision,
+            validationRows: scored.labels.count, targetPrecision: targetPrecision,
             minimumSupport: minimumSupport, thresholds: thresholds, familiarity: familiarity,
             inputCheck: InputSubspaceCheck(train: train.rows, validation: validation.rows, quantile: q),
             mahalanobis: MahalanobisCheck(train: a, trainLabels: train.labels, validation: v, classes: k, quantile: q),

@@ -116,10 +116,27 @@ public enum ConfigurationLoader {
         out.training = t
         problems += t.problems.map { "train." + $0 }
 
+        var r = out.recipe
+        r.minSteps = integer("train.min_steps", r.minSteps)
+        r.crossValidationBelow = integer("train.cross_validation_below", r.crossValidationBelow)
+        r.folds = integer("train.folds", r.folds)
+        r.select = flag("train.select", r.select)
+        // YAML 1.1 reads a bare on/off as true/false.
+        switch text("train.augment", r.augment.rawValue).lowercased() {
+        case "true", "yes": r.augment = .on
+        case "false", "no": r.augment = .off
+        default: r.augment = choice("train.augment", r.augment)
+        }
+        r.augmentShift = integer("train.augment_shift", r.augmentShift)
+        r.augmentFlip = flag("train.augment_flip", r.augmentFlip)
+        out.recipe = r
+        problems += r.problems.map { "train." + $0 }
+
         var s = out.schedule
         s.validationFraction = number("train.validation_fraction", s.validationFraction)
         s.incrementalEpochs = integer("train.incremental_epochs", s.incrementalEpochs)
         s.fullEvery = integer("train.full_every", s.fullEvery)
+        s.fullGrowth = number("train.full_growth", s.fullGrowth)
         s.minIntervalSeconds = number("train.min_interval_seconds", s.minIntervalSeconds)
         s.quietSeconds = number("train.quiet_seconds", s.quietSeconds)
         s.promoteTolerance = number("train.promote_tolerance", s.promoteTolerance)
@@ -127,6 +144,7 @@ public enum ConfigurationLoader {
         out.schedule = s
         if !(0...0.9).contains(s.validationFraction) { problems.append("train.validation_fraction must be in [0, 0.9]") }
         if s.incrementalEpochs < 1 { problems.append("train.incremental_epochs must be at least 1") }
+        if !(s.fullGrowth >= 0) { problems.append("train.full_growth must be 0 or more") }
 
         out.watch.mode = choice("watch.mode", out.watch.mode)
         out.watch.pollSeconds = number("watch.poll_seconds", out.watch.pollSeconds)

@@ -40,7 +40,7 @@ public enum ConfigurationTemplate {
 
         train:
           units: 100            # hidden sigmoid units
-          batch_size: 256
+          batch_size: 256       # the largest batch; a small set trains in batches of ~1/8 of its examples (at least 32)
           learning_rate: 1.0    # the peak rate of a one_cycle run
           schedule: one_cycle   # constant | decay | one_cycle (rises to learning_rate, anneals to ~0)
           learning_rate_decay: 0.95   # schedule decay: lr of epoch e = learning_rate * decay^(e-1)
@@ -49,14 +49,22 @@ public enum ConfigurationTemplate {
           precision: auto       # f32 | bf16 | auto (bf16 products where the CPU has native bf16; weights stay f32)
           l1: 0
           l2: 0
-          epochs: 28            # epochs of a full run
+          epochs: 28            # epochs of a full run (at least; see min_steps)
+          min_steps: 1000       # a full run takes at least this many optimizer steps; 0 = epochs as given
+          cross_validation_below: 5000  # fewer examples: 5-fold cross-validation, then the model trains on all of them
+          folds: 5
+          select: true          # cross-validation compares a few l2 penalties (and augmentation, when auto)
+          augment: auto         # auto (cross-validation decides) | on | off: random shifts every epoch
+          augment_shift: 2      # pixels an image moves at most, in x and in y
+          augment_flip: false   # also mirror half the images left to right (breaks digits and text)
           init: xavier          # xavier | normal (the book's N(0,1))
-          early_stopping_patience: 0  # 0 = off; else stop after N epochs without a lower val_loss
+          early_stopping_patience: 5  # 0 = off; else stop after N epochs without a lower val_loss, keeping the best epoch
           seed: 42
           threads: 2            # threads a training step is split over
           validation_fraction: 0.2
           incremental_epochs: 5
           full_every: 0         # every Nth run is a full retrain; 0 = only when needed
+          full_growth: 0.1      # above cross_validation_below: full when the examples grew by this share since the last full run
           min_interval_seconds: 600   # daemon: least time between two runs
           quiet_seconds: 5            # daemon: the inbox must be quiet this long before a run
           promote_tolerance: 0.02     # keep the serving model if the new one is worse by more

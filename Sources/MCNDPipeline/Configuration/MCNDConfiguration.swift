@@ -28,6 +28,9 @@ public struct MCNDConfiguration: Sendable, Equatable {
     /// Hyperparameters of full runs. Keys `train.*` (with `train.precision`, `train.optimizer`,
     /// `train.momentum` and `train.schedule`).
     public var training = TrainingOptions()
+    /// How a full run fits the data's size. Keys `train.min_steps`, `train.cross_validation_below`,
+    /// `train.folds`, `train.select`, `train.augment`, `train.augment_shift`, `train.augment_flip`.
+    public var recipe = TrainingRecipe()
     public var schedule = TrainingSchedule()
 
     /// The daemon's watching. Keys `watch.*`.
@@ -48,6 +51,11 @@ public struct MCNDConfiguration: Sendable, Equatable {
     public static var book: MCNDConfiguration {
         var c = MCNDConfiguration()
         c.training = .book
+        // The book's 40 epochs as they are: no step budget, cross-validation or augmentation.
+        c.recipe.minSteps = 0
+        c.recipe.crossValidationBelow = 0
+        c.recipe.select = false
+        c.recipe.augment = .off
         return c
     }
 }
@@ -60,6 +68,9 @@ public struct TrainingSchedule: Sendable, Equatable {
     public var incrementalEpochs: Int = 5
     /// Every Nth run is a full retrain; 0 = only when needed. Key `train.full_every`.
     public var fullEvery: Int = 0
+    /// Above `train.cross_validation_below`, a run is full when the examples grew by
+    /// this share since the last full run (below it every run is full). Key `train.full_growth`.
+    public var fullGrowth: Double = 0.1
     /// Least time between two runs (daemon). Key `train.min_interval_seconds`.
     public var minIntervalSeconds: Double = 600
     /// The inbox must be quiet this long before a run starts (daemon). Key `train.quiet_seconds`.

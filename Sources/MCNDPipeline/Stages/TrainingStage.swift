@@ -41,7 +41,9 @@ struct TrainingStage: Sendable {
         return last.lastExampleId < newest
     }
 
-    func run(_ request: Pipeline.TrainRequest, shouldStop: @Sendable () -> Bool = { false }) throws(PipelineError) -> TrainingSummary {
+    func run(
+        _ request: Pipeline.TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws(PipelineError) -> TrainingSummary {
         guard request != .never else { return TrainingSummary(reason: "training not requested") }
         let c = configuration
         let newest = try store.newestExampleId()
@@ -68,8 +70,8 @@ struct TrainingStage: Sendable {
         }
         let input = InputSpec(c.input)
         let serving = self.serving.current
-        var full = request == .full || serving == nil || serving!.input != input || serving!.weights.units != c.training.units
-        if !full, c.schedule.fullEvery > 0, try store.runsSinceFull() + 1 >= c.schedule.fullEvery { full = true }
+        let examples = data.train.count + data.validation.count
+        let full = try needsFullRun(request, serving: serving, input: input, examples: examples)
 
         var options = c.training
         var start: NetworkWeights?
@@ -86,29 +88,41 @@ struct TrainingStage: Sendable {
                 scheme: c.training.initialization, generator: &generator)
         }
         let mode: RunMode = full ? .full : .incremental
+        // Cross-validated: every example trains the served model and is scored out of fold.
+        let method: ValidationMethod = full && c.recipe.crossValidates(rows: examples) ? .crossValidated : .holdOut
+        let samples: (train: Int, validation: Int) =
+            method == .crossValidated ? (train: examples, validation: examples) : (data.train.count, data.validation.count)
+        if full { options = c.recipe.sized(c.training, rows: method == .crossValidated ? examples : data.train.count) }
         let run = try store.startRun(
-            mode: mode, lastExampleId: data.lastExampleId,
-            trainSamples: data.train.count, validationSamples: data.validation.count)
+            mode: mode, lastExampleId: data.lastExampleId, trainSamples: samples.train, validationSamples: samples.validation)
         outbox.emit(.runStarted) { line in
             line.add("run", Int(run))
             line.add("mode", mode.rawValue)
             line.add("epochs", options.epochs)
-            line.add("train_samples", data.train.count)
-            line.add("val_samples", data.validation.count)
+            line.add("train_samples", samples.train)
+            line.add("val_samples", samples.validation)
+            line.add("validation", method.rawValue)
             line.add("labels", strings: data.labels)
         }
         logger.info(
-            "run \(run): \(mode), \(options.epochs) epochs, \(data.train.count) training and \(data.validation.count) validation examples")
+            "run \(run): \(mode), \(options.epochs) epochs of batch \(options.batchSize), \(samples.train) training and \(samples.validation) validation examples (\(method.rawValue))"
+        )
 
-        let validation = data.validation.count > 0 ? (data.validation.rows, data.validation.labels) : nil
-        let result: TrainingResult
+        let fitted: FittedModel
         do {
-            result = try Trainer(options: options).train(
-                rows: data.train.rows, labels: data.train.labels, classes: data.labels.count,
-                validation: validation, start: start
-            ) { report in
-                try writeLossLine(run: run, mode: mode, report: report, data: data)
+            let onEpoch = { (report: EpochReport) throws in
+                try writeLossLine(run: run, mode: mode, report: report, samples: samples)
                 if shouldStop() { throw Interrupted() }
+            }
+            if full {
+                fitted = try fitFull(data: data, onEpoch: onEpoch)
+            } else {
+                let validation = data.validation.count > 0 ? (data.validation.rows, data.validation.labels) : nil
+                let result = try Trainer(options: options).train(
+                    rows: data.train.rows, labels: data.train.labels, classes: data.labels.count,
+                    validation: validation, start: start, onEpoch: onEpoch)
+                fitted = FittedModel(
+                    result: result, options: options, validationAccuracy: result.reports[result.keptEpoch - 1].validationAccuracy)
             }
         } catch is Interrupted {
             try store.finishRun(run, outcome: .interrupted, reason: "mcnd was stopped during the run", model: nil, promote: false)
@@ -126,8 +140,8 @@ struct TrainingStage: Sendable {
             throw .trainingFailed(run: run, reason: "\(error)")
         }
         let summary = try conclude(
-            run: run, mode: mode, result: result, data: data, input: input, options: options,
-            trainedEpochs: trainedEpochs + result.reports.count)
+            run: run, mode: mode, fitted: fitted, data: data, input: input, samples: samples,
+            trainedEpochs: trainedEpochs + fitted.result.reports.count)
         // report.html, report.json and losses.svg show this run and the model now serving.
         ReportWriter(
             root: root, store: store, serving: self.serving.current, review: try? store.reviewSnapshot(serving: self.serving.current)
@@ -135,7 +149,9 @@ struct TrainingStage: Sendable {
         return summary
     }
 
-    private func writeLossLine(run: Int64, mode: RunMode, report: EpochReport, data: TrainingData) throws(PipelineError) {
+    private func writeLossLine(
+        run: Int64, mode: RunMode, report: EpochReport, samples: (train: Int, validation: Int)
+    ) throws(PipelineError) {
         var line = JSONLine()
         line.add("run", Int(run))
         line.add("mode", mode.rawValue)
@@ -144,8 +160,8 @@ struct TrainingStage: Sendable {
         line.add("loss", report.loss)
         line.add("val_loss", report.validationLoss)
         line.add("val_accuracy", report.validationAccuracy)
-        line.add("train_samples", data.train.count)
-        line.add("val_samples", data.validation.count)
+        line.add("train_samples", samples.train)
+        line.add("val_samples", samples.validation)
         line.add("learning_rate", Double(report.learningRate))
         line.add("seconds", (report.seconds * 1000).rounded() / 1000)
         line.add("time", Timestamp.now())
@@ -155,22 +171,20 @@ struct TrainingStage: Sendable {
     }
 
     private func conclude(
-        run: Int64, mode: RunMode, result: TrainingResult, data: TrainingData, input: InputSpec,
-        options: TrainingOptions, trainedEpochs: Int
+        run: Int64, mode: RunMode, fitted: FittedModel, data: TrainingData, input: InputSpec,
+        samples: (train: Int, validation: Int), trainedEpochs: Int
     ) throws(PipelineError) -> TrainingSummary {
+        let result = fitted.result, options = fitted.options
         let final = result.reports[result.keptEpoch - 1]
-        var summary = TrainingSummary(run: run, mode: mode, validationAccuracy: final.validationAccuracy)
+        var summary = TrainingSummary(run: run, mode: mode, validationAccuracy: fitted.validationAccuracy)
         var reason: String?
         if result.diverged || !result.weights.isFinite || !final.loss.isFinite {
             summary.outcome = .diverged
             reason = "the loss is not a finite number; lower train.learning_rate"
-        } else if let serving = serving.current, let newAccuracy = final.validationAccuracy, data.validation.count > 0,
-            serving.input == input
+        } else if let serving = serving.current, let newAccuracy = fitted.validationAccuracy, serving.input == input,
+            let oldAccuracy = servingAccuracy(serving, fitted: fitted, data: data)
         {
-            // Compare on today's validation rows; labels the old model lacks count as misses.
-            let old = MultiClassNetwork(weights: serving.weights)
-            let predicted = old.predict(data.validation.rows)
-            let oldAccuracy = Double(zip(predicted, data.validation.labels).filter { $0 == Int($1) }.count) / Double(data.validation.count)
+            // Labels the old model lacks count as its misses.
             if newAccuracy < oldAccuracy - configuration.schedule.promoteTolerance {
                 summary.outcome = .keptServing
                 reason =
@@ -182,18 +196,22 @@ struct TrainingStage: Sendable {
         if summary.outcome != .diverged {
             var metrics: [String: Double] = [
                 "loss": final.loss, "epochs_trained": Double(trainedEpochs),
-                "train_samples": Double(data.train.count), "val_samples": Double(data.validation.count),
+                "train_samples": Double(samples.train), "val_samples": Double(samples.validation),
                 "epoch": Double(result.keptEpoch),
             ]
             if let v = final.validationLoss { metrics["val_loss"] = v }
-            if let v = final.validationAccuracy { metrics["val_accuracy"] = v }
+            if let v = fitted.validationAccuracy { metrics["val_accuracy"] = v }
+            if fitted.crossValidated, let v = fitted.validationAccuracy, let k = fitted.folds {
+                metrics[MetricName.crossValidatedAccuracy] = v
+                metrics[MetricName.folds] = Double(k)
+            }
             model = ModelFile(
                 version: try store.nextModelVersion(), labels: data.labels, input: input, options: options,
                 metrics: metrics, created: Timestamp.now(), weights: result.weights,
                 review: ReviewCalibration.fit(
                     network: MultiClassNetwork(weights: result.weights), train: data.train,
                     validation: data.validation, targetPrecision: configuration.review.targetPrecision,
-                    minimumSupport: configuration.review.minimumSupport))
+                    minimumSupport: configuration.review.minimumSupport, heldOut: fitted.heldOut))
         }
         var promote = summary.outcome == .notDue && model != nil
         if promote { summary.outcome = .promoted }
@@ -204,7 +222,7 @@ struct TrainingStage: Sendable {
                 var line = Outbox.eventLine(EventKind.modelPromoted.rawValue)
                 line.add("run", Int(run))
                 line.add("model_version", model.version)
-                line.add("val_accuracy", final.validationAccuracy)
+                line.add("val_accuracy", fitted.validationAccuracy)
                 line.add("labels", strings: model.labels)
                 line.add("file", "state/models/model-\(model.version).npz")
                 if let review = model.review { line.add("calibration", ReviewEvents.calibration(review)) }
@@ -246,7 +264,7 @@ struct TrainingStage: Sendable {
             line.add("epochs", result.reports.count)
             line.add("loss", final.loss)
             line.add("val_loss", final.validationLoss)
-            line.add("val_accuracy", final.validationAccuracy)
+            line.add("val_accuracy", fitted.validationAccuracy)
             line.add("seconds", result.reports.reduce(0) { $0 + $1.seconds })
             if let v = summary.modelVersion { line.add("model_version", v) }
         }

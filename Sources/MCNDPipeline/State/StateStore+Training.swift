@@ -11,6 +11,30 @@ public struct TrainingData: Sendable {
     public var lastExampleId: Int64
     /// Examples stored at another input shape (not used).
     public var otherShape: Int
+    /// A number per row from its content hash (independent of the hold-out
+    /// choice), for cross-validation folds that stay put as the set grows.
+    public var trainKeys: [UInt64] = []
+    public var validationKeys: [UInt64] = []
+
+    /// Every row, train then validation, with its fold key.
+    public var all: (rows: LabeledRows, keys: [UInt64]) {
+        var pixels: [UInt8] = []
+        if case .pixels(let t) = train.rows.storage, case .pixels(let v) = validation.rows.storage {
+            pixels.reserveCapacity(t.count + v.count)
+            pixels += t
+            pixels += v
+        }
+        let width = max(train.rows.width, validation.rows.width)
+        return (
+            LabeledRows(rows: FeatureRows(pixels: pixels, width: width), labels: train.labels + validation.labels),
+            trainKeys + validationKeys
+        )
+    }
+
+    /// Hex digits 9–24 of the SHA-256 (the hold-out reads 1–8).
+    static func foldKey(sha256: String) -> UInt64 {
+        UInt64(sha256.dropFirst(8).prefix(16), radix: 16) ?? 0
+    }
 }
 
 extension StateStore {
@@ -42,6 +66,18 @@ extension StateStore {
     }
 
     /// Runs finished since the last full one (for `train.full_every`).
+    /// Examples stored when the last finished full run started; nil before one.
+    public func lastFullRunExamples() throws(PipelineError) -> Int? {
+        try read { db in
+            guard
+                let last = try Int64.fetchOne(
+                    db, sql: "SELECT last_example_id FROM runs WHERE mode = ? AND finished IS NOT NULL ORDER BY id DESC LIMIT 1",
+                    arguments: [RunMode.full])
+            else { return nil }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples WHERE id <= ?", arguments: [last])
+        }
+    }
+
     public func runsSinceFull() throws(PipelineError) -> Int {
         try read { db in
             try Int.fetchOne(
@@ -75,6 +111,7 @@ extension StateStore {
             let features = width * height * channels
             var train: [UInt8] = [], validation: [UInt8] = []
             var trainLabels: [Int32] = [], validationLabels: [Int32] = []
+            var trainKeys: [UInt64] = [], validationKeys: [UInt64] = []
             // Reserved up front: growing by doubling would briefly hold the old and the new
             // buffer (≈ 1.7× the pixels at 60,000 examples) and set the process's peak RSS.
             for row in try Row.fetchAll(
@@ -96,7 +133,7 @@ extension StateStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, label_idx, split, pixels FROM examples
+                    SELECT id, label_idx, split, sha256, pixels FROM examples
                     WHERE width = ? AND height = ? AND channels = ? ORDER BY id
                     """, arguments: [width, height, channels])
             while let row = try rows.next() {
@@ -106,16 +143,19 @@ extension StateStore {
                 if (row["split"] as String) == "validation" {
                     validation.append(contentsOf: pixels)
                     validationLabels.append(Int32(row["label_idx"] as Int))
+                    validationKeys.append(TrainingData.foldKey(sha256: row["sha256"]))
                 } else {
                     train.append(contentsOf: pixels)
                     trainLabels.append(Int32(row["label_idx"] as Int))
+                    trainKeys.append(TrainingData.foldKey(sha256: row["sha256"]))
                 }
             }
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples") ?? 0
             return TrainingData(
                 train: LabeledRows(rows: FeatureRows(pixels: train, width: features), labels: trainLabels),
                 validation: LabeledRows(rows: FeatureRows(pixels: validation, width: features), labels: validationLabels),
-                labels: labels, lastExampleId: last, otherShape: total - trainLabels.count - validationLabels.count)
+                labels: labels, lastExampleId: last, otherShape: total - trainLabels.count - validationLabels.count,
+                trainKeys: trainKeys, validationKeys: validationKeys)
         }
     }
 

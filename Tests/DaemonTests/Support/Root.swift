@@ -32,7 +32,10 @@ struct Root {
         let root = try await create(in: scratch)
         try await root.importLabeled(perClass: perClass, classes: classes, into: root.inbox, scratch: scratch)
         let once = try await MCND.run(
-            ["--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=3"],
+            [
+                "--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=3", "--set", "train.min_steps=0",
+                "--set", "train.cross_validation_below=0",
+            ],
             scratch: scratch.url)
         guard once.succeeded, once.stdout.contains("promoted model") else {
             throw TestFailure("no model was trained: \(once.transcript)")

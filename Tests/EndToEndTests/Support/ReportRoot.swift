@@ -21,7 +21,11 @@ final class ReportRoot: @unchecked Sendable {
         for i in 0..<20 { try Files.drop(try test.png(i), into: inbox, as: "q\(i).png") }
         try Files.drop(Array("not a PNG".utf8), into: inbox, as: "notes.png")
         try Files.drop([], into: inbox, as: "empty.png")
-        let once = try MCND.run(["--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=8"], scratch: scratch.url)
+        let once = try MCND.run(
+            [
+                "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=8", "--set", "train.min_steps=0", "--set",
+                "train.cross_validation_below=0",
+            ], scratch: scratch.url)
         guard once.succeeded, once.stdout.contains("promoted model 1") else {
             throw Files.Failure("mcnd --once did not promote a model: \(once)")
         }
