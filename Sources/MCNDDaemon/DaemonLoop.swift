@@ -58,7 +58,6 @@ struct DaemonLoop {
         var rescan = false, swapped = false
         switch event {
         case .inboxChanged:
-            scheduler.inboxChanged()
             let changes = pending.take()
             complete.formUnion(changes.complete)
             rescan = changes.rescan
@@ -119,7 +118,8 @@ struct DaemonLoop {
             // Files inotify saw closed are complete as they are; the others may still be written.
             let ingest = try pipeline.ingest(scan.entries, closed: known)
             let predict = try pipeline.predict(scan.entries, closed: known)
-            if ingest.examples > 0 { scheduler.inboxChanged() }
+            if ingest.examples > 0 { scheduler.arrived(.examples) }
+            if predict.predicted > 0 { scheduler.arrived(.requests) }
             // A full scan sees everything and resets the flags; a pass over the
             // files inotify named only adds to them.
             let waiting = predict.waiting > 0 && pipeline.serving.current == nil
@@ -161,6 +161,7 @@ struct DaemonLoop {
             (try? pipeline.trainingIsDue()) ?? false,
             let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet })
         else { return false }
+        scheduler.runStarted()
         training = true
         let sink = self.sink
         BlockingThread.start("mcnd-training", stackSize: 8 << 20) {

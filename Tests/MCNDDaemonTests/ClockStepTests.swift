@@ -55,16 +55,18 @@ import Testing
         }
     }
 
-    @Test("the quiet period: a run may start 5 s after the last change, not an hour later, not at once")
+    @Test("the quiet period: a run may start 5 s after the last example, not an hour later, not at once")
     func quietPeriod() {
         var schedule = TrainingSchedule()
         schedule.quietSeconds = 5
         schedule.minIntervalSeconds = 0
-        // The inbox changes at 40 s and 98 s; the wall clock steps at 45 s (back) and 100 s (forward).
+        // No run starts here, so the bound on the delay must not end the quiet period early.
+        schedule.maxDelaySeconds = 600
+        // Examples arrive at 40 s and 98 s; the wall clock steps at 45 s (back) and 100 s (forward).
         var scheduler: TrainingScheduler?
         let allowed = Self.replay(duration: 120, steps: Self.steps) { clock, t in
             if scheduler == nil { scheduler = TrainingScheduler(schedule: schedule, clock: clock) }
-            if t == 40 || t == 98 { scheduler!.inboxChanged() }
+            if t == 40 || t == 98 { scheduler!.arrived(.examples) }
             return scheduler!.shouldStart()
         }
         let expected = Self.replay(duration: 120, steps: []) { _, t in t < 40 || (t >= 45 && t < 98) || t >= 103 }

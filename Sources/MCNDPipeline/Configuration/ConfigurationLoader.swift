@@ -139,6 +139,7 @@ public enum ConfigurationLoader {
         s.fullGrowth = number("train.full_growth", s.fullGrowth)
         s.minIntervalSeconds = number("train.min_interval_seconds", s.minIntervalSeconds)
         s.quietSeconds = number("train.quiet_seconds", s.quietSeconds)
+        s.maxDelaySeconds = number("train.max_delay_seconds", s.maxDelaySeconds)
         s.promoteTolerance = number("train.promote_tolerance", s.promoteTolerance)
         s.minLabels = integer("train.min_labels", s.minLabels)
         out.schedule = s

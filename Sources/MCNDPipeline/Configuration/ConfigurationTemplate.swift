@@ -66,7 +66,8 @@ public enum ConfigurationTemplate {
           full_every: 0         # every Nth run is a full retrain; 0 = only when needed
           full_growth: 0.1      # above cross_validation_below: full when the examples grew by this share since the last full run
           min_interval_seconds: 600   # daemon: least time between two runs
-          quiet_seconds: 5            # daemon: the inbox must be quiet this long before a run
+          quiet_seconds: 5            # daemon: no labeled example for this long before a run
+          max_delay_seconds: 60       # daemon: a due run starts at the latest this long after its first example
           promote_tolerance: 0.02     # keep the serving model if the new one is worse by more
           min_labels: 2
 

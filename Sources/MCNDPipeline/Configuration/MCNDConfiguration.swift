@@ -73,8 +73,14 @@ public struct TrainingSchedule: Sendable, Equatable {
     public var fullGrowth: Double = 0.1
     /// Least time between two runs (daemon). Key `train.min_interval_seconds`.
     public var minIntervalSeconds: Double = 600
-    /// The inbox must be quiet this long before a run starts (daemon). Key `train.quiet_seconds`.
+    /// No labeled example may have arrived for this long before a run starts
+    /// (daemon), so that a drop of many files makes one run; prediction
+    /// requests do not count. Key `train.quiet_seconds`.
     public var quietSeconds: Double = 5
+    /// A due run starts at the latest this long after the first example it
+    /// waits for, quiet or not (the minimum interval still holds), so steady
+    /// arrivals of examples cannot put training off for good (daemon). Key `train.max_delay_seconds`.
+    public var maxDelaySeconds: Double = 60
     /// A new model is promoted unless its validation accuracy is lower than the
     /// serving model's (on the same validation rows) by more than this. Key `train.promote_tolerance`.
     public var promoteTolerance: Double = 0.02
