@@ -22,7 +22,9 @@ struct DaemonLoop {
     private var waitingForModel = false
     private var lastStatus = ""
     /// Another process holds the state's write lock: said once, then retried quietly.
-    private var stateBusy = false
+    private(set) var stateBusy = false
+    /// Why a due run waits, as last published (DaemonLoop+TrainingWait).
+    var wait: TrainingWait?
     private var moveRetry = MoveRetry()
     private let clock: any DaemonClock
     private let started: ContinuousClock.Instant
@@ -99,7 +101,7 @@ struct DaemonLoop {
         // Counting examples is a scan of a table; only when something changed.
         if changed { updateStatus() }
         if changed || now - lastMetrics >= Self.metricsSeconds {
-            pipeline.writeMetricsLogging(pending: pendingFiles)
+            pipeline.writeMetricsLogging(pending: pendingFiles, wait: wait?.reason)
             lastMetrics = now
         }
     }
@@ -155,12 +157,17 @@ struct DaemonLoop {
     }
 
     /// Starts a run on its own thread (see BlockingThread) when the schedule says so; true when it did.
+    /// Otherwise publishes why a due run waits.
     mutating func startTrainingIfDue() -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
-        guard !training, !stateBusy, scheduler.shouldStart(),
-            (try? pipeline.trainingIsDue()) ?? false,
-            let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet })
-        else { return false }
+        if training {
+            noteWait(scheduler.examplesWaiting ? .training : nil)
+            return false
+        }
+        let due = (try? pipeline.trainingIsDue()) ?? false
+        let reason = due ? waitReason() : nil
+        noteWait(reason)
+        guard due, reason == nil, let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
         scheduler.runStarted()
         training = true
         let sink = self.sink

@@ -84,6 +84,8 @@ public struct DaemonService: Service {
                 if case .trainingFinished = event { break }
             }
         }
+        // Nothing is scheduled once the daemon is gone.
+        loop.noteWait(nil)
         pipeline.outbox.emit(.stopped) { $0.add("pid", Int(getpid())) }
         logger.info("mcnd stopped")
     }

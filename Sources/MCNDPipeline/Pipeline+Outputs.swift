@@ -7,15 +7,16 @@ extension Pipeline {
             .write()
     }
 
-    /// Rewrites the metrics textfile; `pending` is what the last pass left in the inbox.
-    public func writeMetrics(pending: Int) throws(PipelineError) {
+    /// Rewrites the metrics textfile; `pending` is what the last pass left in the inbox, `wait`
+    /// why the daemon holds a due run back.
+    public func writeMetrics(pending: Int, wait: TrainingWait.Reason? = nil) throws(PipelineError) {
         try MetricsWriter(root: root, store: store, settings: configuration.metrics)
-            .write(serving: serving.current, pending: pending, review: try? store.reviewSnapshot(serving: serving.current))
+            .write(serving: serving.current, pending: pending, review: try? store.reviewSnapshot(serving: serving.current), wait: wait)
     }
 
     /// As `writeMetrics`, logging a failure instead of throwing: metrics never stop the work.
-    public func writeMetricsLogging(pending: Int) {
-        do { try writeMetrics(pending: pending) } catch { logger.error("cannot write the metrics textfile: \(error)") }
+    public func writeMetricsLogging(pending: Int, wait: TrainingWait.Reason? = nil) {
+        do { try writeMetrics(pending: pending, wait: wait) } catch { logger.error("cannot write the metrics textfile: \(error)") }
     }
 }
 

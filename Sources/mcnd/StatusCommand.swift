@@ -23,6 +23,15 @@ struct StatusCommand: AsyncParsableCommand {
         /// Inputs done but not moved (their folder is not writable by mcnd), per folder.
         var waitingToMove: [String: Int]
         var review: ReviewStatus
+        var training: Training
+    }
+
+    /// The examples waiting for the next run, and why the daemon holds it back (nil: it does not, or no daemon runs).
+    struct Training: Codable {
+        var waitingExamples: Int
+        var oldestWaiting: String?
+        var oldestWaitingSeconds: Double?
+        var wait: TrainingWait?
     }
 
     func run() async throws {
@@ -34,13 +43,18 @@ struct StatusCommand: AsyncParsableCommand {
             let store = try StateStore(readingOnly: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
             let waiting = try store.waitingSources()
             let scan = InboxScanner(root: root, settleSeconds: 0).scan()
+            let status = try store.status()
+            let backlog = try store.trainingBacklog(hasModel: status.model != nil)
+            let training = Training(
+                waitingExamples: backlog.examples, oldestWaiting: backlog.oldest, oldestWaitingSeconds: backlog.oldestAge(),
+                wait: TrainingWait.current(in: root))
             let entries = scan.entries.filter { !waiting.contains((RootLayout.Folder.inbox.name + $0.relative).bytes) }
             report = Report(
-                root: layout.root, status: try store.status(),
+                root: layout.root, status: status,
                 pending: entries.filter { !$0.isLabeled }.count,
                 pendingLabeled: entries.filter(\.isLabeled).count,
                 incomplete: try store.incompleteCount(present: scan.entries),
-                waitingToMove: try store.waitingToMove(), review: try store.reviewStatus())
+                waitingToMove: try store.waitingToMove(), review: try store.reviewStatus(), training: training)
         } catch {
             throw fail(error)
         }
@@ -71,8 +85,18 @@ struct StatusCommand: AsyncParsableCommand {
             print("waiting to be moved: \(n) in \(folder) (done, but mcnd may not change the folder; see events.jsonl)")
         }
         print(ReviewStatusText(report.review).text, terminator: "")
+        print(Self.text(report.training))
         if let r = s.lastRun {
             print("last run: \(r.id) \(r.mode), started \(r.started), \(r.outcome ?? "running")" + (r.reason.map { ": \($0)" } ?? ""))
         }
+    }
+
+    static func text(_ t: Training) -> String {
+        guard t.waitingExamples > 0, let oldest = t.oldestWaiting else { return "training: no examples waiting for a run" }
+        let age = t.oldestWaitingSeconds.map { " (\(Int($0)) s)" } ?? ""
+        let why =
+            t.wait.map { "the run waits for \($0.reason.explanation) since \($0.since)" }
+            ?? "no daemon holds the run back (it starts on the daemon's next tick; without a daemon, `mcnd --once` or `mcnd train`)"
+        return "training: \(t.waitingExamples) examples waiting, the oldest since \(oldest)\(age); \(why)"
     }
 }

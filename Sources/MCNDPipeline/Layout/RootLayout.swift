@@ -17,6 +17,7 @@ public struct RootLayout: Sendable, Equatable {
         public static let models = RawPath("state/models")
         public static let database = RawPath("state/mcnd.sqlite")
         public static let lock = RawPath("state/lock")
+        public static let trainingWait = RawPath("state/training-wait.json")
         public static let predictions = RawPath("outbox/predictions.jsonl")
         public static let losses = RawPath("outbox/losses.jsonl")
         public static let events = RawPath("outbox/events.jsonl")

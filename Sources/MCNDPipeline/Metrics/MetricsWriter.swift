@@ -18,8 +18,11 @@ public struct MetricsWriter: Sendable {
         self.settings = settings
     }
 
-    /// `pending`: files the last pass left in the inbox (unsettled, deferred, waiting for a model).
-    public func text(serving: ModelFile?, pending: Int, review: ReviewSnapshot? = nil) throws(PipelineError) -> String {
+    /// `pending`: files the last pass left in the inbox (unsettled, deferred, waiting for a model);
+    /// `wait`: why the daemon holds a due run back, if it does.
+    public func text(
+        serving: ModelFile?, pending: Int, review: ReviewSnapshot? = nil, wait: TrainingWait.Reason? = nil
+    ) throws(PipelineError) -> String {
         let counters = try store.counters()
         var m = MetricsText()
         func count(_ name: String) -> Double { Double(counters[name] ?? 0) }
@@ -75,14 +78,27 @@ public struct MetricsWriter: Sendable {
             Dictionary(grouping: runs.compactMap(\.outcome), by: { $0 }).sorted { $0.key < $1.key }.map {
                 ([("outcome", $0.key)], Double($0.value.count))
             })
+        let backlog = try store.trainingBacklog(hasModel: serving != nil)
+        m.family(TrainingMetric.waitingExamples.rawValue, .gauge, "Examples no training run has taken yet.", Double(backlog.examples))
+        m.family(
+            TrainingMetric.oldestWaitingSeconds.rawValue, .gauge,
+            "Seconds since the oldest waiting example was ingested (0 when none waits).",
+            backlog.oldestAge() ?? 0)
+        if let wait {
+            m.family(
+                TrainingMetric.wait.rawValue, .gauge, "1, by the reason the daemon holds a due run back.",
+                [([("reason", wait.rawValue)], 1)])
+        }
         m.family("mcnd_build_info", .gauge, "Always 1; the labels say which mcnd wrote this.", [([("version", BuildInfo.version)], 1)])
         return m.text
     }
 
     /// Writes the textfile (nothing when `metrics.textfile` is empty).
-    public func write(serving: ModelFile?, pending: Int, review: ReviewSnapshot? = nil) throws(PipelineError) {
+    public func write(
+        serving: ModelFile?, pending: Int, review: ReviewSnapshot? = nil, wait: TrainingWait.Reason? = nil
+    ) throws(PipelineError) {
         guard !settings.textfile.isEmpty else { return }
-        let bytes = Array(try text(serving: serving, pending: pending, review: review).utf8)
+        let bytes = Array(try text(serving: serving, pending: pending, review: review, wait: wait).utf8)
         do {
             if settings.textfile.hasPrefix("/") {
                 // The operator pointed it outside the root (node_exporter's folder): that folder, opened on its own.
