@@ -65,10 +65,23 @@ struct StatusRecord: Decodable {
         var examples: Int
         var lastRun: Run?
     }
+    struct Training: Decodable {
+        struct Wait: Decodable {
+            var reason: String
+            var since: String
+            var pid: Int
+        }
+        var waitingExamples: Int
+        var oldestWaiting: String?
+        var oldestWaitingSeconds: Double?
+        var wait: Wait?
+    }
     var root: String
     var status: Status
     var pending: Int
     var pendingLabeled: Int
+    /// Nil from versions before it.
+    var training: Training?
 
     static func of(root: String, scratch: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> StatusRecord {
         let result = try MCND.run(["status", "--root", root, "--json"], scratch: scratch)
