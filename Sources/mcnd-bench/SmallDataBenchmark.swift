@@ -2,7 +2,7 @@ import Glibc
 import MCNDModel
 
 /// `mcnd-bench small-data [--sizes 100,300,…] [--subset-seed S] [--test N]
-/// [--min-steps N] [--augment auto|on|off] [--select on|off] [--l2 L] [--data DIR]`:
+/// [--min-steps N] [--augment auto|on|off] [--select on|off] [--l2 L] [--patience N] [--direct] [--data DIR]`:
 /// trains mcnd's full-run recipe in process on stratified, seeded subsets of
 /// Fashion-MNIST's training file (cross-validation and selection below
 /// `train.cross_validation_below`, the 20 % hold-out above) and prints the
@@ -42,6 +42,7 @@ enum SmallDataBenchmark {
             case "--direct": direct = true
             case "--precision": options.precision = TrainingPrecision(rawValue: value(flag)) ?? options.precision
             case "--folds": recipe.folds = Int(value(flag)) ?? recipe.folds
+            case "--patience": options.earlyStoppingPatience = Int(value(flag)) ?? options.earlyStoppingPatience
             case "--shift": recipe.augmentShift = Int(value(flag)) ?? recipe.augmentShift
             case "--flip": recipe.augmentFlip = value(flag) == "on"
             case "--data": directory = value(flag)

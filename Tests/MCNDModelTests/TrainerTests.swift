@@ -102,10 +102,11 @@ struct TrainerTests {
         let stopped = result.stoppedEarly, epochs = result.reports.count, keptEpoch = result.keptEpoch
         #expect(stopped)
         #expect(epochs == keptEpoch + 3)
-        let best = result.reports.map { $0.validationLoss! }.min()!
-        #expect(result.reports[result.keptEpoch - 1].validationLoss == best)
+        // The most accurate epoch, the lower loss among equally accurate ones.
+        let best = result.reports.min { ($1.validationAccuracy!, -$1.validationLoss!) < ($0.validationAccuracy!, -$0.validationLoss!) }!
+        #expect(result.reports[result.keptEpoch - 1] == best)
         let kept = MultiClassNetwork(weights: result.weights).evaluate(validation.rows, labels: validation.labels)
-        #expect(abs(kept.loss - best) < 1e-9)
+        #expect(abs(kept.loss - best.validationLoss!) < 1e-9 && kept.accuracy == best.validationAccuracy!)
     }
 
     @Test func learningRateDecaysPerEpoch() throws {

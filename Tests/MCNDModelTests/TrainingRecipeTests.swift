@@ -90,6 +90,19 @@ struct TrainingRecipeTests {
         #expect(CrossValidation(keys: keys + [99], folds: 5).fold.prefix(150) == cv.fold[...], "a new row moves no other")
     }
 
+    @Test("one-cycle: early stopping judges only the epochs after the rate's peak")
+    func oneCycleWarmUpIsNotJudged() throws {
+        let data = TrainerTests.blobs(count: 60, seed: 5)
+        let validation = TrainerTests.blobs(count: 90, seed: 6)
+        var options = TrainerTests.options
+        options.schedule = .oneCycle
+        options.epochs = 20
+        options.earlyStoppingPatience = 2
+        let result = try Trainer(options: options).train(
+            rows: data.rows, labels: data.labels, classes: 3, validation: (validation.rows, validation.labels))
+        #expect(result.keptEpoch > 6, "epochs 1–6 are the warm-up (30 % of 20): kept \(result.keptEpoch)")
+    }
+
     @Test("early stopping keeps the best epoch's weights even when it never stops")
     func keepsBestEpoch() throws {
         let data = TrainerTests.blobs(count: 60, seed: 5)
@@ -101,10 +114,10 @@ struct TrainingRecipeTests {
         options.earlyStoppingPatience = 100
         let result = try Trainer(options: options).train(
             rows: noisy.rows, labels: noisy.labels, classes: 3, validation: (validation.rows, validation.labels))
-        let losses = result.reports.map { $0.validationLoss! }
-        #expect(result.keptEpoch == losses.firstIndex(of: losses.min()!)! + 1)
+        let best = result.reports.min { ($1.validationAccuracy!, -$1.validationLoss!) < ($0.validationAccuracy!, -$0.validationLoss!) }!
+        #expect(result.keptEpoch == best.epoch)
         #expect(!result.stoppedEarly && result.reports.count == 12)
         let kept = MultiClassNetwork(weights: result.weights).evaluate(validation.rows, labels: validation.labels)
-        #expect(abs(kept.loss - losses.min()!) < 1e-9)
+        #expect(abs(kept.loss - best.validationLoss!) < 1e-9)
     }
 }

@@ -43,7 +43,7 @@ public struct Trainer: Sendable {
             element: element, rule: rule)
         try space.prepare()
         var reports: [EpochReport] = []
-        var best: (loss: Double, epoch: Int, weights: NetworkWeights)?
+        var best: (accuracy: Double, loss: Double, epoch: Int, weights: NetworkWeights)?
         var stoppedEarly = false, diverged = false
         let stepsPerEpoch = (rows.count + options.batchSize - 1) / options.batchSize
         let steps = stepsPerEpoch * options.epochs
@@ -98,9 +98,18 @@ public struct Trainer: Sendable {
                 diverged = true
                 break
             }
-            if options.earlyStoppingPatience > 0, let validationLoss = report.validationLoss {
-                if best == nil || validationLoss < best!.loss {
-                    best = (validationLoss, epoch, weights)
+            // A one-cycle run's loss rises on purpose while the rate climbs to its peak:
+            // early stopping judges only the epochs after it (else it keeps a warm-up epoch).
+            if options.earlyStoppingPatience > 0, let validationLoss = report.validationLoss,
+                let validationAccuracy = report.validationAccuracy,
+                options.schedule != .oneCycle || Double(epoch) > LearningRateSchedule.warmupShare * Double(options.epochs)
+            {
+                // Best = most accurate, the lower loss on a tie: the loss keeps falling
+                // after the answers stop changing, and can rise while they improve.
+                if best == nil || validationAccuracy > best!.accuracy
+                    || (validationAccuracy == best!.accuracy && validationLoss < best!.loss)
+                {
+                    best = (validationAccuracy, validationLoss, epoch, weights)
                 } else if epoch - best!.epoch >= options.earlyStoppingPatience {
                     stoppedEarly = true
                     break

@@ -20,8 +20,9 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public var initialization: WeightInitialization = .xavier
     /// With `schedule: decay`, the learning rate of epoch e (1-based) is `learningRate · decay^(e-1)`.
     public var learningRateDecay: Float = 0.95
-    /// Stop after this many epochs without a lower validation loss and keep the
-    /// best epoch's weights; 0 = never stop early.
+    /// Keep the weights of the most accurate epoch on the validation rows (the
+    /// lower loss on a tie; with one-cycle, of the epochs after the rate's peak)
+    /// and stop after this many epochs without a better one; 0 = the last epoch's weights.
     public var earlyStoppingPatience: Int = 5
     /// Seed of weight initialization and batch shuffling.
     public var seed: UInt64 = 42

@@ -58,7 +58,7 @@ public enum ConfigurationTemplate {
           augment_shift: 2      # pixels an image moves at most, in x and in y
           augment_flip: false   # also mirror half the images left to right (breaks digits and text)
           init: xavier          # xavier | normal (the book's N(0,1))
-          early_stopping_patience: 5  # 0 = off; else stop after N epochs without a lower val_loss, keeping the best epoch
+          early_stopping_patience: 5  # 0 = off; else keep the most accurate epoch, stop after N epochs without a better one
           seed: 42
           threads: 2            # threads a training step is split over
           validation_fraction: 0.2
