@@ -251,8 +251,9 @@ struct DaemonTests {
             root: root, scratch: scratch,
             settings: [
                 "settle_seconds=1", "train.quiet_seconds=0.2", "train.min_interval_seconds=0",
-                // An incremental run far longer than the test: it ends only when mcnd stops.
-                "train.incremental_epochs=1000000",
+                // An incremental run far longer than the test: it ends only when mcnd stops
+                // (never full: not cross-validated, whatever the set grew by).
+                "train.incremental_epochs=1000000", "train.cross_validation_below=0", "train.full_growth=1000",
             ])
         try await daemon.ready()
         let before = root.events.events("run_finished").count  // `--once` trained the first model

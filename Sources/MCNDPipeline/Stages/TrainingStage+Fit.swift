@@ -13,6 +13,8 @@ struct FittedModel: Sendable {
     var folds: Int?
     /// Every candidate's out-of-fold accuracy, when cross-validated.
     var scores: [CrossValidation.Score] = []
+    /// The fold runs before the final one, when cross-validated.
+    var crossValidationSeconds = 0.0
 
     var crossValidated: Bool { folds != nil }
 }
@@ -49,17 +51,25 @@ extension TrainingStage {
         if c.recipe.crossValidates(rows: n) {
             let (all, keys) = data.all
             let cv = CrossValidation(keys: keys, folds: c.recipe.folds)
+            let began = ContinuousClock.now
+            var finalSeconds = 0.0
             let outcome = try cv.run(
                 rows: all.rows, labels: all.labels, classes: data.labels.count,
                 candidates: c.recipe.candidates(c.training, rows: n, image: image),
-                refine: { c.recipe.refinements(of: $0, image: image) }, onEpoch: onEpoch)
+                refine: { c.recipe.refinements(of: $0, image: image) },
+                onEpoch: { report in
+                    finalSeconds += report.seconds
+                    try onEpoch(report)
+                })
+            let elapsed = ContinuousClock.now - began
+            let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             logger.info(
                 "cross-validated (\(c.recipe.folds) folds): \(outcome.scores.map { "\($0.candidate.summary): \($0.accuracy)" }.joined(separator: "; ")); chose \(outcome.chosen.summary)"
             )
             return FittedModel(
                 result: outcome.final, options: outcome.chosen.options, augmentation: outcome.chosen.augmentation,
                 heldOut: (outcome.outOfFoldLogits, all.labels), validationAccuracy: outcome.accuracy,
-                folds: c.recipe.folds, scores: outcome.scores)
+                folds: c.recipe.folds, scores: outcome.scores, crossValidationSeconds: max(0, total - finalSeconds))
         }
         let options = c.recipe.sized(c.training, rows: data.train.count)
         let augmentation = c.recipe.holdOutAugmentation(image)

@@ -265,7 +265,8 @@ struct TrainingStage: Sendable {
             line.add("loss", final.loss)
             line.add("val_loss", final.validationLoss)
             line.add("val_accuracy", fitted.validationAccuracy)
-            line.add("seconds", result.reports.reduce(0) { $0 + $1.seconds })
+            // The whole run: a cross-validated one's fold runs too.
+            line.add("seconds", result.reports.reduce(fitted.crossValidationSeconds) { $0 + $1.seconds })
             if let v = summary.modelVersion { line.add("model_version", v) }
         }
         return summary
