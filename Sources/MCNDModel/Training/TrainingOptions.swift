@@ -37,12 +37,15 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public var momentum: Float = 0.85
     public var schedule: LearningRateSchedule = .oneCycle
 
+    /// mcnd's defaults (the property values above, early stopping on).
     public init() {}
 
+    /// A run exactly as given: early stopping only when `earlyStoppingPatience`
+    /// is passed, so a replay of the seed or of a benchmark trains every epoch.
     public init(
         units: Int = 100, batchSize: Int = 256, learningRate: Float = 1.0, l1: Float = 0, l2: Float = 0,
         epochs: Int = 28, initialization: WeightInitialization = .xavier, learningRateDecay: Float = 0.95,
-        earlyStoppingPatience: Int = 5, seed: UInt64 = 42, threads: Int = 2,
+        earlyStoppingPatience: Int = 0, seed: UInt64 = 42, threads: Int = 2,
         precision: TrainingPrecision = .auto, optimizer: Optimizer = .nesterov, momentum: Float = 0.85,
         schedule: LearningRateSchedule = .oneCycle
     ) {
