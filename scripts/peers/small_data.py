@@ -33,17 +33,10 @@ def stratified(y, n, seed):
 
 
 def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir):
-    root = os.path.join(workdir, "root")
+    root, stage = os.path.join(workdir, "root"), os.path.join(workdir, "stage")
     shutil.rmtree(root, ignore_errors=True)
     subprocess.run([mcnd, "init", root], check=True, stdout=subprocess.DEVNULL)
-    stage = os.path.join(workdir, "stage")
-    shutil.rmtree(stage, ignore_errors=True)
-    for i in idx:
-        d = os.path.join(stage, NAMES[y[i]])
-        os.makedirs(d, exist_ok=True)
-        Image.fromarray(x[i]).save(os.path.join(d, f"{i}.png"))
-    for name in os.listdir(stage):
-        os.rename(os.path.join(stage, name), os.path.join(root, "inbox", name))
+    drop_examples(root, stage, x, y, idx)
     began = time.monotonic()
     subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - began
@@ -53,27 +46,8 @@ def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir):
             e = json.loads(line)
             if e.get("event") == "run_finished":
                 seconds = e.get("seconds")
-    os.makedirs(stage, exist_ok=True)
-    for j in range(len(yt)):
-        Image.fromarray(xt[j]).save(os.path.join(stage, f"t{j:05d}.png"))
-    for j in range(len(yt)):
-        os.rename(os.path.join(stage, f"t{j:05d}.png"), os.path.join(root, "inbox", f"t{j:05d}.png"))
-    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    right = total = accepted = accepted_right = 0
-    with open(os.path.join(root, "outbox", "predictions.jsonl")) as f:
-        for line in f:
-            p = json.loads(line)
-            j = int(p["file"][1:6])
-            total += 1
-            ok = p["label"] == NAMES[yt[j]]
-            right += ok
-            # Auto-accepted: answered without going to review/ (review off counts every answer).
-            if not p.get("review", False):
-                accepted += 1
-                accepted_right += ok
-    assert total == len(yt), f"{total} predictions for {len(yt)} requests"
-    precision = accepted_right / accepted if accepted else None
-    return right / total, seconds, wall, precision, accepted / total
+    accuracy, precision, share = ask(mcnd, root, stage, xt, yt, "t")
+    return accuracy, seconds, wall, precision, share
 
 
 def drop_examples(root, stage, x, y, idx):
@@ -92,23 +66,29 @@ def drop_examples(root, stage, x, y, idx):
 
 
 def ask(mcnd, root, stage, xt, yt, prefix):
-    """Drops the test images as requests, runs --once, returns the accuracy of their lines."""
+    """Drops the test images as requests, runs --once; returns the accuracy of their lines,
+    the precision of the auto-accepted ones and their share."""
     os.makedirs(stage, exist_ok=True)
     for j in range(len(yt)):
         Image.fromarray(xt[j]).save(os.path.join(stage, f"{prefix}{j:05d}.png"))
     for j in range(len(yt)):
         os.rename(os.path.join(stage, f"{prefix}{j:05d}.png"), os.path.join(root, "inbox", f"{prefix}{j:05d}.png"))
     subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    right = total = 0
+    right = total = accepted = accepted_right = 0
     with open(os.path.join(root, "outbox", "predictions.jsonl")) as f:
         for line in f:
             p = json.loads(line)
             if not p["file"].startswith(prefix):
                 continue
             total += 1
-            right += p["label"] == NAMES[yt[int(p["file"][len(prefix):len(prefix) + 5])]]
+            ok = p["label"] == NAMES[yt[int(p["file"][len(prefix):len(prefix) + 5])]]
+            right += ok
+            # Auto-accepted: answered without going to review/ (review off counts every answer).
+            if not p.get("review", False):
+                accepted += 1
+                accepted_right += ok
     assert total == len(yt), f"{total} predictions for {len(yt)} requests"
-    return right / total
+    return right / total, (accepted_right / accepted if accepted else None), accepted / total
 
 
 def drops(mcnd, x, y, xt, yt, count, size, seed, workdir):
@@ -125,9 +105,9 @@ def drops(mcnd, x, y, xt, yt, count, size, seed, workdir):
         subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     modes = [json.loads(l)["mode"] for l in open(os.path.join(root, "outbox", "events.jsonl"))
              if json.loads(l).get("event") == "run_started"]
-    served = ask(mcnd, root, stage, xt, yt, "s")
+    served = ask(mcnd, root, stage, xt, yt, "s")[0]
     subprocess.run([mcnd, "--root", root, "train", "--full", "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    full = ask(mcnd, root, stage, xt, yt, "f")
+    full = ask(mcnd, root, stage, xt, yt, "f")[0]
     print(f"{count} drops of {size}, --once after each: runs {' '.join(modes)}")
     print(f"  served model {served:.4f}; a full retrain on the same {count * size} examples {full:.4f}; difference {served - full:+.4f}")
     print(json.dumps({"bench": "small_data_drops", "drops": count, "size": size, "modes": modes, "served": served, "full": full}))
