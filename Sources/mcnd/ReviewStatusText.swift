@@ -12,7 +12,11 @@ struct ReviewStatusText {
         out += "review: \(waiting) waiting in review/"
         if let t = review.targetPrecision { out += String(format: " (target precision %.3f)", t) }
         out += "\n"
-        for (folder, n) in review.queue.sorted(by: { $0.key < $1.key }) { out += "  \(folder): \(n)\n" }
+        let reasons = UnfamiliarReason.allCases.map { "\($0.rawValue) \(review.unfamiliarReasons[$0.rawValue] ?? 0)" }
+        for (folder, n) in review.queue.sorted(by: { $0.key < $1.key }) {
+            let why = folder == "_unfamiliar" ? " (" + reasons.joined(separator: ", ") + ")" : ""
+            out += "  \(folder): \(n)\(why)\n"
+        }
         if let t = review.temperature, let before = review.eceBefore, let after = review.eceAfter {
             out += String(format: "calibration: temperature %.4f, ECE %.4f before, %.4f after\n", t, before, after)
         }

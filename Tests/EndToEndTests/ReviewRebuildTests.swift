@@ -40,6 +40,9 @@ extension EndToEnd {
             let rebuilt = try MCND.succeed(["rebuild", "--root", root], scratch: scratch.url)
             let after = try ReviewStatusRecord.of(root: root, scratch: scratch.url).review.queue
             #expect(after == before, "after rebuild: \(after), before: \(before); \(rebuilt.stdout)")
+            let reasons = try ReviewStatusRecord.of(root: root, scratch: scratch.url).review.unfamiliarReasons
+            #expect(
+                reasons == ["content": before["_unfamiliar"] ?? 0], "unfamiliar by reason after rebuild: \(String(describing: reasons))")
 
             // A person sorts one doubtful file and one unfamiliar one into label folders.
             let lines = JSONLines.decode(ReviewedPrediction.self, root + "/outbox/predictions.jsonl").filter { $0.review == true }

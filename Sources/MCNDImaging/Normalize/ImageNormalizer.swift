@@ -1,3 +1,5 @@
+import MCNDModel
+
 /// Turns a PNG into the network's input bytes, following a `NormalizationSpec`:
 ///
 /// 1. decode with libpng to 8-bit samples as stored in the file;
@@ -23,6 +25,12 @@ public struct ImageNormalizer: Sendable {
     /// Decodes and normalizes a PNG.
     public func normalize(png bytes: [UInt8]) throws(ImageRejection) -> [UInt8] {
         normalize(try PNGCodec.decode(bytes, limits: limits))
+    }
+
+    /// Decodes and normalizes a PNG, keeping the source format the header gave.
+    public func normalizeKeepingSource(png bytes: [UInt8]) throws(ImageRejection) -> (pixels: [UInt8], source: SourceFormat) {
+        let decoded = try PNGCodec.decodeWithHeader(bytes, limits: limits)
+        return (normalize(decoded.image), decoded.header.source)
     }
 
     /// Normalizes a decoded image.

@@ -1,3 +1,5 @@
+import MCNDModel
+
 /// How the samples of a `DecodedImage` are laid out, one byte each.
 public enum PixelLayout: Int, Sendable, Equatable, CaseIterable {
     case gray = 1
@@ -48,13 +50,20 @@ public struct PNGHeader: Sendable, Equatable {
     public let sixteenBit: Bool
     /// Whether the file is palette-based.
     public let palette: Bool
+    /// The file's own format (its IHDR): what normalization does not keep.
+    public let source: SourceFormat
 
-    public init(width: Int, height: Int, layout: PixelLayout, sixteenBit: Bool, palette: Bool) {
+    public init(width: Int, height: Int, layout: PixelLayout, sixteenBit: Bool, palette: Bool, source: SourceFormat? = nil) {
         self.width = width
         self.height = height
         self.layout = layout
         self.sixteenBit = sixteenBit
         self.palette = palette
+        let kind: SourceFormat.ColorKind =
+            palette ? .palette : layout.hasColor ? (layout.hasAlpha ? .rgba : .rgb) : (layout.hasAlpha ? .grayAlpha : .gray)
+        self.source =
+            source
+            ?? SourceFormat(width: width, height: height, kind: kind, bitDepth: sixteenBit ? 16 : 8, transparent: layout.hasAlpha)
     }
 
     public var pixelCount: Int { width * height }

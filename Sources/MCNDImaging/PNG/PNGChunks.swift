@@ -17,6 +17,13 @@ public enum PNGChunks {
         return nil
     }
 
+    /// The IHDR's bit depth and colour type, nil when there is no well-formed
+    /// IHDR where it belongs (libpng has checked their values by the time they are used).
+    static func depthAndColorType(_ bytes: [UInt8]) -> (depth: UInt8, colorType: UInt8)? {
+        guard bytes.count >= 33, bytes[8..<16].elementsEqual([0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]) else { return nil }
+        return (bytes[24], bytes[25])
+    }
+
     /// Whether the stream's IHDR (which must come first) declares 16-bit
     /// samples; nil when there is no well-formed IHDR where it belongs.
     static func declaresSixteenBit(_ bytes: [UInt8]) -> Bool? {

@@ -1,4 +1,5 @@
 import CLibPNG
+import MCNDModel
 
 /// PNG decoding and encoding with libpng's simplified API — the only file in
 /// mcnd that talks to libpng.
@@ -30,10 +31,17 @@ public enum PNGCodec {
     /// The pixel-count and byte-size limits are checked after the header and
     /// before any pixel buffer is allocated.
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws(ImageRejection) -> DecodedImage {
+        try decodeWithHeader(bytes, limits: limits).image
+    }
+
+    /// `decode`, with the header it read on the way (for the source format).
+    public static func decodeWithHeader(
+        _ bytes: [UInt8], limits: DecodeLimits = .standard
+    ) throws(ImageRejection) -> (image: DecodedImage, header: PNGHeader) {
         let result = try run(bytes, limits: limits, decodePixels: true)
-        return DecodedImage(
-            width: result.header.width, height: result.header.height,
-            layout: result.header.layout, pixels: result.pixels)
+        let image = DecodedImage(
+            width: result.header.width, height: result.header.height, layout: result.header.layout, pixels: result.pixels)
+        return (image, result.header)
     }
 
     /// Encodes `image` as an 8-bit PNG of the same layout.
@@ -95,10 +103,19 @@ public enum PNGCodec {
             }
             let source = png.format
             let wanted = source & (mcnd_png_format_flag_color | mcnd_png_format_flag_alpha)
+            // The IHDR libpng has just accepted, from the bytes in memory: its depth and colour type.
+            let ihdr = PNGChunks.depthAndColorType(bytes).flatMap { i in
+                SourceFormat.ColorKind(pngColorType: i.colorType).map { (Int(i.depth), $0) }
+            }
             let header = PNGHeader(
                 width: Int(png.width), height: Int(png.height), layout: layout(for: wanted),
                 sixteenBit: source & mcnd_png_format_flag_linear != 0,
-                palette: source & mcnd_png_format_flag_colormap != 0)
+                palette: source & mcnd_png_format_flag_colormap != 0,
+                source: ihdr.map {
+                    SourceFormat(
+                        width: Int(png.width), height: Int(png.height), kind: $0.1, bitDepth: $0.0,
+                        transparent: source & mcnd_png_format_flag_alpha != 0)
+                })
             if let rejection = limits.check(header) { return .failure(rejection) }
             guard decodePixels else { return .success(ReadResult(header: header, pixels: [])) }
 

@@ -21,6 +21,9 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
     /// `a1` with a tied covariance, and the pixels' own likelihood.
     public var mahalanobis: MahalanobisCheck?
     public var pixelDensity: PixelDensityCheck?
+    /// The examples' source formats (nil in older files, and when some
+    /// example's was not recorded): a request outside them is unfamiliar by format.
+    public var formats: TrainingFormats? = nil
 
     /// Each of the three checks of a newer model (Mahalanobis, subspace
     /// residual, pixel density) flags this share of validation rows at most, so

@@ -157,6 +157,7 @@ public enum ConfigurationLoader {
         out.review.targetPrecision = number("review.target_precision", out.review.targetPrecision)
         out.review.auditFraction = number("review.audit_fraction", out.review.auditFraction)
         out.review.minimumSupport = integer("review.min_support", out.review.minimumSupport)
+        out.review.formatCheck = flag("review.format_check", out.review.formatCheck)
         problems += out.review.problems
 
         if let problem = input.problem { problems.append("input: \(problem)") }

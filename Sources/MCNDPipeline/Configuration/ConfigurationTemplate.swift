@@ -87,6 +87,7 @@ public enum ConfigurationTemplate {
           target_precision: 0.95
           audit_fraction: 0.02  # share of confident predictions sent to review too, to check them
           min_support: 50       # fewer validation rows of a class: one threshold for all classes
+          format_check: true    # a request in a size or colour kind the examples did not have is unfamiliar
 
         """
 }

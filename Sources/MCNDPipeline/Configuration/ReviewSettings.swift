@@ -10,6 +10,9 @@ public struct ReviewSettings: Sendable, Equatable {
     /// A class with fewer validation rows uses the threshold (and the
     /// familiarity cutoff) over all classes. Key `review.min_support`.
     public var minimumSupport: Int = 50
+    /// A request whose source format (size, colour kind) the serving model's
+    /// examples did not have is unfamiliar. Key `review.format_check`.
+    public var formatCheck = true
 
     public init() {}
 

@@ -1,6 +1,7 @@
 import Foundation
 import MCNDFileSystem
 import MCNDImaging
+import MCNDModel
 
 /// The per-file work of a batch — open beneath the root, read, SHA-256,
 /// decode and normalize — spread over the cores. The stages then decide
@@ -36,6 +37,8 @@ public struct InputPreparation: Sendable {
         public let sha256: String
         public let identity: FileIdentity
         public let pixels: Result<[UInt8], ImageRejection>
+        /// The PNG's own format, from the header the decoder read (nil when it did not decode).
+        public var source: SourceFormat? = nil
     }
 
     /// The results for `entries`, in their order. Entries with a `problem`
@@ -50,8 +53,11 @@ public struct InputPreparation: Sendable {
         let path = RootLayout.Folder.inbox.name + entry.relative
         do {
             let (bytes, identity) = try InputReader(root: root).read(path, limit: limit, seen: entry.seen)
-            let pixels = Result { () throws(ImageRejection) in try normalizer.normalize(png: bytes) }
-            return Prepared(entry: entry, read: .success(Read(sha256: ContentHash.hex(bytes), identity: identity, pixels: pixels)))
+            let normalized = Result { () throws(ImageRejection) in try normalizer.normalizeKeepingSource(png: bytes) }
+            let read = Read(
+                sha256: ContentHash.hex(bytes), identity: identity, pixels: normalized.map { $0.pixels },
+                source: try? normalized.get().source)
+            return Prepared(entry: entry, read: .success(read))
         } catch {
             return Prepared(entry: entry, read: .failure(error))
         }

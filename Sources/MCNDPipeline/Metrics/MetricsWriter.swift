@@ -40,6 +40,9 @@ public struct MetricsWriter: Sendable {
             m.family(
                 "mcnd_review_queue_files", .gauge, "Files waiting for review, by label.",
                 review.queue.map { ([("label", $0.label)], Double($0.files)) })
+            m.family(
+                "mcnd_review_unfamiliar_files", .gauge, "Files waiting in review/_unfamiliar/, by reason (format, content).",
+                UnfamiliarReason.allCases.map { ([("reason", $0.rawValue)], Double(review.unfamiliar?[$0.rawValue] ?? 0)) })
         }
         m.family(
             "mcnd_inbox_pending_files", .gauge, "Files the last pass left in the inbox (not settled, deferred, waiting for a model).",

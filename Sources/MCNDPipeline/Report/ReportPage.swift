@@ -172,6 +172,10 @@ struct ReportPage {
                 [HTML.escape(q.label), "\(q.files)", HTML.number(q.threshold, 3)]
             })
         out += "<p>\(r.reviewed) files reviewed.</p>"
+        if let u = r.unfamiliar, !u.isEmpty {
+            let reasons = UnfamiliarReason.allCases.map { "\($0.rawValue) \(u[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+            out += "<p>Waiting in _unfamiliar, by reason: \(reasons).</p>"
+        }
         if let a = r.audit {
             out +=
                 "<p>Audit: accuracy \(HTML.number(a.accuracy)) (\(HTML.number(a.low)) – \(HTML.number(a.high))) from \(a.sampled) audited predictions.</p>"

@@ -37,6 +37,8 @@ public struct ReviewSnapshot: Sendable, Codable, Equatable {
     public var temperature: Double?
     /// Files people have reviewed, ever (a counter).
     public var reviewed: Int
+    /// Files waiting in review/_unfamiliar/, by `UnfamiliarReason` (reasons with none left out).
+    public var unfamiliar: [String: Int]? = nil
 
     public init(queue: [Queue], audit: Audit?, temperature: Double?, reviewed: Int) {
         self.queue = queue

@@ -30,7 +30,7 @@ struct RescoreStage {
         while start < items.count {
             let chunk = items[start..<min(start + configuration.predictBatch, items.count)]
             start += chunk.count
-            var ready: [(item: ReviewItem, identity: FileIdentity)] = []
+            var ready: [(item: ReviewItem, identity: FileIdentity, source: SourceFormat)] = []
             var pixels: [UInt8] = []
             for item in chunk {
                 guard let id = item.id else { continue }
@@ -49,20 +49,22 @@ struct RescoreStage {
                 }
                 // Touched means changed: the content decides, not the inode (a root
                 // copied or restored from a backup has new inodes, the same files).
-                guard ContentHash.hex(read.bytes) == item.sha256, let rows = try? normalizer.normalize(png: read.bytes) else {
+                guard ContentHash.hex(read.bytes) == item.sha256, let normalized = try? normalizer.normalizeKeepingSource(png: read.bytes)
+                else {
                     try store.updateReview(id, status: .touched)
                     continue
                 }
-                pixels += rows
-                ready.append((item, read.identity))
+                pixels += normalized.pixels
+                ready.append((item, read.identity, normalized.source))
             }
             guard !ready.isEmpty else { continue }
             let rows = FeatureRows(pixels: pixels, width: spec.featureCount)
             let activations = network.activations(rows)
             var outcomes: [JournalRecord] = []
             var planned = PlannedNames()
-            for (i, (item, identity)) in ready.enumerated() {
-                let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha256)
+            for (i, (item, identity, format)) in ready.enumerated() {
+                // The format check too: a newer model sure of a 32×32 RGBA icon has not learnt what one is.
+                let d = router.decide(activations, row: i, inputs: rows, sha256: item.sha256, source: format)
                 guard !d.review else {
                     // Still doubtful: it waits, re-scored again by the next model only.
                     try store.updateReview(item.id!, modelVersion: model.version)

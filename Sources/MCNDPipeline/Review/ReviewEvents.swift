@@ -16,6 +16,8 @@ enum ReviewEvents {
         o.add("ece_after", r.eceAfter)
         o.add("val_samples", r.validationRows)
         o.add("target_precision", r.targetPrecision)
+        // What the format check compares requests with (absent: not recorded, no format check).
+        if let formats = r.formats { o.add("formats", formats.description) }
         return o
     }
 
@@ -32,6 +34,7 @@ enum ReviewEvents {
         line.add("model_version", item.modelVersion)
         line.add("audit", item.audit)
         line.add("unfamiliar", item.unfamiliar)
+        if let reason = item.unfamiliarReason { line.add("unfamiliar_reason", reason.rawValue) }
         line.add("review_file", RawPath(item.path).display)
         return (status, line.line)
     }

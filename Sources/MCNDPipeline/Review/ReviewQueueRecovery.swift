@@ -3,7 +3,7 @@ import MCNDFileSystem
 
 /// For `mcnd rebuild`: the files waiting in review/<folder>/ become the review
 /// queue again. What the lost database knew of each — the prediction, its
-/// confidence and model version, audit and unfamiliar — is read back from the
+/// confidence and model version, audit, unfamiliar and why — is read back from the
 /// file's line in outbox/predictions.jsonl, found by content (SHA-256). A file
 /// without such a line (the line rotated away, or the file changed in review/)
 /// stays where it is but is not queued: counted as `unmatched`.
@@ -19,6 +19,7 @@ struct ReviewQueueRecovery {
         var modelVersion: Int
         var audit: Bool
         var unfamiliar: Bool
+        var unfamiliarReason: UnfamiliarReason?
     }
 
     /// The queue rows to insert, and how many files in review/ had no line.
@@ -54,7 +55,7 @@ struct ReviewQueueRecovery {
                     ReviewItem(
                         sha256: sha, path: path.bytes, file: line.file, folder: folder.display, label: line.label,
                         confidence: line.confidence, modelVersion: line.modelVersion, audit: line.audit,
-                        unfamiliar: line.unfamiliar, identity: read.identity.text))
+                        unfamiliar: line.unfamiliar, unfamiliarReason: line.unfamiliarReason, identity: read.identity.text))
             }
         }
         return (items, unmatched)
@@ -73,7 +74,8 @@ struct ReviewQueueRecovery {
                 Line(
                     file: file, label: label, confidence: confidence, modelVersion: version,
                     audit: o[ReviewKey.audit] as? Bool ?? false,
-                    unfamiliar: o[ReviewKey.unfamiliar] as? Bool ?? false))
+                    unfamiliar: o[ReviewKey.unfamiliar] as? Bool ?? false,
+                    unfamiliarReason: (o[ReviewKey.unfamiliarReason] as? String).flatMap(UnfamiliarReason.init(rawValue:))))
         }
         return out
     }

@@ -24,6 +24,9 @@ struct ReviewRouter {
         var review: Bool
         var audit: Bool
         var unfamiliar: Bool
+        /// Why it is unfamiliar (nil when it is not), and for the format what the request and the examples were.
+        var unfamiliarReason: UnfamiliarReason? = nil
+        var unfamiliarDetail: String? = nil
         /// Relative to the root: `archive/predicted`, `review/<label>`, `review/_unfamiliar`.
         var folder: String
         var label: String
@@ -35,18 +38,26 @@ struct ReviewRouter {
     }
 
     func decide(
-        _ a: NetworkActivations, row: Int, inputs: FeatureRows, sha256: String, measures: ReviewCalibration.BatchMeasures? = nil
+        _ a: NetworkActivations, row: Int, inputs: FeatureRows, sha256: String, measures: ReviewCalibration.BatchMeasures? = nil,
+        source: SourceFormat? = nil
     ) -> Decision {
         let assessment = model.review?.assess(a, row: row, inputs: inputs, measures: measures) ?? Self.uncalibrated(a, row: row)
         let label = model.labels[assessment.label]
         guard active else {
             return Decision(assessment: assessment, review: false, audit: false, unfamiliar: false, folder: Folder.predicted, label: label)
         }
-        let unfamiliar = assessment.unfamiliar
+        // The format first: it says more than the content checks (which normalization has already fooled once).
+        var reason: UnfamiliarReason? = assessment.unfamiliar ? .content : nil, detail: String?
+        if settings.formatCheck, let formats = model.review?.formats, let source, !formats.admits(source) {
+            (reason, detail) = (.format, formats.detail(source))
+        }
+        let unfamiliar = reason != nil
         let audit = !unfamiliar && !assessment.doubtful && Self.audited(sha256: sha256, fraction: settings.auditFraction)
         let review = unfamiliar || assessment.doubtful || audit
         let folder = unfamiliar ? "\(Folder.review)/\(Folder.unfamiliar)" : review ? "\(Folder.review)/\(label)" : Folder.predicted
-        return Decision(assessment: assessment, review: review, audit: audit, unfamiliar: unfamiliar, folder: folder, label: label)
+        return Decision(
+            assessment: assessment, review: review, audit: audit, unfamiliar: unfamiliar, unfamiliarReason: reason,
+            unfamiliarDetail: detail, folder: folder, label: label)
     }
 
     /// A model from before calibration: the plain softmax, nothing doubtful.
@@ -72,6 +83,8 @@ struct ReviewRouter {
         line.add(ReviewKey.threshold, d.assessment.threshold)
         line.add(ReviewKey.audit, d.audit)
         line.add(ReviewKey.unfamiliar, d.unfamiliar)
+        if let reason = d.unfamiliarReason { line.add(ReviewKey.unfamiliarReason, reason.rawValue) }
+        if let detail = d.unfamiliarDetail { line.add(ReviewKey.unfamiliarDetail, detail) }
     }
 }
 
@@ -81,6 +94,8 @@ enum ReviewKey {
     static let threshold = "threshold"
     static let audit = "audit"
     static let unfamiliar = "unfamiliar"
+    static let unfamiliarReason = "unfamiliar_reason"
+    static let unfamiliarDetail = "unfamiliar_detail"
 }
 
 extension ReviewRouter {
@@ -90,6 +105,6 @@ extension ReviewRouter {
             sha256: sha256, path: path.bytes, file: file.display,
             folder: d.unfamiliar ? Folder.unfamiliar : d.label, label: d.label,
             confidence: Double(d.assessment.confidence), modelVersion: model.version, audit: d.audit,
-            unfamiliar: d.unfamiliar, identity: identity?.text)
+            unfamiliar: d.unfamiliar, unfamiliarReason: d.unfamiliarReason, identity: identity?.text)
     }
 }

@@ -19,7 +19,9 @@ extension StateStore {
         let queue = folders.map { ReviewSnapshot.Queue(label: $0, files: status.queue[$0] ?? 0, threshold: thresholds[$0] ?? nil) }
         let audit = status.auditAccuracy.map { p in Self.wilson(p, status.auditSamples) }
         let reviewed = (status.outcomes["confirmed"] ?? 0) + (status.outcomes["corrected"] ?? 0)
-        return ReviewSnapshot(queue: queue, audit: audit, temperature: status.temperature, reviewed: reviewed)
+        var snapshot = ReviewSnapshot(queue: queue, audit: audit, temperature: status.temperature, reviewed: reviewed)
+        snapshot.unfamiliar = status.unfamiliarReasons
+        return snapshot
     }
 
     /// The Wilson score interval (z = 1.96) of a proportion `p` from `n` samples.

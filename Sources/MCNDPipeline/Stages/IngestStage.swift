@@ -56,10 +56,10 @@ struct IngestStage {
                     continue
                 }
                 guard let label = entry.label else { continue }
-                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
+                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>, format: SourceFormat?
                 switch item.read.mapError({ ReadProblem($0, entry: entry, layout: layout, limit: c.limits.maxInputBytes, logger: logger) })
                 {
-                case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
+                case .success(let r): (sha, identity, decoded, format) = (r.sha256, r.identity, r.pixels, r.source)
                 case .failure(let problem):
                     if let outcome = rejections.rejection(entry, problem, planned: &planned) {
                         outcomes.append(outcome)
@@ -101,7 +101,7 @@ struct IngestStage {
                         NewExample(
                             sha256: sha, label: label, pixels: pixels, width: c.input.width,
                             height: c.input.height, channels: c.input.channels.count,
-                            originalName: entry.relative.display))
+                            originalName: entry.relative.display, source: format))
                     batchLabels[sha] = label
                     let destination = archiveDestination(entry, namer, planned: &planned)
                     var outcome = JournalRecord(

@@ -24,10 +24,12 @@ struct PredictionBatch: Sendable {
         pixels.reserveCapacity(chunk.count * featureCount)
         var rows: [Int?] = []
         var hashes: [String] = []
+        var sources: [SourceFormat?] = []
         for item in prepared {
             if case .success(let read) = item.read, case .success(let decoded) = read.pixels {
                 rows.append(hashes.count)
                 hashes.append(read.sha256)
+                sources.append(read.source)
                 pixels += decoded
             } else {
                 rows.append(nil)
@@ -41,8 +43,8 @@ struct PredictionBatch: Sendable {
         let inputs = FeatureRows(pixels: pixels, width: featureCount)
         let activations = network.activations(inputs)
         let measures = router.measures(activations, inputs: inputs)
-        decisions = ParallelMap.map(Array(hashes.indices), workers: preparation.workers) { [hashes] in
-            router.decide(activations, row: $0, inputs: inputs, sha256: hashes[$0], measures: measures)
+        decisions = ParallelMap.map(Array(hashes.indices), workers: preparation.workers) { [hashes, sources] in
+            router.decide(activations, row: $0, inputs: inputs, sha256: hashes[$0], measures: measures, source: sources[$0])
         }
         let folders = OpenFolders(root: preparation.root)
         var taken: [Bool] = []

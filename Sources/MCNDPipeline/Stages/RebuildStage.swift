@@ -58,15 +58,15 @@ enum RebuildStage {
                 if existing != label { summary.conflicts += 1 }
                 continue
             }
-            guard let pixels = try? normalizer.normalize(png: bytes) else {
+            guard let normalized = try? normalizer.normalizeKeepingSource(png: bytes) else {
                 summary.rejected += 1
                 continue
             }
             labels[sha] = label
             batch.append(
                 NewExample(
-                    sha256: sha, label: label, pixels: pixels, width: c.input.width, height: c.input.height,
-                    channels: c.input.channels.count, originalName: entry.relative.display))
+                    sha256: sha, label: label, pixels: normalized.pixels, width: c.input.width, height: c.input.height,
+                    channels: c.input.channels.count, originalName: entry.relative.display, source: normalized.source))
             if batch.count == 1024 {
                 _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
                 summary.examples += batch.count

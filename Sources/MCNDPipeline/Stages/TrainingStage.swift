@@ -211,7 +211,12 @@ struct TrainingStage: Sendable {
                 review: ReviewCalibration.fit(
                     network: MultiClassNetwork(weights: result.weights), train: data.train,
                     validation: data.validation, targetPrecision: configuration.review.targetPrecision,
-                    minimumSupport: configuration.review.minimumSupport, heldOut: fitted.heldOut))
+                    minimumSupport: configuration.review.minimumSupport, heldOut: fitted.heldOut
+                ).map {
+                    var review = $0
+                    review.formats = data.formats
+                    return review
+                })
         }
         var promote = summary.outcome == .notDue && model != nil
         if promote { summary.outcome = .promoted }

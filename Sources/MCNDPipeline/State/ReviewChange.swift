@@ -42,6 +42,8 @@ public struct ReviewItem: Sendable, Equatable {
     public var modelVersion: Int
     public var audit: Bool
     public var unfamiliar: Bool
+    /// Why it is unfamiliar (nil: it is not, or it was queued before reasons were recorded).
+    public var unfamiliarReason: UnfamiliarReason? = nil
     public var identity: String?
     public var status: Status = .waiting
 }

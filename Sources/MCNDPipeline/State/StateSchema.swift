@@ -110,6 +110,16 @@ enum StateSchema {
             // Lines not tied to an input (a promotion's model_promoted) committed with the change they announce (PendingLines).
             try db.execute(sql: StateStore.pendingLinesSchema)
         }
+        migrator.registerMigration("source-format") { db in
+            // Each example's PNG format before normalization ("28x28 gray 8 0", SourceFormat.key; NULL for examples
+            // stored before), so that a promotion records its examples' formats; and why a queued file is
+            // unfamiliar (UnfamiliarReason; NULL before, when only the content checks existed).
+            try db.execute(
+                sql: """
+                    ALTER TABLE examples ADD COLUMN source_format TEXT;
+                    ALTER TABLE review ADD COLUMN unfamiliar_reason TEXT;
+                    """)
+        }
         return migrator
     }
 }

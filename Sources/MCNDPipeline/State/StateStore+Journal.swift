@@ -28,8 +28,8 @@ extension StateStore {
                 sql: "INSERT OR IGNORE INTO labels (idx, name, created) VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM labels), ?, ?)")
             let insertExample = try db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added)
-                    VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO examples (sha256, label_idx, split, width, height, channels, pixels, original_name, added, source_format)
+                    VALUES (?, (SELECT idx FROM labels WHERE name = ?), ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let insertJournal = try db.cachedStatement(
                 sql: """
@@ -42,7 +42,7 @@ extension StateStore {
             for e in examples {
                 let split = ValidationSplit.isValidation(sha256: e.sha256, fraction: validationFraction) ? "validation" : "train"
                 try insertExample.execute(arguments: [
-                    e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now,
+                    e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now, e.source?.key,
                 ])
             }
             var out: [JournalRecord] = []

@@ -34,13 +34,14 @@ extension StateStore {
                 // Cached: a prediction batch queues hundreds, and compiling the statement each time cost more than running it.
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued,
+                            unfamiliar_reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(
                     arguments: [
                         item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
-                        item.audit, item.unfamiliar, item.identity, item.status.rawValue, now,
+                        item.audit, item.unfamiliar, item.identity, item.status.rawValue, now, item.unfamiliarReason?.rawValue,
                     ])
             case .resolved(let id, let status, let label):
                 try db.cachedStatement(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?").execute(
@@ -57,7 +58,8 @@ extension StateStore {
         ReviewItem(
             id: row["id"], sha256: row["sha256"], path: [UInt8](row["path"] as Data), file: row["file"], folder: row["folder"],
             label: row["label"], confidence: row["confidence"], modelVersion: row["model_version"],
-            audit: row["audit"], unfamiliar: row["unfamiliar"], identity: row["identity"],
+            audit: row["audit"], unfamiliar: row["unfamiliar"],
+            unfamiliarReason: (row["unfamiliar_reason"] as String?).flatMap(UnfamiliarReason.init(rawValue:)), identity: row["identity"],
             status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting)
     }
 

@@ -12,6 +12,8 @@ public struct ReviewStatus: Sendable, Codable, Equatable {
     /// confirmed or corrected; nil before the first.
     public var auditAccuracy: Double?
     public var auditSamples: Int
+    /// Unfamiliar files waiting in review/_unfamiliar/, by `UnfamiliarReason` (reasons with none left out).
+    public var unfamiliarReasons: [String: Int] = [:]
     /// The serving model's calibration: temperature, ECE, per-label thresholds (nil = reviews every prediction).
     public var temperature: Double?
     public var eceBefore: Double?
@@ -37,7 +39,7 @@ extension StateStore {
     public func reviewStatus(serving model: ModelFile?) throws(PipelineError) -> ReviewStatus {
         var status = try read { db -> ReviewStatus in
             var queue: [String: Int] = [:], outcomes: [String: Int] = [:]
-            var accuracy: Double?, samples = 0
+            var accuracy: Double?, samples = 0, reasons: [String: Int] = [:]
             // `mcnd status` reads without migrating: a database from before the review table has none.
             if try db.tableExists("review") {
                 for row in try Row.fetchAll(db, sql: "SELECT folder, COUNT(*) AS n FROM review WHERE status = 'waiting' GROUP BY folder") {
@@ -54,8 +56,17 @@ extension StateStore {
                         """)
                 samples = audits?["n"] ?? 0
                 if samples > 0 { accuracy = Double(audits?["right"] ?? 0) / Double(samples) }
+                // Rows from before reasons were recorded (or a database not migrated yet): only the content checks existed.
+                let column = try db.columns(in: "review").contains { $0.name == "unfamiliar_reason" } ? "unfamiliar_reason" : "NULL"
+                let sql = """
+                    SELECT COALESCE(\(column), '\(UnfamiliarReason.content.rawValue)') AS reason, COUNT(*) AS n FROM review
+                    WHERE status = 'waiting' AND unfamiliar = 1 GROUP BY 1
+                    """
+                for row in try Row.fetchAll(db, sql: sql) { reasons[row["reason"]] = row["n"] }
             }
-            return ReviewStatus(queue: queue, outcomes: outcomes, auditAccuracy: accuracy, auditSamples: samples)
+            var status = ReviewStatus(queue: queue, outcomes: outcomes, auditAccuracy: accuracy, auditSamples: samples)
+            status.unfamiliarReasons = reasons
+            return status
         }
         if let model, let r = model.review {
             status.temperature = r.temperature

@@ -15,6 +15,8 @@ public struct TrainingData: Sendable {
     /// choice), for cross-validation folds that stay put as the set grows.
     public var trainKeys: [UInt64] = []
     public var validationKeys: [UInt64] = []
+    /// The rows' source formats (nil when some example's was not recorded: stored before formats were).
+    public var formats: TrainingFormats?
 
     /// Every row, train then validation, with its fold key.
     public var all: (rows: LabeledRows, keys: [UInt64]) {
@@ -130,16 +132,23 @@ extension StateStore {
                 }
             }
             var last: Int64 = 0
+            // Counted while the rows are read anyway: no second pass over the table.
+            var formats: [SourceFormat: Int] = [:], unknownFormat = false
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, label_idx, split, sha256, pixels FROM examples
+                    SELECT id, label_idx, split, sha256, pixels, source_format FROM examples
                     WHERE width = ? AND height = ? AND channels = ? ORDER BY id
                     """, arguments: [width, height, channels])
             while let row = try rows.next() {
                 let pixels: Data = row["pixels"]
                 guard pixels.count == features else { continue }
                 last = max(last, row["id"])
+                if let format = (row["source_format"] as String?).flatMap(SourceFormat.init(key:)) {
+                    formats[format, default: 0] += 1
+                } else {
+                    unknownFormat = true
+                }
                 if (row["split"] as String) == "validation" {
                     validation.append(contentsOf: pixels)
                     validationLabels.append(Int32(row["label_idx"] as Int))
@@ -155,7 +164,7 @@ extension StateStore {
                 train: LabeledRows(rows: FeatureRows(pixels: train, width: features), labels: trainLabels),
                 validation: LabeledRows(rows: FeatureRows(pixels: validation, width: features), labels: validationLabels),
                 labels: labels, lastExampleId: last, otherShape: total - trainLabels.count - validationLabels.count,
-                trainKeys: trainKeys, validationKeys: validationKeys)
+                trainKeys: trainKeys, validationKeys: validationKeys, formats: unknownFormat ? nil : TrainingFormats(formats))
         }
     }
 

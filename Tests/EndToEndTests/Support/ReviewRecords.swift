@@ -12,6 +12,8 @@ struct ReviewedPrediction: Decodable {
     var threshold: Double?
     var audit: Bool?
     var unfamiliar: Bool?
+    var unfamiliarReason: String?
+    var unfamiliarDetail: String?
 }
 
 /// A rescored.jsonl line.
@@ -55,6 +57,8 @@ struct ReviewStatusRecord: Decodable {
         var auditSamples: Int
         var temperature: Double?
         var thresholds: [String: Double?]?
+        /// Unfamiliar files waiting in review/, by reason (format, content).
+        var unfamiliarReasons: [String: Int]?
     }
     var review: Review
 
