@@ -6,6 +6,10 @@ struct ReviewStatusText {
     let review: ReviewStatus
     init(_ review: ReviewStatus) { self.review = review }
 
+    /// An estimate whose interval is wider than this says little: at 0.95 right,
+    /// about 20 sorted audits; after one, anything from 0.2 to 1.
+    static let meaningfulWidth = 0.2
+
     var text: String {
         var out = ""
         let waiting = review.queue.values.reduce(0, +)
@@ -28,10 +32,14 @@ struct ReviewStatusText {
             out.removeLast()
             out += "\n"
         }
-        if let a = review.auditAccuracy {
-            out += String(
-                format: "audit: auto-accepted answers right %.3f of the time (%d audited files confirmed or corrected)\n",
-                a, review.auditSamples)
+        if let a = review.auditAccuracy, let low = review.auditLow, let high = review.auditHigh {
+            let files = review.auditSamples == 1 ? "file" : "files"
+            out += String(format: "audit: auto-accepted answers right %.3f of the time (95 %% interval %.3f–%.3f, ", a, low, high)
+            out += "from \(review.auditSamples) audited \(files) confirmed or corrected)"
+            if high - low > Self.meaningfulWidth {
+                out += String(format: "; too few to mean much yet (the interval is wider than %.2f)", Self.meaningfulWidth)
+            }
+            out += "\n"
         } else {
             out += "audit: no audited file confirmed or corrected yet\n"
         }

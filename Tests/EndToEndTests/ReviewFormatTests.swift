@@ -103,6 +103,8 @@ extension EndToEnd {
             let reasons = ((report as? [String: Any])?["review"] as? [String: Any])?["unfamiliar"] as? [String: Int]
             #expect(reasons == byReason, "report.json review.unfamiliar: \(String(describing: reasons))")
 
+            try auditEstimateSaysHowSureItIs(root: root, scratch: scratch, truth: truth, options: options)
+
             // review.format_check=false: the same kind of request is left to the content checks.
             for i in 0..<5 {
                 try Files.drop(try Self.png(test.pixels(200 + i), width: 32, height: 32, layout: .rgba), into: inbox, as: "off-\(i).png")
@@ -110,6 +112,24 @@ extension EndToEnd {
             try MCND.succeed(["--root", root, "--once"] + options + ["--set", "review.format_check=false"], scratch: scratch.url)
             let off = Self.lines(root, prefix: "off-")
             #expect(off.count == 5 && off.allSatisfy { $0.unfamiliarReason != "format" }, "\(off)")
+        }
+
+        /// After one audited file is sorted, status gives the estimate with its
+        /// interval and says the sample is too small to mean much.
+        func auditEstimateSaysHowSureItIs(root: String, scratch: Scratch, truth: [String: String], options: [String]) throws {
+            let audit = try #require(Self.lines(root, prefix: "t-").first { $0.audit == true }, "no audited t10k answer")
+            let label = truth[audit.file]!
+            try FileManager.default.createDirectory(atPath: root + "/inbox/" + label, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(
+                atPath: root + "/review/\(audit.label)/\(audit.file)", toPath: root + "/inbox/\(label)/\(audit.file)")
+            try MCND.succeed(["--root", root, "--once"] + options, scratch: scratch.url)
+            let status = try ReviewStatusRecord.of(root: root, scratch: scratch.url).review
+            #expect(status.auditSamples == 1)
+            let (accuracy, low, high) = (status.auditAccuracy ?? -1, status.auditLow ?? -1, status.auditHigh ?? -1)
+            #expect(0 <= low && low <= accuracy && accuracy <= high && high <= 1 && high - low > 0.5, "\(status)")
+            let text = try MCND.succeed(["status", "--root", root], scratch: scratch.url).stdout
+            let interval = String(format: "95 %% interval %.3f–%.3f", low, high)
+            #expect(text.contains(interval) && text.contains("too few"), "\(text)")
         }
 
         @Test func aModelTrainedOnMixedFormatsAcceptsThemAll() throws {

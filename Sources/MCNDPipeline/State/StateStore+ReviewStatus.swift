@@ -12,6 +12,9 @@ public struct ReviewStatus: Sendable, Codable, Equatable {
     /// confirmed or corrected; nil before the first.
     public var auditAccuracy: Double?
     public var auditSamples: Int
+    /// The 95 % Wilson interval of `auditAccuracy` (as in the report).
+    public var auditLow: Double?
+    public var auditHigh: Double?
     /// Unfamiliar files waiting in review/_unfamiliar/, by `UnfamiliarReason` (reasons with none left out).
     public var unfamiliarReasons: [String: Int] = [:]
     /// The serving model's calibration: temperature, ECE, per-label thresholds (nil = reviews every prediction).
@@ -66,6 +69,10 @@ extension StateStore {
             }
             var status = ReviewStatus(queue: queue, outcomes: outcomes, auditAccuracy: accuracy, auditSamples: samples)
             status.unfamiliarReasons = reasons
+            if let accuracy {
+                let interval = Self.wilson(accuracy, samples)
+                (status.auditLow, status.auditHigh) = (interval.low, interval.high)
+            }
             return status
         }
         if let model, let r = model.review {

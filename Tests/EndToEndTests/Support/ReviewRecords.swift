@@ -57,6 +57,8 @@ struct ReviewStatusRecord: Decodable {
         var auditSamples: Int
         var temperature: Double?
         var thresholds: [String: Double?]?
+        var auditLow: Double?
+        var auditHigh: Double?
         /// Unfamiliar files waiting in review/, by reason (format, content).
         var unfamiliarReasons: [String: Int]?
     }
