@@ -258,8 +258,16 @@ def main():
     if len(sys.argv) != 3:
         sys.exit("usage: power_cut_fs.py BACKING MOUNTPOINT")
     fs = PowerCutFS(sys.argv[1])
-    fusepy.FUSE(fs, sys.argv[2], foreground=True, nothreads=True, use_ino=True, hard_remove=True,
-                big_writes=True, max_write=131072, fsname="powercut", subtype="powercut")
+    try:
+        fusepy.FUSE(fs, sys.argv[2], foreground=True, nothreads=True, use_ino=True, hard_remove=True,
+                    big_writes=True, max_write=131072, fsname="powercut", subtype="powercut")
+    except RuntimeError:
+        # libfuse reports a connection the kernel tore down as aborted (ECONNABORTED,
+        # seen once in CI on 6.18) as an error even when the unmount was the cause.
+        # Only then is it the power cut; a loop that ended while still mounted is a failure.
+        if os.path.ismount(sys.argv[2]):
+            raise
+        print("the loop ended with an aborted connection after the unmount", file=sys.stderr, flush=True)
     reverted, dropped = len(fs.saved), len(fs.pending)
     fs.cut()
     # What the cut took: files whose unsynced data was dropped, namespace changes never made durable.
