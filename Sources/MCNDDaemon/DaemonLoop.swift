@@ -167,7 +167,7 @@ struct DaemonLoop {
         let due = (try? pipeline.trainingIsDue()) ?? false
         let reason = due ? waitReason() : nil
         noteWait(reason)
-        guard due, reason == nil, let job = pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
+        guard due, reason == nil, let job = try? pipeline.trainingJob(.ifDue, shouldStop: { [stop] in stop.isSet }) else { return false }
         scheduler.runStarted()
         training = true
         let sink = self.sink

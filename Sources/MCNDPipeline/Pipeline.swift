@@ -81,11 +81,13 @@ public final class Pipeline {
 
     /// Ingest everything complete, train if due (or as asked), predict everything pending.
     public func once(train request: TrainRequest = .ifDue) throws(PipelineError) -> OnceSummary {
-        let configuration = self.configuration
+        var configuration = self.configuration
         var summary = OnceSummary()
         let scan = self.scan(configuration)
         summary.unsettled = scan.unsettled
-        summary.ingest = try ingestStage(configuration).run(try journal.undecided(scan.entries))
+        let undecided = try journal.undecided(scan.entries)
+        configuration = try resolvingInput(configuration, choosingFrom: undecided)
+        summary.ingest = try ingestStage(configuration).run(undecided)
         summary.training = try trainingStage(configuration).run(request)
         summary.predict = try predict(scan.entries, configuration)
         summary.waitingToMove = journal.waiting.perFolder
@@ -114,11 +116,22 @@ public final class Pipeline {
 
     /// `closed`: files known to be complete (the daemon's inotify events), relative to inbox/.
     public func ingest(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> IngestSummary {
-        try ingestStage(configuration, closed: closed).run(try journal.undecided(entries))
+        let undecided = try journal.undecided(entries)
+        return try ingestStage(try resolvingInput(configuration, choosingFrom: undecided), closed: closed).run(undecided)
     }
 
     public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
-        try trainingStage(configuration).run(request)
+        try trainingStage(try resolvingInput(configuration)).run(request)
+    }
+
+    /// `input.*: auto` resolved (InputShapeResolution); `entries` may choose the shape.
+    private func resolvingInput(
+        _ c: MCNDConfiguration, choosingFrom entries: [InboxEntry] = []
+    ) throws(PipelineError)
+        -> MCNDConfiguration
+    {
+        try InputShapeResolution.resolve(
+            c, store: store, root: root, folder: RootLayout.Folder.inbox.name, entries: entries, logger: logger)
     }
 
     /// The training of `request` as a job that may run on another thread
@@ -127,17 +140,17 @@ public final class Pipeline {
     /// the configuration of now: a reload during the run does not change it.
     public func trainingJob(
         _ request: TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false }
-    )
+    ) throws(PipelineError)
         -> (@Sendable () throws(PipelineError) -> TrainingSummary)?
     {
         guard request != .never else { return nil }
-        let stage = trainingStage(configuration)
+        let stage = trainingStage(try resolvingInput(configuration))
         return { () throws(PipelineError) in try stage.run(request, shouldStop: shouldStop) }
     }
 
     /// True when labeled examples arrived since the last completed run (or
     /// there is no model yet and there are examples).
-    public func trainingIsDue() throws(PipelineError) -> Bool { try trainingStage(configuration).isDue() }
+    public func trainingIsDue() throws(PipelineError) -> Bool { try trainingStage(try resolvingInput(configuration)).isDue() }
 
     /// Re-scores the review queue first when a newer model serves (RescoreStage).
     public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {

@@ -24,6 +24,8 @@ struct StatusCommand: AsyncParsableCommand {
         var waitingToMove: [String: Int]
         var review: ReviewStatus
         var training: Training
+        /// The shape new examples are normalized to (`input.*`).
+        var input: InputShapeStatus
     }
 
     /// The examples waiting for the next run, and why the daemon holds it back (nil: it does not, or no daemon runs).
@@ -54,7 +56,8 @@ struct StatusCommand: AsyncParsableCommand {
                 pending: entries.filter { !$0.isLabeled }.count,
                 pendingLabeled: entries.filter(\.isLabeled).count,
                 incomplete: try store.incompleteCount(present: scan.entries),
-                waitingToMove: try store.waitingToMove(), review: try store.reviewStatus(), training: training)
+                waitingToMove: try store.waitingToMove(), review: try store.reviewStatus(), training: training,
+                input: InputShapeStatus(configuration: configuration, chosen: try store.inputShape()))
         } catch {
             throw fail(error)
         }
@@ -75,6 +78,7 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             print("model: none yet")
         }
+        print("input: \(report.input.text)")
         print("examples: \(s.examples)")
         for (label, n) in s.examplesPerLabel.sorted(by: { $0.key < $1.key }) { print("  \(label): \(n)") }
         print("pending: \(report.pending) to predict, \(report.pendingLabeled) labeled to ingest")

@@ -23,6 +23,11 @@ extension EndToEnd {
             }
             try MCND.succeed(["--once", "--root", root.path, "--set", "settle_seconds=0"], scratch: scratch.url)
 
+            // input.*: auto chose Fashion-MNIST's own shape.
+            let status = try MCND.succeed(["status", "--root", root.path, "--json"], scratch: scratch.url)
+            let input = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["input"] as? [String: Any]
+            #expect(input?["origin"] as? String == "examples" && input?["width"] as? Int == 28, "\(input ?? [:])")
+            #expect(input?["height"] as? Int == 28 && input?["channels"] as? String == "gray", "\(input ?? [:])")
             let events = try JSONLines.objects(root.appendingPathComponent("outbox/events.jsonl").path)
             let started = try #require(events.first { $0["event"] as? String == "run_started" })
             #expect(started["train_samples"] as? Int == examples, "the served model trains on all \(examples) examples: \(started)")

@@ -81,9 +81,22 @@ public enum ConfigurationLoader {
         out.stateBusyTimeoutSeconds = number("state.busy_timeout_seconds", out.stateBusyTimeoutSeconds)
 
         var input = out.input
-        input.width = integer("input.width", input.width)
-        input.height = integer("input.height", input.height)
-        input.channels = choice("input.channels", input.channels)
+        var shape = out.inputShape
+        /// nil: not set; true: `auto`; false: a value.
+        func automatic(_ key: String) -> Bool? {
+            let k = ConfigKey(key.split(separator: ".").map(String.init))
+            if let s = c.string(forKey: k) { return s.trimmingSpaces().lowercased() == InputShapePolicy.auto }
+            return c.double(forKey: k) == nil ? nil : false
+        }
+        shape.autoWidth = automatic("input.width") ?? shape.autoWidth
+        if !shape.autoWidth { input.width = integer("input.width", input.width) }
+        shape.autoHeight = automatic("input.height") ?? shape.autoHeight
+        if !shape.autoHeight { input.height = integer("input.height", input.height) }
+        shape.autoChannels = automatic("input.channels") ?? shape.autoChannels
+        if !shape.autoChannels { input.channels = choice("input.channels", input.channels) }
+        shape.maxFeatures = integer("input.max_features", shape.maxFeatures)
+        if shape.maxFeatures < 1 { problems.append("input.max_features must be at least 1 (got \(shape.maxFeatures))") }
+        out.inputShape = shape
         input.aspect = choice("input.aspect", input.aspect)
         input.invert = flag("input.invert", input.invert)
         let background = text("input.background", input.background.description)

@@ -26,9 +26,12 @@ public enum ConfigurationTemplate {
           busy_timeout_seconds: 30
 
         input:
-          width: 28
-          height: 28
-          channels: gray        # gray (Rec.601 luma) | rgb
+          # auto: chosen once from the first labeled files (their median size, in
+          # colour when a fifth of them show colour), or a fixed value.
+          width: auto           # auto | pixels
+          height: auto          # auto | pixels
+          channels: auto        # auto | gray (Rec.601 luma) | rgb
+          max_features: 3072    # an automatic size shrinks until width × height × channels fits
           aspect: stretch       # stretch | fit (letterbox) | crop (centre)
           background: black     # alpha is composited over this: black | white | #rrggbb | 0-255
           invert: false         # true for dark-on-light images

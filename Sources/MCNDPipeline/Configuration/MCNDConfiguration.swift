@@ -20,8 +20,12 @@ public struct MCNDConfiguration: Sendable, Equatable {
     /// database before giving up (exit 75). Key `state.busy_timeout_seconds`.
     public var stateBusyTimeoutSeconds: Double = 30
 
-    /// How images become network inputs. Keys `input.*`.
+    /// How images become network inputs. Keys `input.*`. Where `inputShape`
+    /// leaves a part to the examples, the value here stands in until they chose.
     public var input = NormalizationSpec.standard
+    /// Which of width, height and channels the labeled examples choose (`auto`). Keys
+    /// `input.width`, `input.height`, `input.channels`, `input.max_features`.
+    public var inputShape = InputShapePolicy()
     /// Decode caps. Keys `limits.max_bytes`, `limits.max_pixels`.
     public var limits = DecodeLimits.standard
 
@@ -51,6 +55,8 @@ public struct MCNDConfiguration: Sendable, Equatable {
     public static var book: MCNDConfiguration {
         var c = MCNDConfiguration()
         c.training = .book
+        // The book's 28×28 gray input, whatever the images.
+        c.inputShape = .fixed
         // The book's 40 epochs as they are: no step budget, cross-validation or augmentation.
         c.recipe.minSteps = 0
         c.recipe.crossValidationBelow = 0

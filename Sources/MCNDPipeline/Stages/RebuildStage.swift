@@ -23,7 +23,7 @@ public struct RebuildSummary: Sendable, Equatable {
 /// state/models/model-N.npz. The old database is moved aside, never deleted.
 enum RebuildStage {
     static func run(
-        layout: RootLayout, root: Directory, configuration c: MCNDConfiguration, logger: Logger
+        layout: RootLayout, root: Directory, configuration: MCNDConfiguration, logger: Logger
     ) throws(PipelineError) -> RebuildSummary {
         var summary = RebuildSummary()
         let database = RootLayout.Name.database
@@ -39,9 +39,12 @@ enum RebuildStage {
             }
             summary.setAside = RawPath(aside).display
         }
-        let store = try StateStore(layout: layout, root: root, busyTimeout: c.stateBusyTimeoutSeconds)
+        let store = try StateStore(layout: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
         let archive = RawPath("archive/labeled")
         let scan = InboxScanner(root: root, folder: archive, settleSeconds: 0).scan()
+        // input.*: auto chooses again, from everything archived.
+        let c = try InputShapeResolution.resolve(
+            configuration, store: store, root: root, folder: archive, entries: scan.entries, logger: logger)
         let reader = InputReader(root: root)
         let normalizer = ImageNormalizer(spec: c.input, limits: c.limits)
         var labels: [String: String] = [:]

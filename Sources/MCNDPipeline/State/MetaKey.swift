@@ -2,4 +2,6 @@
 enum MetaKey: String {
     /// Set when the `waiting_for_model` event was written; cleared by a promotion.
     case waitingForModel = "waiting_for_model"
+    /// The input shape the labeled examples chose (`InputShape`, JSON), for `input.*: auto`.
+    case inputShape = "input_shape"
 }
