@@ -63,6 +63,12 @@ extension EndToEnd {
             }.count
             let status = try MCND.succeed(["status", "--root", root.path, "--json"] + options, scratch: scratch.url)
             let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            // The report names the model's input.
+            try MCND.succeed(["report", "--root", root.path] + options, scratch: scratch.url)
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("outbox/report.json")))
+            let model = (report as? [String: Any])?["model"] as? [String: Any]
+            let channels = object?["input"].flatMap { ($0 as? [String: Any])?["channels"] as? String } ?? "?"
+            #expect((model?["input"] as? String)?.hasSuffix(channels) == true, "report.json model.input \(model?["input"] ?? "none")")
             return (Double(right) / Double(max(1, predictions.count)), object?["input"] as? [String: Any] ?? [:])
         }
 

@@ -57,7 +57,8 @@ public struct ReportBuilder: Sendable {
                 trainSamples: serving.metrics["train_samples"].map { Int($0) }, valSamples: serving.metrics["val_samples"].map { Int($0) },
                 valAccuracy: serving.metrics["val_accuracy"], created: serving.created, promoted: row?.promoted, run: row?.run,
                 runMode: run?.mode,
-                pinnedSince: try store.pin().flatMap { $0.version == serving.version ? $0.since : nil })
+                pinnedSince: try store.pin().flatMap { $0.version == serving.version ? $0.since : nil },
+                input: "\(serving.input.width)×\(serving.input.height) \(serving.input.channels == 3 ? "rgb" : "gray")")
             (data.evaluation, data.mistakes, thumbnails) = try evaluate(serving)
         }
         data.buildSeconds = Timestamp.seconds() - start

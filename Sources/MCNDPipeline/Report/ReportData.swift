@@ -16,6 +16,8 @@ public struct ReportData: Sendable, Codable, Equatable {
         public var runMode: String?
         /// Set while an operator has pinned this version (`mcnd models pin`): new runs do not replace it.
         public var pinnedSince: String?
+        /// The input the model reads: "28×28 gray", "36×27 rgb" (its spec, as `input.*` or the examples chose).
+        public var input: String? = nil
     }
     public struct LabelCount: Sendable, Codable, Equatable {
         public var label: String

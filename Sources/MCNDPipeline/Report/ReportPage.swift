@@ -56,6 +56,7 @@ struct ReportPage {
                 ["labels", "\(m.labels.count): " + m.labels.map(HTML.escape).joined(separator: ", ")],
                 ["training / validation examples", "\(m.trainSamples.map(String.init) ?? "–") / \(m.valSamples.map(String.init) ?? "–")"],
                 ["validation accuracy (at training)", HTML.number(m.valAccuracy)],
+                ["input", HTML.escape(m.input ?? "–")],
                 ["trained", HTML.escape(m.created) + (m.run.map { " by run \($0)" } ?? "") + (m.runMode.map { " (\($0))" } ?? "")],
                 ["promoted", HTML.escape(m.promoted ?? "–")],
             ] + (m.pinnedSince.map { [["pinned", "since " + HTML.escape($0) + " (`mcnd models unpin` lets new models serve)"]] } ?? [])
