@@ -27,6 +27,10 @@ struct RootOptions: ParsableArguments {
         if file == nil, FileManager.default.fileExists(atPath: layout.defaultConfiguration) {
             file = layout.defaultConfiguration
         }
+        for name in ConfigurationKeys.unknownVariables(env) {
+            // A warning only: scripts may keep variables of their own under the prefix.
+            FileHandle.standardError.write(Data("mcnd: warning: \(name) names no configuration key; it is ignored\n".utf8))
+        }
         return try await ConfigurationLoader.load(file: file, environment: env, overrides: overrides)
     }
 }

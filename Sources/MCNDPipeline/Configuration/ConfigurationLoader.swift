@@ -1,4 +1,5 @@
 import Configuration
+import Foundation
 import MCNDImaging
 import MCNDModel
 import SystemPackage
@@ -21,13 +22,17 @@ public enum ConfigurationLoader {
             InMemoryProvider(name: "flags", values: values),
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "mcnd"),
         ]
+        var unknown = ConfigurationKeys.problems(values.keys.map { $0.components.joined(separator: ".") }.sorted(), in: "--set")
         if let file {
             do {
                 providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                unknown += ConfigurationKeys.problems(try ConfigurationKeys.keys(inYAML: text), in: file)
             } catch {
                 throw .badConfiguration("cannot read \(file): \(error)")
             }
         }
+        guard unknown.isEmpty else { throw .badConfiguration(unknown.joined(separator: "; ")) }
         return try read(ConfigReader(providers: providers))
     }
 

@@ -1,0 +1,89 @@
+import Configuration
+import Synchronization
+import Yams
+
+/// The keys mcnd reads: exactly those `ConfigurationLoader.read` asks for,
+/// recorded once by reading an empty configuration. A key a person gives that
+/// is not one of them (`--set train.epoch=5`, `learning_rte:` in mcnd.yaml)
+/// would change nothing and say nothing, so it is refused, with the nearest
+/// known key suggested.
+public enum ConfigurationKeys {
+    public static let all: Set<String> = {
+        let recorder = KeyRecorder()
+        _ = try? ConfigurationLoader.read(ConfigReader(providers: [InMemoryProvider(values: [:])], accessReporter: recorder))
+        return recorder.keys.withLock { $0 }
+    }()
+
+    /// Variables the command line reads itself, beside the keys' `MCND_*` forms.
+    public static let commandVariables: Set<String> = ["MCND_ROOT", "MCND_CONFIG"]
+
+    /// "unknown key train.epoch (in --set) — did you mean train.epochs?" for each unknown key.
+    public static func problems(_ keys: some Sequence<String>, in origin: String) -> [String] {
+        keys.filter { !all.contains($0) }.map { key in
+            "unknown key \(key) (\(origin))" + (nearest(key).map { " — did you mean \($0)?" } ?? "")
+        }
+    }
+
+    /// The dotted paths of a YAML document's values (`train: {epochs: 5}` → `train.epochs`).
+    public static func keys(inYAML text: String) throws -> [String] {
+        guard let node = try Yams.compose(yaml: text) else { return [] }
+        var out: [String] = []
+        func walk(_ node: Node, _ path: [String]) {
+            guard let mapping = node.mapping else {
+                if !path.isEmpty { out.append(path.joined(separator: ".")) }
+                return
+            }
+            for (key, value) in mapping { walk(value, path + [key.string ?? "\(key)"]) }
+        }
+        walk(node, [])
+        return out
+    }
+
+    /// `MCND_*` variables shaped like a key of a known section (`MCND_TRAIN_EPOCH`) that
+    /// name none: a warning, not an error — scripts keep variables of their own under the prefix.
+    public static func unknownVariables(_ environment: [String: String]) -> [String] {
+        let known = Set(all.map(variable)).union(commandVariables)
+        let sections = Set(all.compactMap { $0.split(separator: ".").count > 1 ? $0.split(separator: ".")[0].uppercased() : nil })
+        return environment.keys.filter { name in
+            guard name.hasPrefix("MCND_"), !known.contains(name) else { return false }
+            let rest = name.dropFirst(5)
+            return sections.contains { rest.hasPrefix($0 + "_") }
+        }.sorted()
+    }
+
+    /// The `MCND_*` variable of a key: `train.batch_size` → `MCND_TRAIN_BATCH_SIZE`.
+    public static func variable(_ key: String) -> String { "MCND_" + key.uppercased().replacingOccurrences(of: ".", with: "_") }
+
+    /// The known key fewest edits away, when it is near enough to be the one meant.
+    static func nearest(_ key: String) -> String? {
+        let scored = all.map { ($0, distance(key, $0)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+        guard let (best, edits) = scored, edits <= max(2, key.count / 4) else { return nil }
+        return best
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
+    }
+}
+
+/// Collects the keys a reader asks for.
+final class KeyRecorder: AccessReporter {
+    let keys = Mutex<Set<String>>([])
+
+    func report(_ event: AccessEvent) {
+        let key = event.metadata.key.components.joined(separator: ".")
+        keys.withLock { _ = $0.insert(key) }
+    }
+}
