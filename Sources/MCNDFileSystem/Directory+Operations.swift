@@ -97,13 +97,6 @@ extension Directory {
         }
     }
 
-    /// Removes the empty folder `path`.
-    public func removeDirectory(_ path: RawPath) throws(FileSystemError) {
-        try withParent(of: path, .unlink) { (fd, leaf) throws(FileSystemError) in
-            _ = try SystemCall.run(.unlink, describe(path)) { unlinkat(fd, leaf, AT_REMOVEDIR) }
-        }
-    }
-
     /// fsync of this folder: makes creates, renames and unlinks in it durable.
     public func sync() throws(FileSystemError) {
         _ = try SystemCall.run(.fsync, name) { fsync(descriptor) }

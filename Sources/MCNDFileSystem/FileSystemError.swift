@@ -19,9 +19,6 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
         self.destination = destination
     }
 
-    /// A symlink (or a name that would leave the directory) was in the way: refused, not followed.
-    public var isRefusedLink: Bool { errno == .tooManySymbolicLinks || errno == .crossDevice }
-
     public var description: String {
         let what = destination.map { "\(operation.rawValue) \(path) to \($0)" } ?? "\(operation.rawValue) \(path)"
         return "\(what): \(errno)"

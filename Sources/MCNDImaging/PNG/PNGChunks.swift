@@ -1,3 +1,5 @@
+import MCNDModel
+
 /// Byte-level facts about the PNG container that mcnd needs before libpng
 /// sees the data. Nothing here decodes pixels.
 public enum PNGChunks {
@@ -114,16 +116,7 @@ public enum PNGChunks {
     /// A gAMA chunk for gamma 1.0 (100000 / 100000).
     static let linearGammaChunk: [UInt8] = {
         let body: [UInt8] = [0x67, 0x41, 0x4D, 0x41, 0x00, 0x01, 0x86, 0xA0]
-        let crc = crc32(body)
+        let crc = Zlib.crc32(body)
         return [0, 0, 0, 4] + body + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
     }()
-
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes {
-            c ^= UInt32(b)
-            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        }
-        return c ^ 0xFFFF_FFFF
-    }
 }

@@ -2,7 +2,7 @@ import CZlib
 
 /// The only door to zlib: gunzip for the IDX dataset files and CRC-32 for the
 /// model file's zip container.
-enum Zlib {
+public enum Zlib {
     enum Failure: Error, Equatable {
         case corrupt(String)
     }
@@ -48,7 +48,7 @@ enum Zlib {
     }
 
     /// CRC-32 (the zip/PNG polynomial).
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBufferPointer { buffer in
             UInt32(CZlib.crc32(0, buffer.baseAddress, uInt(buffer.count)))
         }

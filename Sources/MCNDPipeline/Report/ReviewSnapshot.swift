@@ -1,7 +1,7 @@
 /// What the review loop (human review of uncertain predictions, calibration,
-/// per-label thresholds) hands the report and the metrics. The loop is not
-/// part of mcnd yet: until a `ReviewSource` provides a snapshot, the report
-/// leaves these sections out and the reviewed-files counter is not written.
+/// per-label thresholds) hands the report and the metrics
+/// (`StateStore.reviewSnapshot`). While there is no review data yet there is
+/// none, and the report leaves these sections out.
 public struct ReviewSnapshot: Sendable, Codable, Equatable {
     public struct Queue: Sendable, Codable, Equatable {
         public var label: String
@@ -46,9 +46,4 @@ public struct ReviewSnapshot: Sendable, Codable, Equatable {
         self.temperature = temperature
         self.reviewed = reviewed
     }
-}
-
-/// Where the report and the metrics get the review loop's figures.
-public protocol ReviewSource: Sendable {
-    func snapshot() throws(PipelineError) -> ReviewSnapshot?
 }
