@@ -28,7 +28,7 @@ extension StateStore {
         do {
             bytes = try read { db in
                 if let version { return try Data.fetchOne(db, sql: "SELECT file FROM models WHERE version = ?", arguments: [version]) }
-                return try Data.fetchOne(db, sql: "SELECT file FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1")
+                return try ServingRow.file(db)
             }
         } catch { throw .state(error) }
         guard let bytes else { throw version.map { .noSuchModel($0) } ?? .noServingModel }
@@ -38,7 +38,7 @@ extension StateStore {
     }
 
     public func servingVersion() throws(PipelineError) -> Int? {
-        try read { db in try Int.fetchOne(db, sql: "SELECT version FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1") }
+        try read { db in try ServingRow.version(db) }
     }
 
     public func pin() throws(PipelineError) -> ModelPin? {
@@ -69,7 +69,7 @@ extension StateStore {
     /// Serves the version that served before the serving one, and pins it.
     public func rollback() throws(ModelLifecycleError) -> ModelChange {
         try change { db throws(ModelLifecycleError) in
-            guard let serving = try Self.run(db, { try Int.fetchOne($0, sql: "SELECT version FROM models WHERE serving = 1") }) else {
+            guard let serving = try Self.run(db, ServingRow.version) else {
                 throw .noServingModel
             }
             guard
@@ -129,11 +129,11 @@ extension StateStore {
     }
 
     private static func serve(_ db: Database, _ version: Int, event: ModelEvent) throws(ModelLifecycleError) -> ModelChange {
-        let previous = try Self.run(db) { try Int.fetchOne($0, sql: "SELECT version FROM models WHERE serving = 1") }
+        let previous = try Self.run(db, ServingRow.version)
         try Self.run(db) { db in
             if previous != version {
-                try db.execute(sql: "UPDATE models SET serving = 0 WHERE serving = 1")
-                try db.execute(sql: "UPDATE models SET serving = 1 WHERE version = ?", arguments: [version])
+                try ServingRow.clear(db)
+                try ServingRow.mark(db, version: version)
             }
             try db.execute(
                 sql: """

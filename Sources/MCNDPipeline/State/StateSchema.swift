@@ -95,7 +95,7 @@ enum StateSchema {
                     CREATE UNIQUE INDEX journal_source ON journal(source);
                     """)
         }
-        migrator.registerMigration("model-lifecycle", migrate: ModelLifecycleSchema.migrate)
+        migrator.registerMigration("model-lifecycle", migrate: modelLifecycle)
         migrator.registerMigration("outcome-counters") { db in
             // Outcome counts for the metrics (OutcomeCounter); earlier outcomes are not counted.
             try db.execute(sql: "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
@@ -104,11 +104,11 @@ enum StateSchema {
         }
         migrator.registerMigration("review") { db in
             // Predictions routed to review/ and what became of them (StateStore+Review.swift).
-            try db.execute(sql: StateStore.reviewSchema)
+            try db.execute(sql: reviewSchema)
         }
         migrator.registerMigration("pending-lines") { db in
             // Lines not tied to an input (a promotion's model_promoted) committed with the change they announce (PendingLines).
-            try db.execute(sql: StateStore.pendingLinesSchema)
+            try db.execute(sql: pendingLinesSchema)
         }
         migrator.registerMigration("source-format") { db in
             // Each example's PNG format before normalization ("28x28 gray 8 0", SourceFormat.key; NULL for examples
@@ -122,4 +122,78 @@ enum StateSchema {
         }
         return migrator
     }
+
+    /// The tables behind `mcnd models pin|unpin|rollback` (nothing existing changes):
+    ///
+    /// - `model_pin`: at most one row, the version that serves until unpinned;
+    ///   a run finishing while it is there is recorded but not promoted.
+    /// - `serving_history`: every version that became the serving one, in order
+    ///   (filled by triggers on `models.serving`, whoever sets it), which is
+    ///   what `rollback` goes back along.
+    /// - `model_changes`: each pin, unpin and rollback, until the process that
+    ///   holds the root (the daemon, `--once`) has written its event line.
+    static func modelLifecycle(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE model_pin (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL REFERENCES models(version),
+                    pinned TEXT NOT NULL);
+                CREATE TABLE serving_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    version INTEGER NOT NULL,
+                    since TEXT NOT NULL);
+                CREATE TABLE model_changes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event TEXT NOT NULL,
+                    version INTEGER,
+                    previous INTEGER,
+                    time TEXT NOT NULL,
+                    emitted INTEGER NOT NULL DEFAULT 0);
+                -- A root from before this migration: its promotions, oldest first.
+                INSERT INTO serving_history (version, since)
+                    SELECT version, promoted FROM models WHERE promoted IS NOT NULL ORDER BY promoted, version;
+                CREATE TRIGGER serving_history_insert AFTER INSERT ON models WHEN NEW.serving = 1
+                BEGIN
+                    INSERT INTO serving_history (version, since) VALUES (NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                END;
+                CREATE TRIGGER serving_history_update AFTER UPDATE OF serving ON models WHEN NEW.serving = 1 AND OLD.serving = 0
+                BEGIN
+                    INSERT INTO serving_history (version, since) VALUES (NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                END;
+                """)
+    }
+
+    /// Predictions routed to review/ and what became of them (StateStore+Review.swift).
+    static let reviewSchema = """
+        CREATE TABLE review (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256 TEXT NOT NULL,
+            path BLOB NOT NULL,
+            file TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            label TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            model_version INTEGER NOT NULL,
+            audit INTEGER NOT NULL,
+            unfamiliar INTEGER NOT NULL,
+            identity TEXT,
+            status TEXT NOT NULL,
+            queued TEXT NOT NULL,
+            resolved TEXT,
+            resolved_label TEXT,
+            rescored_model_version INTEGER);
+        CREATE INDEX review_sha256 ON review(sha256);
+        CREATE INDEX review_status ON review(status);
+        """
+
+    /// Lines committed with the change they announce (StateStore+PendingLines.swift).
+    static let pendingLinesSchema = """
+        CREATE TABLE pending_lines (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            outbox TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            line BLOB NOT NULL,
+            model_version INTEGER)
+        """
 }

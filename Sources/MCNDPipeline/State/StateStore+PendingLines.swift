@@ -15,15 +15,6 @@ public struct PendingLine: Sendable, Equatable {
 }
 
 extension StateStore {
-    static let pendingLinesSchema = """
-        CREATE TABLE pending_lines (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            outbox TEXT NOT NULL,
-            offset INTEGER NOT NULL,
-            line BLOB NOT NULL,
-            model_version INTEGER)
-        """
-
     /// In the transaction of the change `line` announces.
     static func insertPendingLine(_ line: PendingLine, _ db: Database) throws {
         try db.execute(
@@ -44,9 +35,7 @@ extension StateStore {
     public func clearPendingLines(_ ids: [Int64]) throws(PipelineError) {
         guard !ids.isEmpty else { return }
         try write { db in
-            try db.execute(
-                sql: "DELETE FROM pending_lines WHERE id IN (\(Self.placeholders(ids.count)))",
-                arguments: StatementArguments(ids))
+            try db.execute(literal: "DELETE FROM pending_lines WHERE id IN \(ids)")
         }
     }
 }

@@ -3,29 +3,6 @@ import GRDB
 
 /// The review queue: every prediction routed to review/ and what became of it.
 extension StateStore {
-    /// The `review` table (migration "review", registered in StateSchema).
-    static let reviewSchema = """
-        CREATE TABLE review (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            sha256 TEXT NOT NULL,
-            path BLOB NOT NULL,
-            file TEXT NOT NULL,
-            folder TEXT NOT NULL,
-            label TEXT NOT NULL,
-            confidence REAL NOT NULL,
-            model_version INTEGER NOT NULL,
-            audit INTEGER NOT NULL,
-            unfamiliar INTEGER NOT NULL,
-            identity TEXT,
-            status TEXT NOT NULL,
-            queued TEXT NOT NULL,
-            resolved TEXT,
-            resolved_label TEXT,
-            rescored_model_version INTEGER);
-        CREATE INDEX review_sha256 ON review(sha256);
-        CREATE INDEX review_status ON review(status);
-        """
-
     /// Applies `changes` inside the caller's transaction.
     static func apply(_ changes: [ReviewChange], _ db: Database, now: String) throws {
         for change in changes {
@@ -69,8 +46,8 @@ extension StateStore {
         try readOnWriter { db in
             var found: [String: [ReviewItem]] = [:]
             for part in Self.parts(Array(Set(sha256))) {
-                let sql = "SELECT * FROM review WHERE status = 'waiting' AND sha256 IN (\(Self.placeholders(part.count))) ORDER BY id"
-                for item in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(part)).map(Self.reviewItem) {
+                let sql: SQL = "SELECT * FROM review WHERE status = 'waiting' AND sha256 IN \(part) ORDER BY id"
+                for item in try Row.fetchAll(db, SQLRequest<Row>(literal: sql)).map(Self.reviewItem) {
                     found[item.sha256, default: []].append(item)
                 }
             }

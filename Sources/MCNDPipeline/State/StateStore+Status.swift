@@ -35,9 +35,7 @@ extension StateStore {
                 counts[row["name"]] = row["n"]
             }
             var model: StateStatus.Model?
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT version, created, labels, metrics FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1")
-            {
+            if let row = try ServingRow.row(db, columns: "version, created, labels, metrics") {
                 let decoder = JSONDecoder()
                 model = StateStatus.Model(
                     version: row["version"], created: row["created"],

@@ -94,7 +94,7 @@ extension StateStore {
     /// The model that answers predictions, if any.
     public func servingModel() throws(PipelineError) -> ModelFile? {
         let bytes: Data? = try read { db in
-            try Data.fetchOne(db, sql: "SELECT file FROM models WHERE serving = 1 ORDER BY version DESC LIMIT 1")
+            try ServingRow.file(db)
         }
         guard let bytes else { return nil }
         do { return try ModelFile(decoding: [UInt8](bytes)) } catch {
@@ -209,7 +209,7 @@ extension StateStore {
                 let encoder = JSONEncoder()
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 func json<T: Encodable>(_ v: T) throws -> String { String(decoding: try encoder.encode(v), as: UTF8.self) }
-                if promote { try db.execute(sql: "UPDATE models SET serving = 0 WHERE serving = 1") }
+                if promote { try ServingRow.clear(db) }
                 try db.execute(
                     sql: """
                         INSERT INTO models (version, run_id, labels, input, hyperparameters, metrics, file, created, promoted, serving)

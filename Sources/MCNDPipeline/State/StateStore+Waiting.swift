@@ -20,8 +20,7 @@ extension StateStore {
         return try readOnWriter { db in
             var out: Set<RawPath> = []
             for part in Self.parts(sources) {
-                let sql = "SELECT source FROM journal WHERE source IN (\(Self.placeholders(part.count)))"
-                out.formUnion(try RawPath.fetchAll(db, sql: sql, arguments: StatementArguments(part)))
+                out.formUnion(try RawPath.fetchAll(db, SQLRequest<RawPath>(literal: "SELECT source FROM journal WHERE source IN \(part)")))
             }
             return out
         }

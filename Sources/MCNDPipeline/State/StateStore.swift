@@ -161,11 +161,11 @@ public final class StateStore: Sendable {
         try readOnWriter { db in
             var found: [String: String] = [:]
             for part in Self.parts(Array(Set(sha256))) {
-                let sql = """
+                let sql: SQL = """
                     SELECT e.sha256, l.name FROM examples e JOIN labels l ON l.idx = e.label_idx
-                    WHERE e.sha256 IN (\(Self.placeholders(part.count)))
+                    WHERE e.sha256 IN \(part)
                     """
-                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(part)) { found[row[0]] = row[1] }
+                for row in try Row.fetchAll(db, SQLRequest<Row>(literal: sql)) { found[row[0]] = row[1] }
             }
             return found
         }
@@ -175,8 +175,6 @@ public final class StateStore: Sendable {
     static func parts<T>(_ values: [T]) -> [[T]] {
         stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
     }
-
-    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
     // MARK: Meta
 
