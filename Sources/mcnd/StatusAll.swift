@@ -52,6 +52,10 @@ extension StatusCommand {
 
     static func line(_ name: String, _ options: RootOptions) async -> InstanceLine {
         let root = options.resolvedRoot
+        guard FileManager.default.fileExists(atPath: RootLayout(root: root).database) else {
+            let problem = "no state yet (or not readable by this user; the daemon makes it when it starts)"
+            return InstanceLine(instance: name, root: root, problem: problem)
+        }
         do {
             let r = try await report(options)
             return InstanceLine(
