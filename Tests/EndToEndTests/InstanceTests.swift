@@ -58,7 +58,8 @@ extension EndToEnd {
             #expect(all.succeeded, "\(all)")
             #expect(all.stdout == "instance\tmodel\texamples\tpending\nphotos\tv1\t10\t0\nscans\tv1\t10\t0\n", "\(all)")
             let one = try m.run(["status", "--instance", "scans", "--json"])
-            #expect(one.stdout.contains("\"root\":\"\(m.root("scans"))\""), "\(one)")
+            let status = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any]
+            #expect(status?["root"] as? String == m.root("scans"), "\(one)")
             // A dropped file is pending until a pass takes it; status --json for --all gives the same figures.
             try Files.drop(try test.png(9), into: m.root("photos") + "/inbox", as: "later.png")
             let json = try m.run(["status", "--all", "--json"])
@@ -96,6 +97,13 @@ extension EndToEnd {
             #expect(try m.run(["--instance", "old", "--once"] + Self.quick).succeeded)
             guard let python = Shell.which(["python3"]) else { throw TestFailure("python3 is needed") }
             let database = m.root("old") + "/state/mcnd.sqlite"
+            let migrations = {
+                try Shell.run([
+                    python, "-c",
+                    "import sqlite3, sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT identifier FROM grdb_migrations')])",
+                    database,
+                ]).stdout
+            }
             let future = try Shell.run([
                 python, "-c",
                 "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
@@ -103,11 +111,12 @@ extension EndToEnd {
                 database,
             ])
             #expect(future.status == 0, "\(future.stderr)")
-            let before = try Files.sha256([database])
+            let before = try migrations()
+            #expect(before.contains("from-the-future"))
             let once = try m.run(["--instance", "old", "--once"] + Self.quick)
             #expect(!once.succeeded, "\(once)")
             #expect(once.stderr.contains("was written by a newer mcnd (state migrations from-the-future are unknown to mcnd "), "\(once)")
-            #expect(try Files.sha256([database]) == before)
+            #expect(try migrations() == before)
         }
     }
 }
