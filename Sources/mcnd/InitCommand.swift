@@ -7,11 +7,21 @@ import MCNDPipeline
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a root: its folders and a commented mcnd.yaml.")
 
-    @Argument(help: "The root to create (default: the current directory).")
+    @Argument(help: "The root to create (default: --root or --instance, else the current directory).")
     var directory: String?
 
+    // --root and --instance as every command takes them (--instance NAME: /var/lib/mcnd/NAME).
+    @OptionGroup var options: RootOptions
+
+    func validate() throws {
+        if directory != nil && (options.root != nil || options.instance != nil) {
+            throw ValidationError("give the root as DIR, --root or --instance, not both")
+        }
+    }
+
     func run() throws {
-        let root = directory ?? FileManager.default.currentDirectoryPath
+        let root =
+            directory ?? (options.root != nil || options.instance != nil ? options.resolvedRoot : FileManager.default.currentDirectoryPath)
         let layout = RootLayout(root: root)
         do {
             // The root itself may be new, with its parents: the one place a path is created from the top.

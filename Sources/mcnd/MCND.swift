@@ -15,6 +15,7 @@ struct MCND: AsyncParsableCommand {
             Without a subcommand, mcnd watches ROOT/inbox as a daemon until SIGTERM; \
             with --once it handles what is in the inbox and exits.
             """,
+        version: BuildInfo.version,
         subcommands: [
             InitCommand.self, StatusCommand.self, ReportCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self,
             ImportIDXCommand.self, ModelsCommand.self,

@@ -13,6 +13,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(help: "One line per instance under /var/lib/mcnd (mcnd@NAME.service): name, model, examples, pending.")
+    var all = false
+
     struct Report: Codable {
         var root: String
         var status: StateStatus
@@ -36,7 +39,28 @@ struct StatusCommand: AsyncParsableCommand {
         var wait: TrainingWait?
     }
 
+    func validate() throws {
+        if all && (options.root != nil || options.instance != nil) {
+            throw ValidationError("--all lists every instance; give --all or --root/--instance, not both")
+        }
+    }
+
     func run() async throws {
+        if all { return try await runAll() }
+        let report: Report
+        do { report = try await Self.report(options) } catch { throw fail(error) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        Self.printText(report)
+    }
+
+    /// What status shows for the root `options` name; read-only.
+    static func report(_ options: RootOptions) async throws -> Report {
         let layout = RootLayout(root: options.resolvedRoot)
         let report: Report
         do {
@@ -58,16 +82,11 @@ struct StatusCommand: AsyncParsableCommand {
                 incomplete: try store.incompleteCount(present: scan.entries),
                 waitingToMove: try store.waitingToMove(), review: try store.reviewStatus(), training: training,
                 input: InputShapeStatus(configuration: configuration, chosen: try store.inputShape()))
-        } catch {
-            throw fail(error)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            return
-        }
+        return report
+    }
+
+    static func printText(_ report: Report) {
         let s = report.status
         if let m = s.model {
             let accuracy = m.metrics["val_accuracy"].map { String(format: "%.4f", $0) } ?? "n/a"

@@ -15,7 +15,7 @@ public enum ConfigurationKeys {
     }()
 
     /// Variables the command line reads itself, beside the keys' `MCND_*` forms.
-    public static let commandVariables: Set<String> = ["MCND_ROOT", "MCND_CONFIG"]
+    public static let commandVariables: Set<String> = ["MCND_ROOT", "MCND_CONFIG", "MCND_INSTANCES_DIR", "MCND_INSTANCE_CONFIG_DIR"]
 
     /// "unknown key train.epoch (in --set) — did you mean train.epochs?" for each unknown key.
     public static func problems(_ keys: some Sequence<String>, in origin: String) -> [String] {

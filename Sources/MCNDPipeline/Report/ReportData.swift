@@ -66,6 +66,8 @@ public struct ReportData: Sendable, Codable, Equatable {
 
     public var schema = ReportData.schemaVersion
     public var generated: String
+    /// The mcnd that wrote the report (`mcnd --version`, `mcnd_build_info`, the package's upstream version).
+    public var mcndVersion: String? = BuildInfo.version
     public var model: ServingModel?
     public var examples: [LabelCount]
     public var latestRun: LatestRun?

@@ -25,7 +25,7 @@ struct ReportPage {
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         out += "<title>mcnd report</title><style>\(Self.style)</style></head><body>\n"
         out +=
-            "<h1>mcnd report</h1><p class=\"muted\">generated \(HTML.escape(report.generated)); every number is also in report.json.</p>\n"
+            "<h1>mcnd report</h1><p class=\"muted\">generated \(HTML.escape(report.generated)) by mcnd \(HTML.escape(report.mcndVersion ?? "?")); every number is also in report.json.</p>\n"
         out += model() + curves() + confusion() + perClass() + reliability() + mistakes() + history() + rejections() + review()
         return out + "</body></html>\n"
     }

@@ -3,6 +3,17 @@ import GRDB
 /// The state database's tables, created and upgraded by migrations. The README
 /// describes them for operators who open state/mcnd.sqlite with sqlite3.
 enum StateSchema {
+    /// A state a newer mcnd migrated (a migration this one does not know) is refused, never
+    /// used half-understood: downgrading the package leaves the daemon stopped with this message.
+    static func refuseNewer(_ db: Database, path: String) throws(PipelineError) {
+        let unknown: Set<String>
+        do { unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations) } catch { throw StateStore.wrap(error, path) }
+        guard !unknown.isEmpty else { return }
+        throw PipelineError.badLayout(
+            "\(path) was written by a newer mcnd (state migrations \(unknown.sorted().joined(separator: ", ")) are unknown to mcnd "
+                + "\(BuildInfo.version)); run that mcnd or a newer one")
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

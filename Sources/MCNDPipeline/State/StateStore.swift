@@ -37,6 +37,7 @@ public final class StateStore: Sendable {
                 let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
                 guard check == "ok" else { throw PipelineError.corruptState(path: layout.database, reason: check) }
             }
+            try pool.read { db in try StateSchema.refuseNewer(db, path: path) }
             try StateSchema.migrator.migrate(pool)
         } catch {
             // Only damage is "cannot be used"; disk full, I/O and permission
