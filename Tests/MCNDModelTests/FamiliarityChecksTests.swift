@@ -42,6 +42,19 @@ struct FamiliarityChecksTests {
         #expect(check.unfamiliar([0.5, 0.5]))
     }
 
+    @Test func neighbourCheckFlagsWhatLiesBetweenTheTrainingRows() throws {
+        // Two tight clusters on a line, at 0 and 10: 5 lies within their span
+        // (a subspace or a Gaussian over both would take it) but near neither.
+        var generator = SeededGenerator(seed: 7)
+        let rows = { (n: Int, g: inout SeededGenerator) -> [Float] in
+            (0..<n).flatMap { r in [Float((r % 2 == 0 ? 0 : 10) + 0.1 * g.normal()), Float(0.1 * g.normal())] }
+        }
+        let check = try #require(
+            InputNeighbourCheck(train: rows(2000, &generator), validation: rows(1000, &generator), width: 2, prototypes: 8, quantile: 0.995)
+        )
+        #expect(check.scores([0.05, 0, 10, 0.05, 5, 0]).map { $0 > check.cutoff } == [false, false, true])
+    }
+
     @Test func modelsFromBeforeTheNewChecksLoadAndKeepTheOldOnes() throws {
         let model = ModelFileTests.sample()
         var generator = SeededGenerator(seed: 3)
@@ -52,12 +65,14 @@ struct FamiliarityChecksTests {
                 network: MultiClassNetwork(weights: model.weights), train: data,
                 validation: data, targetPrecision: 0.5, minimumSupport: 5))
         #expect(fitted.mahalanobis != nil && fitted.pixelDensity != nil && fitted.familiarity != nil && fitted.inputCheck != nil)
+        #expect(fitted.neighbours != nil)
         // The meta of an older model: the same object without the new keys.
         var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(fitted)) as? [String: Any])
         object["mahalanobis"] = nil
         object["pixelDensity"] = nil
+        object["neighbours"] = nil
         let old = try JSONDecoder().decode(ReviewCalibration.self, from: JSONSerialization.data(withJSONObject: object))
-        #expect(old.mahalanobis == nil && old.pixelDensity == nil)
+        #expect(old.mahalanobis == nil && old.pixelDensity == nil && old.neighbours == nil)
         #expect(old.familiarity == fitted.familiarity && old.inputCheck == fitted.inputCheck && old.thresholds == fitted.thresholds)
     }
 }

@@ -51,13 +51,18 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
         residuals(FeatureRows(values: Array(x), width: mean.count))[0]
     }
 
-    /// The distance of every row from the training subspace: `‖c − (c·Bᵀ)·B‖`
-    /// for the centred rows `c`, as two matrix products per block of rows —
-    /// a prediction batch's worth at once rather than a row at a time.
-    public func residuals(_ rows: FeatureRows) -> [Double] {
+    /// The distance of every row from the training subspace.
+    public func residuals(_ rows: FeatureRows) -> [Double] { project(rows).residuals }
+
+    /// Every row's distance from the training subspace, `‖c − (c·Bᵀ)·B‖` for
+    /// the centred rows `c`, and its coordinates in it, `c·Bᵀ` (`count` values
+    /// per row, for `InputNeighbourCheck`): two matrix products per block of
+    /// rows — a prediction batch's worth at once rather than a row at a time.
+    public func project(_ rows: FeatureRows) -> (residuals: [Double], coordinates: [Float]) {
         let d = mean.count, q = count, block = 1024
-        var out: [Double] = []
+        var out: [Double] = [], coordinates: [Float] = []
         out.reserveCapacity(rows.count)
+        coordinates.reserveCapacity(rows.count * q)
         var centered = [Float](repeating: 0, count: min(rows.count, block) * d)
         var back = centered
         var projected = [Float](repeating: 0, count: min(rows.count, block) * q)
@@ -74,6 +79,7 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
             )
             DNNL.multiply(
                 DNNL.Shape(m: n, n: d, k: q, transposeA: false, transposeB: false, lda: q, ldb: d, ldc: d), projected, basis, into: &back)
+            coordinates += projected[0..<n * q]
             centered.withUnsafeBufferPointer { c in
                 back.withUnsafeBufferPointer { k in
                     for r in 0..<n {
@@ -88,7 +94,7 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
             }
             start += n
         }
-        return out
+        return (out, coordinates)
     }
 
     public func unfamiliar(_ x: ArraySlice<Float>) -> Bool { residual(x) > cutoff }
