@@ -19,6 +19,8 @@ public final class Pipeline {
     let logger: Logger
     /// What the next pass runs with; only the pipeline's owner changes it.
     public var configuration: MCNDConfiguration
+    /// The input shape the examples chose (`input.*: auto`), once known.
+    private var chosenInput: InputShape?
 
     public struct OnceSummary: Sendable, Equatable {
         public var ingest = IngestSummary()
@@ -125,13 +127,17 @@ public final class Pipeline {
     }
 
     /// `input.*: auto` resolved (InputShapeResolution); `entries` may choose the shape.
+    /// Once known it is kept: only `mcnd rebuild`, which takes the root's lock, chooses again.
     private func resolvingInput(
         _ c: MCNDConfiguration, choosingFrom entries: [InboxEntry] = []
     ) throws(PipelineError)
         -> MCNDConfiguration
     {
-        try InputShapeResolution.resolve(
-            c, store: store, root: root, folder: RootLayout.Folder.inbox.name, entries: entries, logger: logger)
+        if chosenInput == nil {
+            chosenInput = try InputShapeResolution.shape(
+                for: c, store: store, root: root, folder: RootLayout.Folder.inbox.name, entries: entries, logger: logger)
+        }
+        return InputShapeResolution.applying(chosenInput, to: c)
     }
 
     /// The training of `request` as a job that may run on another thread

@@ -18,7 +18,7 @@ extension StatusCommand {
     func runAll() async throws {
         let instances = Instances(environment: ProcessInfo.processInfo.environment)
         var lines: [InstanceLine] = []
-        if FileManager.default.fileExists(atPath: RootLayout(root: instances.directory).database) {
+        if (try? RootLayout(root: instances.directory).openExisting()) != nil {
             var plain = options
             plain.root = instances.directory
             lines.append(await Self.line("-", plain))
@@ -52,7 +52,7 @@ extension StatusCommand {
 
     static func line(_ name: String, _ options: RootOptions) async -> InstanceLine {
         let root = options.resolvedRoot
-        guard FileManager.default.fileExists(atPath: RootLayout(root: root).database) else {
+        guard (try? RootLayout(root: root).openExisting()) != nil else {
             let problem = "no state yet (or not readable by this user; the daemon makes it when it starts)"
             return InstanceLine(instance: name, root: root, problem: problem)
         }

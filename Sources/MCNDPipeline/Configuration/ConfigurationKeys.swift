@@ -43,7 +43,7 @@ public enum ConfigurationKeys {
     /// name none: a warning, not an error — scripts keep variables of their own under the prefix.
     public static func unknownVariables(_ environment: [String: String]) -> [String] {
         let known = Set(all.map(variable)).union(commandVariables)
-        let sections = Set(all.compactMap { $0.split(separator: ".").count > 1 ? $0.split(separator: ".")[0].uppercased() : nil })
+        let sections = Set(all.filter { $0.contains(".") }.map { $0.prefix { $0 != "." }.uppercased() })
         return environment.keys.filter { name in
             guard name.hasPrefix("MCND_"), !known.contains(name) else { return false }
             let rest = name.dropFirst(5)
@@ -64,17 +64,17 @@ public enum ConfigurationKeys {
     /// Levenshtein distance.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
+        var row = Array(0...b.count)  // distances from a's first i characters to each prefix of b
+        for (i, x) in a.enumerated() {
+            var diagonal = row[0]
+            row[0] = i + 1
+            for (j, y) in b.enumerated() {
+                let above = row[j + 1]
+                row[j + 1] = min(above + 1, row[j] + 1, diagonal + (x == y ? 0 : 1))
+                diagonal = above
             }
         }
-        return a.isEmpty ? b.count : row[b.count]
+        return row[b.count]
     }
 }
 

@@ -33,7 +33,7 @@ public struct InputShapePolicy: Sendable, Equatable {
         var spec = configured
         if autoWidth { spec.width = shape.width }
         if autoHeight { spec.height = shape.height }
-        if autoChannels { spec.channels = shape.spec }
+        if autoChannels { spec.channels = shape.outputChannels }
         return spec
     }
 }

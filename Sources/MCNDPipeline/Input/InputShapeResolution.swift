@@ -7,10 +7,11 @@ import MCNDFileSystem
 /// none of these (no labeled file yet) the configured values stand in: there
 /// is nothing to train on, and predictions follow the model's own spec.
 enum InputShapeResolution {
-    static func resolve(
-        _ c: MCNDConfiguration, store: StateStore, root: Directory, folder: RawPath, entries: [InboxEntry], logger: Logger
-    ) throws(PipelineError) -> MCNDConfiguration {
-        guard c.inputShape.isAuto else { return c }
+    /// The shape, found or chosen now; nil while it is undecided (or nothing is `auto`).
+    static func shape(
+        for c: MCNDConfiguration, store: StateStore, root: Directory, folder: RawPath, entries: [InboxEntry], logger: Logger
+    ) throws(PipelineError) -> InputShape? {
+        guard c.inputShape.isAuto else { return nil }
         var shape = try store.inputShape()
         if shape == nil, let stored = try store.storedExampleShape() {
             try store.setInputShape(stored)
@@ -26,7 +27,12 @@ enum InputShapeResolution {
                 shape = chosen
             }
         }
-        guard let shape else { return c }
+        return shape
+    }
+
+    /// `c` with its automatic parts taken from `shape`.
+    static func applying(_ shape: InputShape?, to c: MCNDConfiguration) -> MCNDConfiguration {
+        guard let shape, c.inputShape.isAuto else { return c }
         var out = c
         out.input = c.inputShape.applying(shape, to: c.input)
         return out

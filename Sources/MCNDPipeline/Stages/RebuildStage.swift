@@ -43,8 +43,9 @@ enum RebuildStage {
         let archive = RawPath("archive/labeled")
         let scan = InboxScanner(root: root, folder: archive, settleSeconds: 0).scan()
         // input.*: auto chooses again, from everything archived.
-        let c = try InputShapeResolution.resolve(
-            configuration, store: store, root: root, folder: archive, entries: scan.entries, logger: logger)
+        let shape = try InputShapeResolution.shape(
+            for: configuration, store: store, root: root, folder: archive, entries: scan.entries, logger: logger)
+        let c = InputShapeResolution.applying(shape, to: configuration)
         let reader = InputReader(root: root)
         let normalizer = ImageNormalizer(spec: c.input, limits: c.limits)
         var labels: [String: String] = [:]
