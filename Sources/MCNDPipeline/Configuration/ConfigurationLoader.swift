@@ -140,13 +140,16 @@ public enum ConfigurationLoader {
         r.folds = integer("train.folds", r.folds)
         r.select = flag("train.select", r.select)
         // YAML 1.1 reads a bare on/off as true/false.
-        switch text("train.augment", r.augment.rawValue).lowercased() {
-        case "true", "yes": r.augment = .on
-        case "false", "no": r.augment = .off
-        default: r.augment = choice("train.augment", r.augment)
+        func augmentChoice(_ key: String, _ current: TrainingRecipe.Augment) -> TrainingRecipe.Augment {
+            switch text(key, current.rawValue).lowercased() {
+            case "true", "yes": .on
+            case "false", "no": .off
+            default: choice(key, current)
+            }
         }
+        r.augment = augmentChoice("train.augment", r.augment)
         r.augmentShift = integer("train.augment_shift", r.augmentShift)
-        r.augmentFlip = flag("train.augment_flip", r.augmentFlip)
+        r.augmentFlip = augmentChoice("train.augment_flip", r.augmentFlip)
         out.recipe = r
         problems += r.problems.map { "train." + $0 }
 

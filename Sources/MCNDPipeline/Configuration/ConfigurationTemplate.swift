@@ -57,9 +57,9 @@ public enum ConfigurationTemplate {
           cross_validation_below: 5000  # fewer examples: 5-fold cross-validation, then the model trains on all of them
           folds: 5
           select: true          # cross-validation compares a few l2 penalties (and augmentation, when auto)
-          augment: auto         # auto (cross-validation decides) | on | off: random shifts every epoch
-          augment_shift: 2      # pixels an image moves at most, in x and in y
-          augment_flip: false   # also mirror half the images left to right (breaks digits and text)
+          augment: auto         # auto (cross-validation decides) | on | off: random shifts of 30 % of the images every epoch
+          augment_shift: 1      # pixels an image moves at most, in x and in y
+          augment_flip: auto    # auto (cross-validation tries mirroring the labels that look alike in a mirror) | on (all) | off
           init: xavier          # xavier | normal (the book's N(0,1))
           early_stopping_patience: 5  # 0 = off; else keep the most accurate epoch, stop after N epochs without a better one
           seed: 42
