@@ -47,7 +47,9 @@ import Testing
         #expect(table.contains("with \(grid.dropLast().joined(separator: ", ")) and \(grid.last!)"))
         #expect(table.contains("| `train.augment_shift` | `\(recipe.augmentShift)` |"))
         #expect(table.contains("| `train.augment_flip` | `\(recipe.augmentFlip.rawValue)` |"))
-        #expect(table.contains("| `train.augment` | `\(recipe.augment.rawValue)` | random shifts of \(Int(ImageAugmentation.defaultShiftShare * 100)) %"))
+        #expect(
+            table.contains(
+                "| `train.augment` | `\(recipe.augment.rawValue)` | random shifts of \(Int(ImageAugmentation.defaultShiftShare * 100)) %"))
         #expect(Self.section("Training").contains("more than \(Int(TrainingRecipe.refinementMargin * 100)) %"), "the refinement margin")
     }
 

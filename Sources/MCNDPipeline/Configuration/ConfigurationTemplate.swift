@@ -59,7 +59,7 @@ public enum ConfigurationTemplate {
           select: true          # cross-validation compares a few l2 penalties (and augmentation, when auto)
           augment: auto         # auto (cross-validation decides) | on | off: random shifts of 30 % of the images every epoch
           augment_shift: 1      # pixels an image moves at most, in x and in y
-          augment_flip: auto    # auto (cross-validation tries mirroring the labels that look alike in a mirror) | on (all) | off
+          augment_flip: off     # auto (cross-validation tries mirroring the labels that look alike in a mirror) | on (all) | off
           init: xavier          # xavier | normal (the book's N(0,1))
           early_stopping_patience: 5  # 0 = off; else keep the most accurate epoch, stop after N epochs without a better one
           seed: 42

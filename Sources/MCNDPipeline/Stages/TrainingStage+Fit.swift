@@ -61,7 +61,8 @@ extension TrainingStage {
             let outcome = try cv.run(
                 rows: all.rows, labels: all.labels, classes: data.labels.count,
                 candidates: c.recipe.candidates(c.training, rows: n, image: image),
-                refine: { c.recipe.refinements(of: $0, image: image, mirrorable: mirrorable) }, refinementMargin: TrainingRecipe.refinementMargin,
+                refine: { c.recipe.refinements(of: $0, image: image, mirrorable: mirrorable) },
+                refinementMargin: TrainingRecipe.refinementMargin,
                 onEpoch: { report in
                     finalSeconds += report.seconds
                     try onEpoch(report)
