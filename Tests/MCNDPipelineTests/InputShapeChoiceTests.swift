@@ -86,6 +86,6 @@ import Testing
         #expect(table.contains("| `input.width`, `input.height` | `auto`, `auto` |"))
         #expect(table.contains("| `input.channels` | `auto` |"))
         #expect(table.contains("| `input.max_features` | `\(InputShapePolicy().maxFeatures)` |"))
-        #expect(TrainingDocumentationTests.readme.contains("`input_shape`"))
+        #expect(Documentation.section("The state database").contains("`input_shape`"))
     }
 }
