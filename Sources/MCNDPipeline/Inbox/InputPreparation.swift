@@ -6,10 +6,10 @@ import MCNDThreads
 
 /// The per-file work of a batch — open beneath the root, read, SHA-256,
 /// decode and normalize — spread over the cores. The stages then decide
-/// outcomes serially, in the batch's order, exactly as they did when they
-/// read each file themselves: `prepare` returns one result per entry, in the
-/// order given, whatever thread did the work. Log lines and journal order
-/// therefore stay what they were. Public for the tests that compare it with one thread.
+/// outcomes serially, in the batch's order: `prepare` returns one result per
+/// entry, in the order given, whatever thread did the work, so log lines and
+/// the journal's order do not depend on the threads. Public for the tests
+/// that compare it with one thread.
 public struct InputPreparation: Sendable {
     public let root: Directory
     /// limits.max_bytes: larger inputs are not read.
