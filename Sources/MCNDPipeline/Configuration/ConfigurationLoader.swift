@@ -176,6 +176,7 @@ public enum ConfigurationLoader {
         out.review.auditFraction = number("review.audit_fraction", out.review.auditFraction)
         out.review.minimumSupport = integer("review.min_support", out.review.minimumSupport)
         out.review.formatCheck = flag("review.format_check", out.review.formatCheck)
+        out.review.listen = text("review.listen", out.review.listen)
         problems += out.review.problems
 
         if let problem = input.problem { problems.append("input: \(problem)") }

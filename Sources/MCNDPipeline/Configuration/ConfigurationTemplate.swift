@@ -91,6 +91,7 @@ public enum ConfigurationTemplate {
           audit_fraction: 0.02  # share of confident predictions sent to review too, to check them
           min_support: 50       # fewer validation rows of a class: one threshold for all classes
           format_check: true    # a request in a size or colour kind the examples did not have is unfamiliar
+          listen: ""            # host:port of the review page, e.g. 127.0.0.1:8470 (docs/review-page.md); "" = none
 
         """
 }
