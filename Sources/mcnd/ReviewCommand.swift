@@ -48,7 +48,8 @@ struct ReviewCommand: AsyncParsableCommand {
             let app = server.application(logger: logger) { port in
                 let shown = ListenAddress(host: server.address.host, port: port)
                 // Unbuffered: a script waiting for the address reads it at once.
-                FileHandle.standardOutput.write(Data("mcnd: review page at http://\(shown)/ (`mcnd review url` prints it with the access token)\n".utf8))
+                FileHandle.standardOutput.write(
+                    Data("mcnd: review page at http://\(shown)/ (`mcnd review url` prints it with the access token)\n".utf8))
             }
             let group = ServiceGroup(
                 configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

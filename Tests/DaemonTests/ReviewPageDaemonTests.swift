@@ -41,7 +41,8 @@ import Testing
         for i in 0..<8 { try Files.drop(try split.png(i), into: root.inbox, as: "page-\(i).png") }
         #expect(try await eventually(timeout: 30) { root.predictions.files.filter { $0.hasPrefix("page-") }.count == 8 })
 
-        let token = try String(contentsOfFile: root.path + "/state/review-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try String(contentsOfFile: root.path + "/state/review-token", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let base = "http://127.0.0.1:\(port)"
         let refused = try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/api/queue"], scratch: scratch)
         #expect(refused == "401")
@@ -50,7 +51,8 @@ import Testing
         let item = try #require((page["items"] as? [[String: Any]])?.first { ($0["file"] as? String)?.hasPrefix("page-") == true })
         let id = try #require(item["id"] as? Int), file = try #require(item["file"] as? String)
         let answer = try Self.curl(
-            ["-X", "POST", "-H", "Authorization: Bearer \(token)", "-H", "Origin: \(base)", base + "/api/items/\(id)/confirm"], scratch: scratch)
+            ["-X", "POST", "-H", "Authorization: Bearer \(token)", "-H", "Origin: \(base)", base + "/api/items/\(id)/confirm"],
+            scratch: scratch)
         #expect(answer.contains("\"status\":\"moved\""), "\(answer)")
         #expect(
             try await eventually(timeout: 30) {

@@ -36,7 +36,8 @@ import Testing
             }
             let wrong = try await client.execute(uri: "/?token=" + String(repeating: "0", count: 64), method: .get)
             #expect(wrong.status == .unauthorized)
-            let stale = try await client.execute(uri: "/api/queue", method: .get, headers: [.cookie: "\(Self.cookie)=\(token.dropLast())\(token.last == "0" ? "1" : "0")"])
+            let stale = try await client.execute(
+                uri: "/api/queue", method: .get, headers: [.cookie: "\(Self.cookie)=\(token.dropLast())\(token.last == "0" ? "1" : "0")"])
             #expect(stale.status == .unauthorized)
 
             let first = try await client.execute(uri: "/?token=" + token, method: .get)

@@ -8,7 +8,10 @@ import Testing
 /// its table is handled by the page's script, every JSON field it lists is in
 /// the answers (and no other).
 @Suite("Review page documentation") struct ReviewPageDocumentationTests {
-    static let doc = (try? String(contentsOf: ReviewRoot.samples.deletingLastPathComponent().appendingPathComponent("docs/review-page.md"), encoding: .utf8)) ?? ""
+    static let doc =
+        (try? String(
+            contentsOf: ReviewRoot.samples.deletingLastPathComponent().appendingPathComponent("docs/review-page.md"), encoding: .utf8))
+        ?? ""
 
     /// The `Key` column of the keys table: `Enter`, `1` … `9`, `x` or `Delete`, … (arrows as the script names them).
     static var documentedKeys: [String] {
@@ -49,7 +52,9 @@ import Testing
             try #require(!documented.isEmpty, "the items' fields were not found in the docs")
             let served = items.reduce(into: Set<String>()) { $0.formUnion($1.keys) }
             #expect(served.isSubset(of: documented), "served but not documented: \(served.subtracting(documented))")
-            #expect(documented.subtracting(served).isSubset(of: ["unfamiliar_reason"]), "documented, never served: \(documented.subtracting(served))")
+            #expect(
+                documented.subtracting(served).isSubset(of: ["unfamiliar_reason"]),
+                "documented, never served: \(documented.subtracting(served))")
             for key in page.keys { #expect(Self.doc.contains("`\(key)`"), "the queue's field \(key) is not in the docs") }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import MCNDFileSystem
 import MCNDImaging
 import MCNDModel
+import MCNDThreads
 
 /// The per-file work of a batch — open beneath the root, read, SHA-256,
 /// decode and normalize — spread over the cores. The stages then decide
@@ -45,7 +46,7 @@ public struct InputPreparation: Sendable {
     /// (a symlink, a bad label name) are not opened; their result is
     /// `.notRegular` and the stages do not look at it.
     public func prepare(_ entries: some Collection<InboxEntry>) -> [Prepared] {
-        ParallelMap.map(Array(entries), workers: workers, prepare)
+        ParallelParts.map(Array(entries), workers: workers, prepare)
     }
 
     @Sendable private func prepare(_ entry: InboxEntry) -> Prepared {

@@ -1,5 +1,6 @@
 import Logging
 import MCNDFileSystem
+import MCNDThreads
 
 /// Makes a batch of outcomes happen exactly once, crash or not:
 /// 1. one transaction records the batch's examples and journal entries
@@ -24,7 +25,7 @@ final class Journal {
     /// (`recover()`) before the next pass decides anything.
     private var unfinished = false
     /// The last batch's moves, running while the stage commits the next (`complete(…, overlapping: true)`).
-    private var moving: BackgroundWork<Result<InputMover.Moved, PipelineError>>?
+    private var moving: OwnThread<Result<InputMover.Moved, PipelineError>>?
     /// Rows of an overlapping batch whose inputs have moved, cleared with the next commit.
     private var moved: [Int64] = []
 
@@ -74,7 +75,7 @@ final class Journal {
         unfinished = true
         if overlapping {
             let mover = InputMover(root: root)
-            moving = BackgroundWork { Result { () throws(PipelineError) in try mover.move(journal) } }
+            moving = OwnThread("mcnd-moves") { Result { () throws(PipelineError) in try mover.move(journal) } }
         } else {
             try moveNow(journal)
             unfinished = false
