@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift file.
@@ -67,10 +68,19 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
+        // The review page: the one module that imports Hummingbird.
+        .target(
+            name: "MCNDReviewPage",
+            dependencies: [
+                "MCNDFileSystem", "MCNDPipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         .executableTarget(
             name: "mcnd",
             dependencies: [
-                "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon", "MCNDExport",
+                "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDPipeline", "MCNDDaemon", "MCNDExport", "MCNDReviewPage",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -96,6 +106,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]),
+        // The review page's server in-process: access, actions, concurrency on a real root.
+        .testTarget(
+            name: "MCNDReviewPageTests",
+            dependencies: [
+                "MCNDReviewPage", "MCNDPipeline", "MCNDFileSystem", "MCNDTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // The one test kit: child processes, scratch folders, file writers, the outbox
         // reader, `eventually`, Fashion-MNIST subsets.

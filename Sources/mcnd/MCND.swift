@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import MCNDDaemon
+import MCNDFileSystem
 import MCNDPipeline
+import MCNDReviewPage
 import ServiceLifecycle
 
 /// The `mcnd` command: a thin layer over the library modules.
@@ -18,7 +20,7 @@ struct MCND: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             InitCommand.self, StatusCommand.self, ReportCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self,
-            ImportIDXCommand.self, ModelsCommand.self, ConfigCommand.self,
+            ImportIDXCommand.self, ModelsCommand.self, ConfigCommand.self, ReviewCommand.self,
         ])
 
     @OptionGroup var options: RootOptions
@@ -46,9 +48,23 @@ struct MCND: AsyncParsableCommand {
             let daemon = DaemonService(root: options.resolvedRoot, environment: environment, logger: logger) {
                 try await options.configuration()
             }
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: daemon)]
+            // The review page beside the daemon's work (review.listen); a change of the key needs a restart.
+            if !configuration.review.listen.isEmpty {
+                let layout = RootLayout(root: options.resolvedRoot)
+                do {
+                    // The daemon makes the root at its start; the page needs the folder to exist to open it.
+                    let root = try Directory.open(path: layout.root, creating: true)
+                    try layout.create(in: root)
+                    let server = try ReviewServer(root: root, layout: layout, settings: ReviewPageSettings(configuration: configuration))
+                    services.append(.init(service: server.application(logger: logger)))
+                } catch {
+                    throw fail(error)
+                }
+            }
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: daemon)],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             do { try await group.run() } catch {

@@ -96,6 +96,10 @@ extension ConfigurationKey {
             "review.format_check", \.review.formatCheck,
             "a request whose source format (size, aspect ratio, colour kind, transparency) the serving model's examples did not have is unfamiliar (`\"unfamiliar_reason\": \"format\"`); `false` leaves unfamiliarity to the content checks"
         ),
+        .text(
+            "review.listen", \.review.listen,
+            "`host:port` where the daemon serves the review page (e.g. `127.0.0.1:8470`; see [review-page.md](review-page.md)); empty = no page. `mcnd review serve` serves it without the daemon"
+        ),
     ]
 
     /// A part of the input size: `auto` (the examples choose) or pixels.

@@ -13,6 +13,9 @@ public struct ReviewSettings: Sendable, Equatable {
     /// A request whose source format (size, colour kind) the serving model's
     /// examples did not have is unfamiliar. Key `review.format_check`.
     public var formatCheck = true
+    /// Where the review page listens, `host:port` (e.g. `127.0.0.1:8470`);
+    /// "" serves no page from the daemon. Key `review.listen`.
+    public var listen = ""
 
     public init() {}
 
@@ -23,6 +26,9 @@ public struct ReviewSettings: Sendable, Equatable {
         if !(0...1).contains(targetPrecision) { out.append("review.target_precision must be in [0, 1] (0 turns review off)") }
         if !(0...1).contains(auditFraction) { out.append("review.audit_fraction must be in [0, 1]") }
         if minimumSupport < 1 { out.append("review.min_support must be at least 1") }
+        if !listen.isEmpty && ListenAddress(listen) == nil {
+            out.append("review.listen must be host:port, e.g. 127.0.0.1:8470 or [::1]:8470 (\"\" = no review page), got \"\(listen)\"")
+        }
         return out
     }
 }

@@ -105,6 +105,14 @@ extension ReviewRouter {
             sha256: sha256, path: path.bytes, file: file.display,
             folder: d.unfamiliar ? Folder.unfamiliar : d.label, label: d.label,
             confidence: Double(d.assessment.confidence), modelVersion: model.version, audit: d.audit,
-            unfamiliar: d.unfamiliar, unfamiliarReason: d.unfamiliarReason, identity: identity?.text)
+            unfamiliar: d.unfamiliar, unfamiliarReason: d.unfamiliarReason, identity: identity?.text,
+            alternatives: alternatives(d))
+    }
+
+    /// The two labels after the predicted one, for the person who decides.
+    func alternatives(_ d: Decision) -> [ReviewItem.Alternative] {
+        let p = d.assessment.probabilities
+        let ranked = p.indices.filter { $0 != d.assessment.label && $0 < model.labels.count }.sorted { p[$0] > p[$1] }
+        return ranked.prefix(2).map { ReviewItem.Alternative(label: model.labels[$0], confidence: Double(p[$0])) }
     }
 }

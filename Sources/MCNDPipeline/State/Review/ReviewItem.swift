@@ -34,4 +34,11 @@ public struct ReviewItem: Sendable, Equatable {
     public var unfamiliarReason: UnfamiliarReason? = nil
     public var identity: String?
     public var status: Status = .waiting
+    /// The next most likely labels after `label`, most likely first, with their calibrated confidence.
+    public var alternatives: [Alternative] = []
+
+    public struct Alternative: Sendable, Equatable, Codable {
+        public var label: String
+        public var confidence: Double
+    }
 }

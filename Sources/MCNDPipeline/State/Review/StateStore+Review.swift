@@ -12,13 +12,14 @@ extension StateStore {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued,
-                            unfamiliar_reason)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            unfamiliar_reason, alternatives)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(
                     arguments: [
                         item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
                         item.audit, item.unfamiliar, item.identity, item.status.rawValue, now, item.unfamiliarReason?.rawValue,
+                        Self.encodeAlternatives(item.alternatives),
                     ])
             case .resolved(let id, let status, let label):
                 try db.cachedStatement(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?").execute(
@@ -37,7 +38,19 @@ extension StateStore {
             label: row["label"], confidence: row["confidence"], modelVersion: row["model_version"],
             audit: row["audit"], unfamiliar: row["unfamiliar"],
             unfamiliarReason: (row["unfamiliar_reason"] as String?).flatMap(UnfamiliarReason.init(rawValue:)), identity: row["identity"],
-            status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting)
+            status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting,
+            alternatives: Self.decodeAlternatives(row["alternatives"]))
+    }
+
+    static func encodeAlternatives(_ alternatives: [ReviewItem.Alternative]) -> String? {
+        guard !alternatives.isEmpty, let data = try? JSONEncoder().encode(alternatives) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Rows queued before the column existed (or a database not migrated yet, read by `status`) have none.
+    static func decodeAlternatives(_ text: String?) -> [ReviewItem.Alternative] {
+        guard let text, let decoded = try? JSONDecoder().decode([ReviewItem.Alternative].self, from: Data(text.utf8)) else { return [] }
+        return decoded
     }
 
     /// The waiting items with any of these contents, by content, oldest first:

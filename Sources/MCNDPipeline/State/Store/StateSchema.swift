@@ -131,6 +131,10 @@ enum StateSchema {
                     ALTER TABLE review ADD COLUMN unfamiliar_reason TEXT;
                     """)
         }
+        migrator.registerMigration("review-alternatives") { db in
+            // The next labels of a queued prediction, for the review page (ReviewItem.alternatives; NULL before).
+            try db.execute(sql: "ALTER TABLE review ADD COLUMN alternatives TEXT")
+        }
         return migrator
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+import MCNDTestSupport
+import Testing
+
+extension EndToEnd {
+    /// The review page in a real browser (Debian's headless Chromium through
+    /// Selenium, scripts/review-page-browser), served by `mcnd review serve`
+    /// on 127.0.0.1: open it with the token, see the thumbnails, confirm one by
+    /// click, correct one by key, dismiss one, undo one; the files end where a
+    /// person's `mv` would put them, and the next `--once` takes them in with
+    /// `confirmed`/`corrected` events and trains on them. One browser session.
+    /// The screenshot is kept at .build/review-page-screenshot.png.
+    @Suite("Review page in a browser") struct ReviewPageBrowserTests {
+        static let script = ReportRoot.packageRoot.appendingPathComponent("scripts/review-page-browser").path
+        static let ready =
+            ReportRoot.has("chromium") && ReportRoot.has("chromedriver")
+            && (try? ReportRoot.run("python3", ["-c", "import selenium"], in: try Scratch("selenium")).status) == 0
+        static let options = [
+            "--set", "settle_seconds=0", "--set", "review.target_precision=0.999", "--set", "review.audit_fraction=0",
+            "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.quiet_seconds=0",
+            "--set", "train.min_interval_seconds=0",
+        ]
+
+        @Test(
+            .enabled(if: ready, "needs chromium, chromium-driver and python3-selenium (scripts/setup installs them)"),
+            .timeLimit(.minutes(10)))
+        func aPersonSortsTheQueueInChromium() throws {
+            let scratch = try Scratch("review-page")
+            let root = scratch.appending("root").path
+            try MCND.succeed(["init", root], scratch: scratch.url)
+            let samples = ReportRoot.packageRoot.appendingPathComponent("samples")
+            let fm = FileManager.default
+            for label in try fm.contentsOfDirectory(atPath: samples.path + "/labeled") {
+                try fm.copyItem(atPath: samples.path + "/labeled/" + label, toPath: root + "/inbox/" + label)
+            }
+            try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
+            for name in try fm.contentsOfDirectory(atPath: samples.path + "/unlabeled").sorted().prefix(24) {
+                try fm.copyItem(atPath: samples.path + "/unlabeled/" + name, toPath: root + "/inbox/" + name)
+            }
+            try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
+            let queued = Files.regularFiles(under: URL(fileURLWithPath: root + "/review")).count
+            try #require(queued >= 6, "only \(queued) files in review/")
+
+            let server = try MCND.start(["review", "serve", "--root", root, "--listen", "127.0.0.1:0"], scratch: scratch.url)
+            defer { server.stop(grace: 10) }
+            var port: String?
+            #expect(
+                try eventually(timeout: 30) {
+                    port = server.stdout.split(separator: "\n").lazy.compactMap { $0.firstMatch(of: /127\.0\.0\.1:(\d+)\//) }.first
+                        .map { String($0.1) }
+                    return port != nil || !server.isRunning
+                })
+            let listening = try #require(port, "mcnd review serve printed no address: \(server.stdout) \(server.stderr)")
+            let url = try MCND.succeed(["review", "url", "--root", root, "--listen", "127.0.0.1:" + listening], scratch: scratch.url)
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(url.hasPrefix("http://127.0.0.1:\(listening)/?token="))
+
+            let screenshot = ReportRoot.packageRoot.appendingPathComponent(".build/review-page-screenshot.png").path
+            try? fm.removeItem(atPath: screenshot)
+            let run = try ReportRoot.run("python3", [Self.script, "act", url, screenshot], in: scratch)
+            try #require(run.status == 0, "the browser script failed: \(run.stderr)\n\(run.stdout)")
+            let done = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            #expect(done["token_left_address"] as? Bool == true)
+            #expect((done["thumbnails"] as? Int ?? 0) >= 4)
+            func part(_ key: String) -> [String: String] { (done[key] as? [String: String]) ?? [:] }
+            let (confirmed, corrected, dismissed, undone) = (part("confirmed"), part("corrected"), part("dismissed"), part("undone"))
+            #expect(fm.fileExists(atPath: root + "/inbox/\(confirmed["label"] ?? "?")/\(confirmed["file"] ?? "?")"))
+            #expect(fm.fileExists(atPath: root + "/inbox/\(corrected["label"] ?? "?")/\(corrected["file"] ?? "?")"))
+            #expect(fm.fileExists(atPath: root + "/archive/dismissed/\(dismissed["file"] ?? "?")"))
+            #expect(fm.fileExists(atPath: root + "/review/\(undone["folder"] ?? "?")/\(undone["file"] ?? "?")"))
+            #expect(fm.fileExists(atPath: screenshot), "no screenshot at \(screenshot)")
+            print("review page: screenshot kept at \(screenshot); browser did \(run.stdout)")
+            server.stop(grace: 10)
+
+            // The next pass: the two sorted files become examples with their events, and a run trains on them.
+            let pass = try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
+            #expect(pass.stdout.contains("examples +2"), "\(pass.stdout)")
+            #expect(pass.stdout.contains("training: run"), "no run trained on the corrections: \(pass.stdout)")
+            let events = try JSONLines.objects(root + "/outbox/events.jsonl")
+            #expect(events.contains { $0["event"] as? String == "confirmed" && $0["label"] as? String == confirmed["label"] })
+            #expect(
+                events.contains {
+                    $0["event"] as? String == "corrected" && $0["label"] as? String == corrected["label"]
+                        && $0["predicted"] as? String == corrected["predicted"]
+                })
+        }
+    }
+}
