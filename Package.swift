@@ -28,11 +28,13 @@ let package = Package(
 
         // The one file-system layer: every call relative to a directory descriptor, errno typed.
         .target(name: "MCNDFileSystem", dependencies: ["CLinux"]),
+        // The two ways mcnd runs work on more than one thread.
+        .target(name: "MCNDThreads"),
 
         // The network, its trainer, the model file and the IDX dataset reader.
         // Training's elementwise passes in AVX-512 C (only called where the CPU has native bf16).
         .target(name: "CTrainingKernels"),
-        .target(name: "MCNDModel", dependencies: ["CDNNL", "CTrainingKernels", "CZlib", "MCNDFileSystem"]),
+        .target(name: "MCNDModel", dependencies: ["CDNNL", "CTrainingKernels", "CZlib", "MCNDFileSystem", "MCNDThreads"]),
         // A model as an ONNX graph and a Triton repository entry; the ONNX messages are
         // generated from Proto/onnx_*.proto (README: regenerating them).
         .target(
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "MCNDPipeline",
             dependencies: [
-                "MCNDFileSystem", "MCNDModel", "MCNDImaging", "MCNDExport",
+                "MCNDFileSystem", "MCNDThreads", "MCNDModel", "MCNDImaging", "MCNDExport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "MCNDDaemon",
             dependencies: [
-                "MCNDFileSystem", "MCNDPipeline",
+                "MCNDFileSystem", "MCNDThreads", "MCNDPipeline",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -17,7 +17,7 @@ extension DaemonLoop {
     /// Publishes the reason (TrainingWait) when it changed, so that `since` is when it began.
     mutating func noteWait(_ reason: TrainingWait.Reason?) {
         guard reason != wait?.reason else { return }
-        wait = reason.map { TrainingWait(reason: $0) }
+        wait = reason.map { TrainingWait(reason: $0, since: Timestamp.format(wall: clock.wall())) }
         do { try TrainingWait.publish(wait, in: pipeline.root) } catch {
             logger.warning("cannot write \(RootLayout.Name.trainingWait.display): \(error)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MCNDPipeline
+import MCNDThreads
 
 /// The daemon's state between events: what to scan, when to train, what to
 /// tell systemd. Runs on one task; training runs on its own thread.
@@ -26,7 +27,7 @@ struct DaemonLoop {
     /// Why a due run waits, as last published (DaemonLoop+TrainingWait).
     var wait: TrainingWait?
     private var moveRetry = MoveRetry()
-    private let clock: any DaemonClock
+    let clock: any DaemonClock
     private let started: ContinuousClock.Instant
 
     /// Monotonic seconds since the loop started, for the move backoff.
@@ -116,7 +117,7 @@ struct DaemonLoop {
         do {
             // While the lock is held, a pass with nothing to write would not notice it is free.
             if stateBusy { try pipeline.store.checkWriteLock() }
-            let scan = rescan ? pipeline.scan(complete: known) : pipeline.scan(only: known)
+            let scan = rescan ? pipeline.scan(complete: known, now: clock.wall()) : pipeline.scan(only: known)
             // Files inotify saw closed are complete as they are; the others may still be written.
             let ingest = try pipeline.ingest(scan.entries, closed: known)
             let predict = try pipeline.predict(scan.entries, closed: known)
@@ -156,7 +157,7 @@ struct DaemonLoop {
         }
     }
 
-    /// Starts a run on its own thread (see BlockingThread) when the schedule says so; true when it did.
+    /// Starts a run on its own thread (see OwnThread) when the schedule says so; true when it did.
     /// Otherwise publishes why a due run waits.
     mutating func startTrainingIfDue() -> Bool {
         scheduler.schedule = pipeline.configuration.schedule
@@ -171,7 +172,7 @@ struct DaemonLoop {
         scheduler.runStarted()
         training = true
         let sink = self.sink
-        BlockingThread.start("mcnd-training", stackSize: 8 << 20) {
+        OwnThread.start("mcnd-training", stackSize: 8 << 20) {
             let result: Result<TrainingSummary, PipelineError>
             do throws(PipelineError) { result = .success(try job()) } catch { result = .failure(error) }
             sink.yield(.trainingFinished(result))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MCNDPipeline
+import MCNDThreads
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -13,12 +14,15 @@ public struct DaemonService: Service {
     let loadConfiguration: @Sendable () async throws -> MCNDConfiguration
     let logger: Logger
     let environment: [String: String]
+    let clock: any DaemonClock
 
+    /// `clock`: the daemon's clocks; tests pass one whose wall clock is stepped.
     public init(
-        root: String, environment: [String: String], logger: Logger,
+        root: String, environment: [String: String], logger: Logger, clock: any DaemonClock = SystemClock(),
         loadConfiguration: @escaping @Sendable () async throws -> MCNDConfiguration
     ) {
         self.root = root
+        self.clock = clock
         self.environment = environment
         self.logger = logger
         self.loadConfiguration = loadConfiguration
@@ -53,7 +57,7 @@ public struct DaemonService: Service {
 
         var loop = DaemonLoop(
             pipeline: pipeline, notifier: notifier, logger: logger, sink: sink, pending: pending, stop: stop,
-            polling: watch == .poll, watchdog: SystemdNotifier.watchdogInterval(environment: environment))
+            polling: watch == .poll, watchdog: SystemdNotifier.watchdogInterval(environment: environment), clock: clock)
         pipeline.outbox.emit(.started) { line in
             line.add("pid", Int(getpid()))
             line.add("watch", watch.rawValue)
@@ -131,7 +135,7 @@ public struct DaemonService: Service {
 
     enum WatchMode: String { case inotify, poll }
 
-    /// Starts the inotify thread (see BlockingThread for why a thread), or settles for polling when configured, on a
+    /// Starts the inotify thread (see OwnThread for why a thread), or settles for polling when configured, on a
     /// network file system, or when inotify is unavailable.
     private func startWatching(
         _ pipeline: Pipeline, pending: PendingChanges, sink: AsyncStream<DaemonEvent>.Continuation,
@@ -145,7 +149,7 @@ public struct DaemonService: Service {
             logger.warning("inotify is not available (\(error)); polling every \(settings.pollSeconds) s")
             return .poll
         }
-        BlockingThread.start("mcnd-inotify") {
+        OwnThread.start("mcnd-inotify") {
             while !stop.isSet {
                 do {
                     let changes = try watcher.wait(timeout: 0.2)

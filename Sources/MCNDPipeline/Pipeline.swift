@@ -101,10 +101,15 @@ public final class Pipeline {
     /// arrived since the last run, `always` trains now, `full` trains from scratch.
     public enum TrainRequest: Sendable { case ifDue, always, full, never }
 
-    public func scan(complete: Set<RawPath> = []) -> InboxScanner.Scan { scan(configuration, complete: complete) }
+    /// `now`: the wall clock the settle time is measured on against the files' change times.
+    public func scan(complete: Set<RawPath> = [], now: Double = Timestamp.seconds()) -> InboxScanner.Scan {
+        scan(configuration, complete: complete, now: now)
+    }
 
-    private func scan(_ configuration: MCNDConfiguration, complete: Set<RawPath> = []) -> InboxScanner.Scan {
-        let scan = InboxScanner(root: root, settleSeconds: configuration.settleSeconds).scan(complete: complete)
+    private func scan(
+        _ configuration: MCNDConfiguration, complete: Set<RawPath> = [], now: Double = Timestamp.seconds()
+    ) -> InboxScanner.Scan {
+        let scan = InboxScanner(root: root, settleSeconds: configuration.settleSeconds).scan(now: now, complete: complete)
         for (path, code) in scan.unreadable {
             logger.error("cannot list \(path): \(code)")
         }

@@ -18,7 +18,7 @@ struct MCND: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             InitCommand.self, StatusCommand.self, ReportCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self,
-            ImportIDXCommand.self, ModelsCommand.self,
+            ImportIDXCommand.self, ModelsCommand.self, ConfigCommand.self,
         ])
 
     @OptionGroup var options: RootOptions

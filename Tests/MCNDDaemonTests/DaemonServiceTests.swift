@@ -116,4 +116,45 @@ import Testing
         #expect(Self.events(root) == ["started", "stopped"], "\(Self.events(root))")
         #expect(Self.lockIsFree(root))
     }
+
+    /// The system's monotonic clock and its wall clock moved by `offset` seconds, as after an NTP step.
+    struct ShiftedWallClock: DaemonClock {
+        let offset: Double
+        func monotonic() -> ContinuousClock.Instant { .now }
+        func wall() -> Double { SystemClock().wall() + offset }
+    }
+
+    @Test("the daemon's wall-clock facts come from its clock: a day's step back shows in training-wait.json's `since`")
+    func wallClockFromTheDaemonsClock() async throws {
+        let scratch = try Scratch("service-wall")
+        let root = scratch.path + "/root"
+        try Files.makeFolder(root)
+        let day = 86_400.0
+        let service = DaemonService(root: root, environment: [:], logger: Self.logger, clock: ShiftedWallClock(offset: -day)) {
+            Self.configuration
+        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: Self.logger))
+        let running = Task { try await group.run() }
+        #expect(try await eventually(timeout: 30) { Self.events(root).contains("started") }, "started: \(Self.events(root))")
+        // One label of the two a run needs: the daemon waits, and says since when.
+        let split = try Fashion.trainSplit()
+        for index in split.stratified(perClass: 3, classes: [0]) {
+            try Files.drop(try split.png(index), into: root + "/inbox", as: "\(Fashion.name(split.label(index)))/\(index).png")
+        }
+        let waitFile = root + "/" + RootLayout.Name.trainingWait.display
+        var since = ""
+        let written = try await eventually(timeout: 30) {
+            guard let data = FileManager.default.contents(atPath: waitFile),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return false }
+            since = object["since"] as? String ?? ""
+            return object["reason"] as? String == TrainingWait.Reason.tooFewLabels.rawValue
+        }
+        #expect(written, "training-wait.json says too_few_labels")
+        let yesterday = Timestamp.format(wall: SystemClock().wall() - day).prefix(10)
+        let today = Timestamp.now().prefix(10)
+        #expect(since.hasPrefix(yesterday) && !since.hasPrefix(today), "since \(since): the daemon's wall clock, a day back")
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
 }

@@ -63,4 +63,22 @@ import Testing
         #expect(ConfigurationKeys.all.subtracting(listed).sorted() == [], "keys without a row")
         #expect(listed.subtracting(ConfigurationKeys.all).sorted() == [], "rows for keys the loader does not read")
     }
+
+    @Test("docs/configuration.md's table is the one the key table makes (mcnd config keys --markdown), whole")
+    func reference() {
+        let page = Documentation.page("docs/configuration.md")
+        #expect(page.contains(ConfigurationTemplate.reference), "regenerate it with `mcnd config keys --markdown`")
+        #expect(ConfigurationTemplate.reference.split(separator: "\n").count == ConfigurationKey.all.count + 2)
+    }
+
+    @Test("each key is declared once, and every default the table shows loads back as the default")
+    func declaredOnce() async throws {
+        let names = ConfigurationKey.all.map(\.name)
+        #expect(Set(names).count == names.count, "a key declared twice")
+        let overrides = ConfigurationKey.all.map {
+            "\($0.name)=\($0.defaultValue.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))"
+        }
+        let loaded = try await ConfigurationLoader.load(file: nil, environment: [:], overrides: overrides)
+        #expect(loaded == MCNDConfiguration(), "--set with every shown default")
+    }
 }

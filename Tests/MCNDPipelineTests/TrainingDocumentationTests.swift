@@ -5,17 +5,9 @@ import Testing
 /// What the README says about when runs start and why they wait, checked
 /// against the code: the key and its default, the metrics, the reasons.
 @Suite("Training documentation") struct TrainingDocumentationTests {
-    static let readme: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return (try? String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
-    }()
+    static var readme: String { Documentation.readme }
 
-    /// The README's section `## name`, up to the next section of that level.
-    static func section(_ name: String) -> String {
-        guard let start = readme.range(of: "\n## \(name)\n") else { return "" }
-        let rest = readme[start.upperBound...]
-        return String(rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)])
-    }
+    static func section(_ name: String) -> String { Documentation.section(name) }
 
     static func formatted(_ seconds: Double) -> String { seconds == seconds.rounded() ? String(Int(seconds)) : "\(seconds)" }
 

@@ -12,7 +12,7 @@
 /// writes: message and field names and numbers are the specification's, so any
 /// ONNX reader parses the result; everything mcnd does not use is left out. The
 /// messages are spread over several files only so that each generated Swift
-/// file stays small. Regenerate Generated/*.pb.swift after a change (README,
+/// file stays small. Regenerate Generated/*.pb.swift after a change (docs/development.md,
 /// "Regenerating the ONNX messages").
 
 import SwiftProtobuf

@@ -1,3 +1,5 @@
+import MCNDThreads
+
 /// The book's MultiClassNetwork at inference: sigmoid hidden layer, softmax
 /// output. A value type, so a serving copy never sees a half-updated model.
 public struct MultiClassNetwork: Sendable, Equatable {
@@ -43,7 +45,7 @@ public struct MultiClassNetwork: Sendable, Equatable {
         _ rows: FeatureRows, labels: [Int32], l1: Float = 0, l2: Float = 0, parts: Int = 1
     ) -> (loss: Double, accuracy: Double) {
         DNNL.orStop { () throws(DNNLError) in
-            try evaluate(rows, labels: labels, l1: l1, l2: l2, parts: parts, runner: Parallel.forEach)
+            try evaluate(rows, labels: labels, l1: l1, l2: l2, parts: parts, runner: ParallelParts.forEach)
         }
     }
 

@@ -1,4 +1,5 @@
 import Glibc
+import MCNDThreads
 
 /// k-fold cross-validation of a few candidate recipes on a small set, then
 /// the chosen recipe trained on every row: no example is kept out of the
@@ -132,7 +133,7 @@ enum ParallelFolds {
         var results = [Result<T, any Error>?](repeating: nil, count: items.count)
         results.withUnsafeMutableBufferPointer { slots in
             let out = Slots(base: slots.baseAddress!)
-            Parallel.forEach(min(workers, items.count)) { worker in
+            ParallelParts.forEach(min(workers, items.count)) { worker in
                 for i in stride(from: worker, to: items.count, by: workers) {
                     out.base[i] = Result { try body(items[i]) }
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDThreads
 import Synchronization
 
 /// Threads that stay awake for one training run and share the parts of every
@@ -31,9 +32,7 @@ final class StepCrew: @unchecked Sendable {
         state = Atomic(self.parts)
         for part in 1..<self.parts {
             running.add(1, ordering: .relaxed)
-            let thread = Thread { [self] in helperLoop() }
-            thread.name = "mcnd-train-\(part)"
-            thread.start()
+            OwnThread.start("mcnd-train-\(part)") { [self] in helperLoop() }
         }
     }
 

@@ -1,18 +1,11 @@
-import Configuration
-import Synchronization
 import Yams
 
-/// The keys mcnd reads: exactly those `ConfigurationLoader.read` asks for,
-/// recorded once by reading an empty configuration. A key a person gives that
+/// The keys mcnd reads, by name (ConfigurationKey's table). A key a person gives that
 /// is not one of them (`--set train.epoch=5`, `learning_rte:` in mcnd.yaml)
 /// would change nothing and say nothing, so it is refused, with the nearest
 /// known key suggested.
 public enum ConfigurationKeys {
-    public static let all: Set<String> = {
-        let recorder = KeyRecorder()
-        _ = try? ConfigurationLoader.read(ConfigReader(providers: [InMemoryProvider(values: [:])], accessReporter: recorder))
-        return recorder.keys.withLock { $0 }
-    }()
+    public static let all = Set(ConfigurationKey.all.map(\.name))
 
     /// Variables the command line reads itself, beside the keys' `MCND_*` forms.
     public static let commandVariables: Set<String> = ["MCND_ROOT", "MCND_CONFIG", "MCND_INSTANCES_DIR", "MCND_INSTANCE_CONFIG_DIR"]
@@ -75,15 +68,5 @@ public enum ConfigurationKeys {
             }
         }
         return row[b.count]
-    }
-}
-
-/// Collects the keys a reader asks for.
-final class KeyRecorder: AccessReporter {
-    let keys = Mutex<Set<String>>([])
-
-    func report(_ event: AccessEvent) {
-        let key = event.metadata.key.components.joined(separator: ".")
-        keys.withLock { _ = $0.insert(key) }
     }
 }

@@ -2,7 +2,7 @@ import MCNDImaging
 import MCNDModel
 
 /// Everything an operator can set. Keys (as in mcnd.yaml, `MCND_…` variables
-/// and `--set key=value`) and defaults are listed in the README; the defaults
+/// and `--set key=value`) and defaults are listed in docs/configuration.md; the defaults
 /// here are the documented ones.
 public struct MCNDConfiguration: Sendable, Equatable {
     /// `archive` moves consumed inputs to archive/; `delete` removes them once their outcome is durable. Key `consumed`.

@@ -1,5 +1,6 @@
 import MCNDFileSystem
 import MCNDImaging
+import MCNDThreads
 
 /// Looks at up to `sampleSize` labeled files, evenly spread over the given
 /// entries, before the first of them are stored: their formats and colour
@@ -21,7 +22,7 @@ struct InputShapeSurvey {
         let step = max(1, labeled.count / Self.sampleSize)
         let sample = stride(from: 0, to: labeled.count, by: step).prefix(Self.sampleSize).map { labeled[$0] }
         let reader = InputReader(root: root)
-        return ParallelMap.map(sample, workers: InputPreparation.defaultWorkers) { entry -> ImageLook? in
+        return ParallelParts.map(sample, workers: InputPreparation.defaultWorkers) { entry -> ImageLook? in
             guard let bytes = try? reader.read(folder + entry.relative, limit: limits.maxInputBytes, seen: entry.seen).bytes else {
                 return nil
             }

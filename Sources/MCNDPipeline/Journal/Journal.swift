@@ -1,5 +1,6 @@
 import Logging
 import MCNDFileSystem
+import MCNDThreads
 
 /// Makes a batch of outcomes happen exactly once, crash or not:
 /// 1. one transaction records the batch's examples and journal entries
@@ -24,7 +25,7 @@ final class Journal {
     /// (`recover()`) before the next pass decides anything.
     private var unfinished = false
     /// The last batch's moves, running while the stage commits the next (`complete(…, overlapping: true)`).
-    private var moving: BackgroundWork<Result<InputMover.Moved, PipelineError>>?
+    private var moving: OwnThread<Result<InputMover.Moved, PipelineError>>?
     /// Rows of an overlapping batch whose inputs have moved, cleared with the next commit.
     private var moved: [Int64] = []
 
@@ -74,7 +75,7 @@ final class Journal {
         unfinished = true
         if overlapping {
             let mover = InputMover(root: root)
-            moving = BackgroundWork { Result { () throws(PipelineError) in try mover.move(journal) } }
+            moving = OwnThread("mcnd-moves") { Result { () throws(PipelineError) in try mover.move(journal) } }
         } else {
             try moveNow(journal)
             unfinished = false
@@ -157,7 +158,7 @@ final class Journal {
         // A new batch's lines follow one another from each file's end: one write per file.
         var appended: [OutboxName: [UInt8]] = [:]
         // A waiting row's line was made durable before its move was first tried. By index: most rows
-        // of an ingest batch have no line, and copying every record twice showed in its profile.
+        // of an ingest batch have no line, and a batch's records are too many to copy twice.
         let order = journal.indices.filter { journal[$0].waiting == nil && journal[$0].line != nil }
             .sorted { (journal[$0].offset ?? 0) < (journal[$1].offset ?? 0) }
         for index in order {

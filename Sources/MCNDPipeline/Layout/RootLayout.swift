@@ -1,6 +1,6 @@
 import MCNDFileSystem
 
-/// The folders of a root, as the README's folder contract lays them out. The `String` paths are
+/// The folders of a root, as the folder contract (docs/folders.md) lays them out. The `String` paths are
 /// for messages and for SQLite; every file operation goes through the root's
 /// `Directory` with the relative names below.
 public struct RootLayout: Sendable, Equatable {

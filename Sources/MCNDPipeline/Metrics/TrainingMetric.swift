@@ -1,4 +1,4 @@
-/// The metrics about runs that wait (README's metrics table names each).
+/// The metrics about runs that wait (docs/metrics.md names each).
 public enum TrainingMetric: String, Sendable, CaseIterable {
     /// Examples no run has taken yet.
     case waitingExamples = "mcnd_training_waiting_examples"

@@ -1,4 +1,4 @@
-/// The `event` of an events.jsonl line (README: events.jsonl). Model pins,
+/// The `event` of an events.jsonl line (docs/json-lines.md). Model pins,
 /// unpins and rollbacks are `ModelEvent`; review confirmations `ReviewEvents`.
 public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// An input moved to rejected/ (the reason says why).

@@ -8,6 +8,12 @@ public enum Timestamp {
         return format(seconds: t.tv_sec, milliseconds: Int(t.tv_nsec / 1_000_000))
     }
 
+    /// `wall`: seconds since the epoch, as a DaemonClock reads them.
+    public static func format(wall: Double) -> String {
+        let whole = wall.rounded(.down)
+        return format(seconds: Int(whole), milliseconds: min(999, Int((wall - whole) * 1000)))
+    }
+
     public static func format(seconds: Int, milliseconds: Int) -> String {
         var s = time_t(seconds)
         var tm = Glibc.tm()

@@ -1,5 +1,5 @@
 /// Every number of report.html, as outbox/report.json holds it (keys in
-/// snake_case; the README documents the schema). `schema` grows when a key
+/// snake_case; docs/report.md documents the schema). `schema` grows when a key
 /// changes meaning; new keys may be added without it.
 public struct ReportData: Sendable, Codable, Equatable {
     public static let schemaVersion = 1

@@ -1,4 +1,5 @@
 import MCNDFileSystem
+import MCNDThreads
 
 /// The batch loop both stages share: while one batch is decided and journaled
 /// on the caller's thread, the next is read on others (`read`: nothing on disk
@@ -14,7 +15,7 @@ enum OverlappedBatches {
     ) throws(PipelineError) {
         let size = max(1, size)
         let chunks = stride(from: 0, to: entries.count, by: size).map { entries[$0..<min($0 + size, entries.count)] }
-        var next: BackgroundWork<Batch>? = chunks.first.map { chunk in BackgroundWork { read(chunk) } }
+        var next: OwnThread<Batch>? = chunks.first.map { chunk in OwnThread("mcnd-read") { read(chunk) } }
         // A batch that failed to journal still lets the next one's reading, and the last one's moves,
         // finish before the error goes up (a failed move leaves its rows for recovery).
         defer {
@@ -24,7 +25,7 @@ enum OverlappedBatches {
         var recent: [Set<RawPath>] = []
         for index in chunks.indices {
             let batch = next!.wait()
-            next = index + 1 < chunks.count ? BackgroundWork { [chunk = chunks[index + 1]] in read(chunk) } : nil
+            next = index + 1 < chunks.count ? OwnThread("mcnd-read") { [chunk = chunks[index + 1]] in read(chunk) } : nil
             var planned = PlannedNames(earlier: recent)
             try decide(batch, &planned)
             recent = Array((recent + [planned.chosen]).suffix(2))

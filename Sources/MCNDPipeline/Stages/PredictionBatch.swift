@@ -1,6 +1,7 @@
 import MCNDFileSystem
 import MCNDImaging
 import MCNDModel
+import MCNDThreads
 
 /// One batch of prediction requests read, decoded, run through the network
 /// and assessed for review — everything about it that changes nothing on disk,
@@ -43,7 +44,7 @@ struct PredictionBatch: Sendable {
         let inputs = FeatureRows(pixels: pixels, width: featureCount)
         let activations = network.activations(inputs)
         let measures = router.measures(activations, inputs: inputs)
-        decisions = ParallelMap.map(Array(hashes.indices), workers: preparation.workers) { [hashes, sources] in
+        decisions = ParallelParts.map(Array(hashes.indices), workers: preparation.workers) { [hashes, sources] in
             router.decide(activations, row: $0, inputs: inputs, sha256: hashes[$0], measures: measures, source: sources[$0])
         }
         let folders = OpenFolders(root: preparation.root)

@@ -253,7 +253,7 @@ struct TrainingStage: Sendable {
                 run, outcome: RunOutcome(summary.outcome), reason: reason, model: model, promote: promote, announcing: announcing)
             {
                 // Recorded, not promoted: `mcnd models pin` holds the serving model.
-                (promote, summary.outcome, reason) = (false, .keptServing, ModelLifecycleSchema.pinnedReason(pinned))
+                (promote, summary.outcome, reason) = (false, .keptServing, ModelPin.pinnedReason(pinned))
                 summary.reason = reason
             }
             if promote, let model {

@@ -7,7 +7,7 @@ import MCNDModel
 extension StateStore {
     public func modelRecords() throws(PipelineError) -> [ModelRecord] {
         try read { db in
-            let pinned = try ModelLifecycleSchema.pinnedVersion(db)
+            let pinned = try ModelPin.pinnedVersion(db)
             let decoder = JSONDecoder()
             return try Row.fetchAll(
                 db, sql: "SELECT version, run_id, created, promoted, labels, metrics, serving FROM models ORDER BY version"
@@ -60,7 +60,7 @@ extension StateStore {
     /// Lets the next promotion replace the pinned model (which keeps serving until then); nil when nothing was pinned.
     public func unpin() throws(ModelLifecycleError) -> ModelChange? {
         try change { db throws(ModelLifecycleError) in
-            guard let pinned = try Self.run(db, { try ModelLifecycleSchema.pinnedVersion($0) }) else { return nil }
+            guard let pinned = try Self.run(db, { try ModelPin.pinnedVersion($0) }) else { return nil }
             try Self.run(db) { try $0.execute(sql: "DELETE FROM model_pin") }
             return try Self.record(db, .unpinned, version: pinned, previous: pinned)
         }

@@ -1,6 +1,6 @@
 import GRDB
 
-/// The state database's tables, created and upgraded by migrations. The README
+/// The state database's tables, created and upgraded by migrations. docs/state.md
 /// describes them for operators who open state/mcnd.sqlite with sqlite3.
 enum StateSchema {
     /// A state a newer mcnd migrated (a migration this one does not know) is refused, never

@@ -201,8 +201,8 @@ extension StateStore {
         try write { db in
             var (outcome, reason, promote) = (outcome, reason, promote)
             // Checked in the transaction that promotes, so a pin made during the run holds.
-            let pinned = promote ? try ModelLifecycleSchema.pinnedVersion(db) : nil
-            if let pinned { (outcome, reason, promote) = (.keptServing, ModelLifecycleSchema.pinnedReason(pinned), false) }
+            let pinned = promote ? try ModelPin.pinnedVersion(db) : nil
+            if let pinned { (outcome, reason, promote) = (.keptServing, ModelPin.pinnedReason(pinned), false) }
             var version: Int?
             if let model {
                 version = model.version

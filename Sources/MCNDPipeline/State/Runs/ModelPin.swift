@@ -1,7 +1,7 @@
 import GRDB
 
-/// Reading the pin of `mcnd models pin|unpin|rollback` (its tables: StateSchema, migration `model-lifecycle`).
-enum ModelLifecycleSchema {
+/// The pin of `mcnd models pin|unpin|rollback` as the state holds it (table `model_pin`, migration `model-lifecycle`).
+extension ModelPin {
     static func pinnedVersion(_ db: Database) throws -> Int? {
         try Int.fetchOne(db, sql: "SELECT version FROM model_pin WHERE id = 1")
     }
