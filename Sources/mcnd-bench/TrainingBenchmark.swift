@@ -6,7 +6,8 @@ import MCNDModel
 /// Fashion-MNIST, 48,000 training rows of 784 pixels/255, 100 sigmoid units,
 /// 10 classes, N(0,1) weights, lr 0.1, minibatch 256 — epoch by epoch, each
 /// epoch including the validation pass over the other 12,000 rows, and prints
-/// median/min/max seconds per epoch, then one JSON line with the same figures
+/// median/min/max seconds per epoch, the epoch as a multiple of its matrix
+/// products alone (`ProductFloor`), then one JSON line with the same figures
 /// for scripts (`scripts/bench-train` runs the numpy and PyTorch peers beside
 /// it on the same rows). `--config default` trains mcnd's default
 /// configuration instead (its own batch, epochs and optimizer) and reports the
@@ -167,12 +168,21 @@ enum TrainingBenchmark {
         print(
             "mcnd: median \(Bench.fixed(median, 4)) s/epoch (cpu \(Bench.fixed(cpuMedian, 4)) s), min \(Bench.fixed(seconds.first!, 4)), max \(Bench.fixed(seconds.last!, 4)) "
                 + "over \(seconds.count) epochs; final val_accuracy \(Bench.fixed(accuracy, 4))")
+        // The same epoch's matrix products alone: what the epoch cannot go below.
+        let floor = Bench.median(
+            try ProductFloor(
+                trainRows: trainRows, validationRows: validationRows, inputs: width, classes: classes, options: options
+            ).epochSeconds(epochs: max(settings.epochs, 5)))
+        print(
+            "mcnd: the epoch's products alone (same shapes, oneDNN, threads, precision): median \(Bench.fixed(floor, 4)) s/epoch; "
+                + "mcnd's epoch is \(Bench.fixed(median / floor, 2))× that")
         let perEpoch = result.reports.map { Bench.fixed($0.seconds, 6) }.joined(separator: ",")
         print(
             #"{"bench":"train","impl":"mcnd-\#(precision.rawValue)","config":"\#(settings.configuration)","epochs":\#(seconds.count),"threads":\#(settings.threads),"#
                 + #""batch":\#(options.batchSize),"kernel":"\#(kernels)","training_s":\#(Bench.fixed(trainingSeconds, 6)),"#
                 + #""to_0895_s":\#(Bench.fixed(toAccuracy, 6)),"train_rows":\#(trainRows),"validation_rows":\#(validationRows),"#
                 + #""median_s":\#(Bench.fixed(median, 6)),"cpu_median_s":\#(Bench.fixed(cpuMedian, 6)),"min_s":\#(Bench.fixed(seconds.first!, 6)),"max_s":\#(Bench.fixed(seconds.last!, 6)),"#
+                + #""floor_s":\#(Bench.fixed(floor, 6)),"floor_ratio":\#(Bench.fixed(median / floor, 3)),"#
                 + #""epoch_s":[\#(perEpoch)],"val_accuracy":\#(Bench.fixed(accuracy, 6)),"load_s":\#(Bench.fixed(loadSeconds, 3))}"#)
     }
 

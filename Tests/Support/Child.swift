@@ -17,6 +17,8 @@ public final class Child: CustomStringConvertible {
     public private(set) var exit: Exit?
     /// Seconds from the start until the exit was seen.
     public private(set) var seconds = 0.0
+    /// The process's peak resident set in KiB (its VmHWM), once it has exited.
+    public private(set) var peakResidentKiB: Int?
 
     public struct Exit: Equatable, Sendable, CustomStringConvertible {
         public var status: Int32
@@ -50,12 +52,13 @@ public final class Child: CustomStringConvertible {
     @discardableResult
     public func poll() -> Exit? {
         if let exit { return exit }
-        guard let ended = ChildProcess.reap(pid, block: false) else { return nil }
+        guard let ended = ChildProcess.reapMeasured(pid, block: false) else { return nil }
         return record(ended)
     }
 
-    private func record(_ ended: (status: Int32, signaled: Bool)) -> Exit {
+    private func record(_ ended: (status: Int32, signaled: Bool, peakKiB: Int?)) -> Exit {
         seconds = monotonic() - started
+        peakResidentKiB = ended.peakKiB
         let exit = Exit(status: ended.status, signaled: ended.signaled)
         self.exit = exit
         return exit
@@ -74,9 +77,9 @@ public final class Child: CustomStringConvertible {
     public func waitForExit() -> Exit {
         if let exit { return exit }
         while true {
-            if let ended = ChildProcess.reap(pid, block: true) { return record(ended) }
+            if let ended = ChildProcess.reapMeasured(pid, block: true) { return record(ended) }
             // Only an interruption is worth another wait; anything else means it is not ours to reap.
-            guard errno == EINTR else { return record((status: -1, signaled: false)) }
+            guard errno == EINTR else { return record((status: -1, signaled: false, peakKiB: nil)) }
         }
     }
 

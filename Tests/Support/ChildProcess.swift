@@ -35,8 +35,15 @@ public enum ChildProcess {
     /// The child's exit status (or signal), once it has ended; nil while it
     /// runs (`block: false`).
     public static func reap(_ pid: pid_t, block: Bool) -> (status: Int32, signaled: Bool)? {
+        reapMeasured(pid, block: block).map { ($0.status, $0.signaled) }
+    }
+
+    /// `reap`, with the child's peak resident set (its VmHWM, from wait4's rusage) in KiB.
+    public static func reapMeasured(_ pid: pid_t, block: Bool) -> (status: Int32, signaled: Bool, peakKiB: Int?)? {
         var status: Int32 = 0
-        guard waitpid(pid, &status, block ? 0 : WNOHANG) == pid else { return nil }
-        return status & 0x7f == 0 ? ((status >> 8) & 0xff, false) : (status & 0x7f, true)
+        var usage = rusage()
+        guard wait4(pid, &status, block ? 0 : WNOHANG, &usage) == pid else { return nil }
+        let peak: Int? = Int(usage.ru_maxrss)
+        return status & 0x7f == 0 ? ((status >> 8) & 0xff, false, peak) : (status & 0x7f, true, peak)
     }
 }

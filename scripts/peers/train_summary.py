@@ -10,11 +10,14 @@ f32 = next((r for r in book if r["impl"] == "mcnd-f32"), None)
 bf16 = next((r for r in book if r["impl"] == "mcnd-bf16"), None)
 def ratio(r, base):
     return "%.2fx" % (r["median_s"] / base["median_s"]) if base else "-"
-print("%-14s%9s%9s%9s%9s  %-17s%-17s %s" % ("implementation", "median", "min", "max", "val_acc",
-      "mcnd-bf16 is", "mcnd-f32 is", "kernel"))
+def floor(r):
+    return "%.4f %5.2fx" % (r["floor_s"], r["floor_ratio"]) if r.get("floor_s") else "-"
+print("%-14s%9s%9s%9s%9s  %-17s%-17s%-15s %s" % ("implementation", "median", "min", "max", "val_acc",
+      "mcnd-bf16 is", "mcnd-f32 is", "products, x", "kernel"))
 for r in book:
-    print("%-14s%9.4f%9.4f%9.4f%9.4f  %-17s%-17s %s" % (r["impl"], r["median_s"], r["min_s"], r["max_s"],
-          r["val_accuracy"], ratio(r, bf16) + " faster", ratio(r, f32) + " faster", r.get("kernel", "")))
+    print("%-14s%9.4f%9.4f%9.4f%9.4f  %-17s%-17s%-15s %s" % (r["impl"], r["median_s"], r["min_s"], r["max_s"],
+          r["val_accuracy"], ratio(r, bf16) + " faster", ratio(r, f32) + " faster", floor(r), r.get("kernel", "")))
+print("(products, x: the epoch's matrix products alone, s/epoch, and the epoch as a multiple of them)")
 print()
 for r in rows:
     if r in book:

@@ -21,24 +21,35 @@ public struct FamiliarityCheck: Sendable, Codable, Equatable {
         train: NetworkActivations, trainLabels: [Int32], validation: NetworkActivations, validationLabels: [Int32],
         classes: Int, minimumSupport: Int, quantile: Double = defaultQuantile
     ) {
-        let h = train.units
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: h), count: classes)
-        var counts = [Int](repeating: 0, count: classes)
-        for (r, y) in trainLabels.enumerated() where Int(y) < classes {
-            counts[Int(y)] += 1
-            for j in 0..<h { sums[Int(y)][j] += Double(train.hidden[r * h + j]) }
-        }
-        means = (0..<classes).map { c in counts[c] == 0 ? [] : sums[c].map { Float($0 / Double(counts[c])) } }
+        let statistics = ClassStatistics(rows: HiddenRows(train.hidden, units: train.units), labels: trainLabels, classes: classes)
+        let means = Self.means(statistics)
         var distances = [[Double]](repeating: [], count: classes)
-        for (r, y) in validationLabels.enumerated() where Int(y) < classes && !means[Int(y)].isEmpty {
-            distances[Int(y)].append(Self.distance(validation.hidden[r * h..<(r + 1) * h], means[Int(y)]))
-        }
+        Self.addDistances(validation.hidden[...], labels: validationLabels[...], means: means, into: &distances)
+        self.init(means: means, distances: distances, minimumSupport: minimumSupport, quantile: quantile)
+    }
+
+    /// From the class means and, per class, its validation rows' distances to its mean.
+    init?(means: [[Float]], distances: [[Double]], minimumSupport: Int, quantile: Double = defaultQuantile) {
         let all = distances.flatMap { $0 }
         guard !all.isEmpty else { return nil }
         let pooled = Self.quantile(all, quantile)
+        self.means = means
         support = distances.map(\.count)
         cutoffs = distances.map { $0.count >= minimumSupport ? Self.quantile($0, quantile) : pooled }
         self.quantile = quantile
+    }
+
+    /// Each class's mean `a1` from the training rows' class sums; empty for a class without rows.
+    static func means(_ statistics: ClassStatistics) -> [[Float]] { statistics.means.map { $0.map { Float($0) } } }
+
+    /// Appends each row's distance to its own class's mean (rows of `means[0].count`
+    /// values, one label each; rows of a class without a mean are left out).
+    static func addDistances(_ hidden: ArraySlice<Float>, labels: ArraySlice<Int32>, means: [[Float]], into distances: inout [[Double]]) {
+        guard let h = means.first(where: { !$0.isEmpty })?.count else { return }
+        let base = hidden.startIndex
+        for (r, y) in labels.enumerated() where Int(y) < means.count && !means[Int(y)].isEmpty {
+            distances[Int(y)].append(distance(hidden[base + r * h..<base + (r + 1) * h], means[Int(y)]))
+        }
     }
 
     /// The nearest class mean to one row of `a1`: its index and distance, and whether it is beyond the cutoff.

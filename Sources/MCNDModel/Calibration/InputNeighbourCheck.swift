@@ -16,9 +16,13 @@ public struct InputNeighbourCheck: Sendable, Codable, Equatable {
     /// Lloyd iterations from evenly spaced training rows: the distances, not
     /// the clustering, matter, and they settle within a few.
     static let iterations = 12
-    /// At most this many training rows are clustered (evenly spaced), which
-    /// keeps a promotion on 60,000 examples to about a second.
+    /// At most this many training rows are clustered (evenly spaced, see
+    /// `sample`), which keeps a promotion on 60,000 examples to about a second.
     static let maximumRows = 20_000
+
+    /// The training rows to cluster out of `count`: every row, or evenly
+    /// spaced ones when there are more than twice `maximumRows`.
+    public static func sample(_ count: Int) -> StrideTo<Int> { stride(from: 0, to: count, by: max(1, count / maximumRows)) }
 
     /// `count × width` row-major, in the subspace's coordinates.
     public var centres: [Float]
@@ -28,13 +32,10 @@ public struct InputNeighbourCheck: Sendable, Codable, Equatable {
     public var quantile: Double
 
     /// `train` and `validation`: the rows' coordinates in the subspace
-    /// (`width` each, from `InputSubspaceCheck.project`). Nil without rows.
-    public init?(train: [Float], validation: [Float], width q: Int, prototypes m: Int = prototypes, quantile: Double) {
-        let n = train.count / max(q, 1)
-        guard q > 0, n > 0, !validation.isEmpty else { return nil }
-        let step = max(1, n / Self.maximumRows)
-        var rows: [Float] = []
-        for i in stride(from: 0, to: n, by: step) { rows += train[i * q..<(i + 1) * q] }
+    /// (`width` each, from `InputSubspaceCheck.project`), the training rows
+    /// those of `sample` (all of them are clustered). Nil without rows.
+    public init?(train rows: [Float], validation: [Float], width q: Int, prototypes m: Int = prototypes, quantile: Double) {
+        guard q > 0, rows.count >= q, !validation.isEmpty else { return nil }
         let r = rows.count / q, k = min(m, r)
         var centres: [Float] = []
         for c in 0..<k {

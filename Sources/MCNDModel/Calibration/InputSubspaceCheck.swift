@@ -5,6 +5,8 @@
 /// the hidden layer maps close to a class mean, lies far outside it.
 public struct InputSubspaceCheck: Sendable, Codable, Equatable {
     public static let components = 20
+    /// Training rows per block of the fit's products (3 MB of Float at 28×28).
+    static let blockRows = 1024
 
     /// The training rows' mean (`features` values) and the components, `count × features` row-major, orthonormal.
     public var mean: [Float]
@@ -19,22 +21,40 @@ public struct InputSubspaceCheck: Sendable, Codable, Equatable {
     ) {
         let n = train.count, d = train.width
         guard n > q, validation.count > 0 else { return nil }
-        var x = [Float](repeating: 0, count: n * d)
-        x.withUnsafeMutableBufferPointer { train.copyRows(from: 0, count: n, into: $0.baseAddress!) }
+        // The rows are read a block at a time, as Float, on every pass: a
+        // Float copy of a million 28×28 rows would take 3 GB.
+        let block = min(n, Self.blockRows)
+        var x = [Float](repeating: 0, count: block * d)
         var mean = [Float](repeating: 0, count: d)
-        for r in 0..<n { for j in 0..<d { mean[j] += x[r * d + j] } }
+        var start = 0
+        while start < n {
+            let m = min(block, n - start)
+            x.withUnsafeMutableBufferPointer { train.copyRows(from: start, count: m, into: $0.baseAddress!) }
+            for r in 0..<m { for j in 0..<d { mean[j] += x[r * d + j] } }
+            start += m
+        }
         for j in 0..<d { mean[j] /= Float(n) }
-        for r in 0..<n { for j in 0..<d { x[r * d + j] -= mean[j] } }
-        // Subspace iteration: Q ← orth(Xᵀ X Q), from a seeded random start.
+        // Subspace iteration: Q ← orth(Xᵀ X Q), from a seeded random start, X the centred rows.
         var generator = SeededGenerator(seed: 0x6d636e64)
         var basis = (0..<q * d).map { _ in Float(generator.normal()) }  // q × d
         Self.orthonormalize(&basis, rows: q, width: d)
-        var y = [Float](repeating: 0, count: n * q)
+        var y = [Float](repeating: 0, count: block * q), part = [Float](repeating: 0, count: q * d)
         for _ in 0..<8 {
-            // Y = X · Qᵀ (n × q)
-            DNNL.multiply(DNNL.Shape(m: n, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q), x, basis, into: &y)
-            // Qᵀ ← Xᵀ · Y, stored as Q = Yᵀ · X (q × d)
-            DNNL.multiply(DNNL.Shape(m: q, n: d, k: n, transposeA: true, transposeB: false, lda: q, ldb: d, ldc: d), y, x, into: &basis)
+            var next = [Float](repeating: 0, count: q * d)
+            start = 0
+            while start < n {
+                let m = min(block, n - start)
+                x.withUnsafeMutableBufferPointer { c in
+                    train.copyRows(from: start, count: m, into: c.baseAddress!)
+                    mean.withUnsafeBufferPointer { mp in for r in 0..<m { for j in 0..<d { c[r * d + j] -= mp[j] } } }
+                }
+                // Y = X · Qᵀ (m × q), then this block's share of Qᵀ ← Xᵀ · Y, stored as Yᵀ · X (q × d).
+                DNNL.multiply(DNNL.Shape(m: m, n: q, k: d, transposeA: false, transposeB: true, lda: d, ldb: d, ldc: q), x, basis, into: &y)
+                DNNL.multiply(DNNL.Shape(m: q, n: d, k: m, transposeA: true, transposeB: false, lda: q, ldb: d, ldc: d), y, x, into: &part)
+                for i in 0..<q * d { next[i] += part[i] }
+                start += m
+            }
+            basis = next
             Self.orthonormalize(&basis, rows: q, width: d)
         }
         guard basis.allSatisfy(\.isFinite) else { return nil }

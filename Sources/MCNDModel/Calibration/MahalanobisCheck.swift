@@ -28,26 +28,23 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
 
     /// The same from rows of `units` values each, row-major.
     public init?(trainHidden: [Float], trainLabels: [Int32], validationHidden: [Float], units h: Int, classes: Int, quantile: Double) {
-        let train = (hidden: trainHidden, units: h), validation = (hidden: validationHidden, rows: validationHidden.count / max(h, 1))
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: h), count: classes)
-        var counts = [Int](repeating: 0, count: classes)
-        for (r, y) in trainLabels.enumerated() where Int(y) < classes {
-            counts[Int(y)] += 1
-            for j in 0..<h { sums[Int(y)][j] += Double(train.hidden[r * h + j]) }
-        }
-        let n = counts.reduce(0, +)
-        guard n > 1, validation.rows > 0 else { return nil }
-        let mu = (0..<classes).map { c in counts[c] == 0 ? [] : sums[c].map { $0 / Double(counts[c]) } }
-        // Σ = 1/n Σ_r (a_r − μ_y)(a_r − μ_y)ᵀ, the upper triangle accumulated, then mirrored.
-        var sigma = [Double](repeating: 0, count: h * h)
-        var d = [Double](repeating: 0, count: h)
-        for (r, y) in trainLabels.enumerated() where Int(y) < classes {
-            for j in 0..<h { d[j] = Double(train.hidden[r * h + j]) - mu[Int(y)][j] }
-            for i in 0..<h where d[i] != 0 {
-                let di = d[i]
-                for j in i..<h { sigma[i * h + j] += di * d[j] }
-            }
-        }
+        guard validationHidden.count / max(h, 1) > 0 else { return nil }
+        self.init(
+            statistics: ClassStatistics(rows: HiddenRows(trainHidden, units: h), labels: trainLabels, classes: classes),
+            quantile: quantile)
+        cutoff = FamiliarityCheck.quantile(scores(validationHidden), quantile)
+    }
+
+    /// From the training rows' class sums and tied scatter (one pass over their
+    /// `a1`); the cutoff is left to the caller (the `quantile` of the
+    /// validation rows' `scores`), infinite until then.
+    init?(statistics: ClassStatistics, quantile: Double) {
+        let h = statistics.units
+        let n = statistics.counts.reduce(0, +)
+        guard n > 1 else { return nil }
+        let mu = statistics.means
+        // Σ = 1/n Σ_r (a_r − μ_y)(a_r − μ_y)ᵀ.
+        var sigma = statistics.scatter
         var trace = 0.0
         for i in 0..<h { trace += sigma[i * h + i] / Double(n) }
         let ridge = Self.shrinkage * max(trace / Double(h), 1e-12)
@@ -63,9 +60,8 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
         units = h
         means = []
         self.quantile = quantile
-        cutoff = 0
+        cutoff = .infinity
         means = mu.map { m in m.isEmpty ? [] : Self.whiten(m.map { Float($0) }[...], inverse, h) }
-        cutoff = FamiliarityCheck.quantile(scores(validation.hidden), quantile)
     }
 
     /// The squared Mahalanobis distance of one row of `a1` to its nearest class mean.
@@ -73,32 +69,52 @@ public struct MahalanobisCheck: Sendable, Codable, Equatable {
     public func score(_ hidden: ArraySlice<Float>) -> Double { scores(Array(hidden))[0] }
 
     /// `score` of every row of `hidden` (rows × units): the whitening as one
-    /// matrix product for all rows, then the nearest whitened class mean.
+    /// matrix product per block of rows, then the nearest whitened class mean.
     public func scores(_ hidden: [Float]) -> [Double] {
         let h = units, n = hidden.count / max(h, 1)
         guard n > 0 else { return [] }
-        var y = [Float](repeating: 0, count: n * h)
-        // Y = X · Wᵀ: row i of W holds the weights of whitened unit i.
-        DNNL.multiply(
-            DNNL.Shape(m: n, n: h, k: h, transposeA: false, transposeB: true, lda: h, ldb: h, ldc: h), hidden, whitening, into: &y)
         let present = means.filter { !$0.isEmpty }
-        return y.withUnsafeBufferPointer { yp in
-            (0..<n).map { r in
-                var best = Double.infinity
-                for mean in present {
-                    var s: Float = 0
-                    mean.withUnsafeBufferPointer { m in
-                        for j in 0..<h {
-                            let e = yp[r * h + j] - m[j]
-                            s += e * e
-                        }
+        var out: [Double] = []
+        out.reserveCapacity(n)
+        // A block at a time: the whitened rows of a whole validation set would double its `a1`.
+        let block = min(n, Self.blockRows)
+        var y = [Float](repeating: 0, count: block * h)
+        var start = 0
+        while start < n {
+            let m = min(block, n - start)
+            // Y = X · Wᵀ: row i of W holds the weights of whitened unit i.
+            hidden.withUnsafeBufferPointer { x in
+                whitening.withUnsafeBufferPointer { w in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        DNNL.multiply(
+                            DNNL.Shape(m: m, n: h, k: h, transposeA: false, transposeB: true, lda: h, ldb: h, ldc: h),
+                            a: x.baseAddress! + start * h, b: w.baseAddress!, c: yp.baseAddress!)
                     }
-                    best = min(best, Double(s))
                 }
-                return best
             }
+            y.withUnsafeBufferPointer { yp in
+                for r in 0..<m {
+                    var best = Double.infinity
+                    for mean in present {
+                        var s: Float = 0
+                        mean.withUnsafeBufferPointer { mp in
+                            for j in 0..<h {
+                                let e = yp[r * h + j] - mp[j]
+                                s += e * e
+                            }
+                        }
+                        best = min(best, Double(s))
+                    }
+                    out.append(best)
+                }
+            }
+            start += m
         }
+        return out
     }
+
+    /// Rows whitened per product in `scores`.
+    static let blockRows = 4096
 
     public func unfamiliar(_ hidden: ArraySlice<Float>) -> Bool { score(hidden) > cutoff }
 

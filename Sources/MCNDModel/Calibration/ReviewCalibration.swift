@@ -46,12 +46,25 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         targetPrecision: Double, minimumSupport: Int, heldOut: (logits: [Float], labels: [Int32])? = nil
     ) -> ReviewCalibration? {
         guard validation.count > 0 else { return nil }
-        let k = network.classes
-        let v = network.activations(validation.rows)
-        let scored = heldOut ?? (v.logits, validation.labels)
+        let k = network.classes, q = checkQuantile
+        // The training rows' a1 in one pass, a block at a time (never the whole set's).
+        let statistics = ClassStatistics(rows: HiddenRows(network: network, rows: train.rows), labels: train.labels, classes: k)
+        let means = FamiliarityCheck.means(statistics)
+        var mahalanobis = MahalanobisCheck(statistics: statistics, quantile: q)
+        // The validation rows' a1 in one pass too: what the checks' cutoffs need, and the logits.
+        var logits: [Float] = [], distances = [[Double]](repeating: [], count: k), scores: [Double] = []
+        logits.reserveCapacity(validation.count * k)
+        network.forEachActivationBlock(validation.rows) { start, a in
+            logits += a.logits
+            FamiliarityCheck.addDistances(
+                a.hidden[...], labels: validation.labels[start..<start + a.rows], means: means, into: &distances)
+            if let mahalanobis { scores += mahalanobis.scores(a.hidden) }
+        }
+        mahalanobis?.cutoff = FamiliarityCheck.quantile(scores, q)
+        let scored = heldOut ?? (logits, validation.labels)
         let t = TemperatureScaling.fit(logits: scored.logits, labels: scored.labels, classes: k)
         // JSON cannot hold a non-finite number; a promoted model's logits are finite.
-        guard t.isFinite, v.logits.allSatisfy(\.isFinite), scored.logits.allSatisfy(\.isFinite) else { return nil }
+        guard t.isFinite, logits.allSatisfy(\.isFinite), scored.logits.allSatisfy(\.isFinite) else { return nil }
         var before: [Double] = [], after: [Double] = [], correct: [Bool] = []
         var predictions: [ClassThresholds.Prediction] = []
         for r in 0..<scored.labels.count {
@@ -67,15 +80,12 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         let thresholds =
             targetPrecision > 0
             ? ClassThresholds(predictions: predictions, classes: k, target: targetPrecision, minimumSupport: minimumSupport) : nil
-        let a = network.activations(train.rows)
-        let familiarity = FamiliarityCheck(
-            train: a, trainLabels: train.labels, validation: v, validationLabels: validation.labels,
-            classes: k, minimumSupport: minimumSupport)
-        let q = checkQuantile
+        let familiarity = FamiliarityCheck(means: means, distances: distances, minimumSupport: minimumSupport)
         let inputCheck = InputSubspaceCheck(train: train.rows, validation: validation.rows, quantile: q)
         let neighbours = inputCheck.flatMap { s in
             InputNeighbourCheck(
-                train: s.project(train.rows).coordinates, validation: s.project(validation.rows).coordinates, width: s.count,
+                train: s.project(train.rows.subset(InputNeighbourCheck.sample(train.count))).coordinates,
+                validation: s.project(validation.rows).coordinates, width: s.count,
                 quantile: InputNeighbourCheck.defaultQuantile)
         }
         return ReviewCalibration(
@@ -84,7 +94,7 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
             validationRows: scored.labels.count, targetPrecision: targetPrecision,
             minimumSupport: minimumSupport, thresholds: thresholds, familiarity: familiarity,
             inputCheck: inputCheck,
-            mahalanobis: MahalanobisCheck(train: a, trainLabels: train.labels, validation: v, classes: k, quantile: q),
+            mahalanobis: mahalanobis,
             pixelDensity: PixelDensityCheck(train: train.rows, validation: validation.rows, quantile: q), neighbours: neighbours)
     }
 

@@ -122,13 +122,13 @@ final class TrainingWorkspace {
     }
 
     /// err·W2ᵀ, the W1 gradient xᵀ·δ1 and the W2 gradient a1ᵀ·err of a part of `rows` rows.
-    private func deltaShape(rows: Int) -> DNNL.Shape {
+    func deltaShape(rows: Int) -> DNNL.Shape {
         DNNL.Shape(m: rows, n: h, k: k, transposeB: true, lda: k, ldb: k, ldc: h)
     }
-    private func w1GradientShape(rows: Int) -> DNNL.Shape {
+    func w1GradientShape(rows: Int) -> DNNL.Shape {
         DNNL.Shape(m: n, n: h, k: rows, transposeA: true, lda: n, ldb: h, ldc: h, element: element)
     }
-    private func w2GradientShape(rows: Int) -> DNNL.Shape {
+    func w2GradientShape(rows: Int) -> DNNL.Shape {
         DNNL.Shape(m: h, n: k, k: rows, transposeA: true, lda: h, ldb: k, ldc: k)
     }
 

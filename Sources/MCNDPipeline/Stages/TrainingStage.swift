@@ -44,28 +44,47 @@ struct TrainingStage: Sendable {
     func run(
         _ request: Pipeline.TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws(PipelineError) -> TrainingSummary {
-        guard request != .never else { return TrainingSummary(reason: "training not requested") }
+        // The examples are released before the report reads the validation rows again.
+        let (summary, concluded) = try trainAndConclude(request, shouldStop: shouldStop)
+        if concluded {
+            // report.html, report.json and losses.svg show this run and the model now serving.
+            ReportWriter(
+                root: root, store: store, serving: serving.current, review: try? store.reviewSnapshot(serving: serving.current)
+            ).writeLogging(logger)
+        }
+        return summary
+    }
+
+    /// The run, and whether it was concluded (a model judged, promoted or not).
+    private func trainAndConclude(
+        _ request: Pipeline.TrainRequest, shouldStop: @escaping @Sendable () -> Bool
+    ) throws(PipelineError) -> (TrainingSummary, concluded: Bool) {
+        guard request != .never else { return (TrainingSummary(reason: "training not requested"), false) }
         let c = configuration
         let newest = try store.newestExampleId()
         let last = try store.lastRun()
         if request == .ifDue, let last, last.lastExampleId >= newest, serving.current != nil {
-            return TrainingSummary(reason: "no new examples since run \(last.id)")
+            return (TrainingSummary(reason: "no new examples since run \(last.id)"), false)
         }
         // Count before loading the pixels: an ingest-only pass stays small.
         let labelsWithTrainingRows = try store.trainingLabelCount(
             width: c.input.width, height: c.input.height, channels: c.input.channels.count)
         guard labelsWithTrainingRows >= c.schedule.minLabels else {
-            return TrainingSummary(
-                reason:
-                    "training examples in \(labelsWithTrainingRows) labels; training needs examples of at least \(c.schedule.minLabels) labels"
+            return (
+                TrainingSummary(
+                    reason:
+                        "training examples in \(labelsWithTrainingRows) labels; training needs examples of at least \(c.schedule.minLabels) labels"
+                ), false
             )
         }
         let data = try store.trainingData(width: c.input.width, height: c.input.height, channels: c.input.channels.count)
         let present = Set(data.train.labels + data.validation.labels).count
         guard data.train.count > 0, present >= c.schedule.minLabels else {
-            return TrainingSummary(
-                reason:
-                    "\(data.train.count) training examples in \(present) labels; training needs examples of at least \(c.schedule.minLabels) labels"
+            return (
+                TrainingSummary(
+                    reason:
+                        "\(data.train.count) training examples in \(present) labels; training needs examples of at least \(c.schedule.minLabels) labels"
+                ), false
             )
         }
         let input = InputSpec(c.input)
@@ -131,7 +150,7 @@ struct TrainingStage: Sendable {
                 line.add("mode", mode.rawValue)
                 line.add("outcome", RunOutcome.interrupted.rawValue)
             }
-            return TrainingSummary(outcome: .notDue, run: run, mode: mode, reason: "interrupted")
+            return (TrainingSummary(outcome: .notDue, run: run, mode: mode, reason: "interrupted"), false)
         } catch let error as PipelineError {
             _ = try? store.finishRun(run, outcome: .failed, reason: error.description, model: nil, promote: false)
             throw error
@@ -142,11 +161,7 @@ struct TrainingStage: Sendable {
         let summary = try conclude(
             run: run, mode: mode, fitted: fitted, data: data, input: input, samples: samples,
             trainedEpochs: trainedEpochs + fitted.result.reports.count)
-        // report.html, report.json and losses.svg show this run and the model now serving.
-        ReportWriter(
-            root: root, store: store, serving: self.serving.current, review: try? store.reviewSnapshot(serving: self.serving.current)
-        ).writeLogging(logger)
-        return summary
+        return (summary, true)
     }
 
     private func writeLossLine(
@@ -275,16 +290,5 @@ struct TrainingStage: Sendable {
             if let v = summary.modelVersion { line.add("model_version", v) }
         }
         return summary
-    }
-}
-
-extension RunOutcome {
-    /// A concluded run's outcome (one that trained: never `notDue`).
-    init(_ outcome: TrainingSummary.Outcome) {
-        switch outcome {
-        case .promoted, .notDue: self = .promoted
-        case .keptServing: self = .keptServing
-        case .diverged: self = .diverged
-        }
     }
 }
