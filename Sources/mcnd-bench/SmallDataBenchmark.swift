@@ -2,7 +2,8 @@ import Glibc
 import MCNDModel
 
 /// `mcnd-bench small-data [--sizes 100,300,…] [--subset-seed S] [--test N]
-/// [--min-steps N] [--augment auto|on|off] [--select on|off] [--l2 L] [--patience N] [--direct] [--data DIR]`:
+/// [--min-steps N] [--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--patience N]
+/// [--direct] [--data DIR]`:
 /// trains mcnd's full-run recipe in process on stratified, seeded subsets of
 /// Fashion-MNIST's training file (cross-validation and selection below
 /// `train.cross_validation_below`, the 20 % hold-out above) and prints the
@@ -11,7 +12,7 @@ import MCNDModel
 enum SmallDataBenchmark {
     static let usage =
         "usage: mcnd-bench small-data [--sizes 100,300] [--subset-seed S] [--test N] [--min-steps N] "
-        + "[--augment auto|on|off] [--select on|off] [--l2 L] [--data DIR]"
+        + "[--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--direct] [--data DIR]"
 
     static func run(_ arguments: [String]) throws {
         var sizes = [100, 300, 1000, 3000]
@@ -21,6 +22,7 @@ enum SmallDataBenchmark {
         var directory = FashionMNIST.directory
         // --direct: the first candidate trained on all rows, no cross-validation (to compare recipes quickly).
         var direct = false
+        var share = ImageAugmentation.defaultShiftShare
         var rest = arguments[...]
         func value(_ flag: String) -> String {
             guard let text = rest.popFirst() else { fail("\(flag) needs a value") }
@@ -44,7 +46,8 @@ enum SmallDataBenchmark {
             case "--folds": recipe.folds = Int(value(flag)) ?? recipe.folds
             case "--patience": options.earlyStoppingPatience = Int(value(flag)) ?? options.earlyStoppingPatience
             case "--shift": recipe.augmentShift = Int(value(flag)) ?? recipe.augmentShift
-            case "--flip": recipe.augmentFlip = value(flag) == "on"
+            case "--flip": recipe.augmentFlip = TrainingRecipe.Augment(rawValue: value(flag)) ?? recipe.augmentFlip
+            case "--share": share = Double(value(flag)) ?? share
             case "--data": directory = value(flag)
             default: fail("unknown option \(flag)")
             }
@@ -52,14 +55,18 @@ enum SmallDataBenchmark {
         let all = try FashionMNIST.load(.train, directory: directory)
         let t10k = try FashionMNIST.load(.test, directory: directory)
         let test = t10k.subset(Array(0..<min(testRows, t10k.count)))
-        let image = recipe.augmentation(width: 28, height: 28, channels: 1)
+        var image = recipe.augmentation(width: 28, height: 28, channels: 1)
+        image.shiftShare = share
         for n in sizes {
             let set = stratified(all, count: n, seed: subsetSeed)
             let began = Monotonic.now()
             var weights: NetworkWeights
             var detail: String
+            let mirrorable = MirrorSymmetry.labels(rows: set.rows, labels: set.labels, classes: 10, width: 28, height: 28, channels: 1)
             if direct {
-                let c = recipe.candidates(options, rows: n, image: image)[0]
+                var c = recipe.candidates(options, rows: n, image: image)[0]
+                // --augment on with --flip auto: the symmetric labels mirrored, as cross-validation would try them.
+                if recipe.augmentFlip == .auto, c.augmentation != nil { c.augmentation!.mirroredLabels = mirrorable }
                 weights = try Trainer(options: c.options).train(
                     rows: set.rows, labels: set.labels, classes: 10, augmentation: c.augmentation
                 ).weights
@@ -71,7 +78,8 @@ enum SmallDataBenchmark {
                 let outcome = try cv.run(
                     rows: set.rows, labels: set.labels, classes: 10,
                     candidates: recipe.candidates(options, rows: n, image: image),
-                    refine: { recipe.refinements(of: $0, image: image) })
+                    refine: { recipe.refinements(of: $0, image: image, mirrorable: mirrorable) },
+                    refinementMargin: TrainingRecipe.refinementMargin)
                 weights = outcome.final.weights
                 detail =
                     "cv \(Bench.fixed(outcome.accuracy, 4)) chose [\(outcome.chosen.summary), batch \(outcome.chosen.options.batchSize)] of "

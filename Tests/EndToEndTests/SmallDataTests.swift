@@ -8,7 +8,7 @@ extension EndToEnd {
     /// built binary with the defaults: the repository's 300 sample images in
     /// inbox/<label>/, `mcnd --once`, then Fashion-MNIST's t10k as requests.
     @Suite("A model from the 300 sample images") struct SmallData {
-        @Test("every example trains the served model, and it answers ≥ 0.765 of t10k")
+        @Test("every example trains the served model, and it answers ≥ 0.78 of t10k")
         func samplesModel() throws {
             let test = try Fashion.testSplit()
             let scratch = try Scratch("small-data")
@@ -48,8 +48,8 @@ extension EndToEnd {
             }
             let accuracy = Double(right) / Double(test.count)
             print("small data: trained on the \(examples) sample images, t10k accuracy \(accuracy)")
-            // 0.735 before the recipe fitted small sets; the issue asks 0.78, which this network does not reach yet (0.777–0.779).
-            #expect(accuracy >= 0.765, "t10k accuracy \(accuracy) from the \(examples) sample images")
+            // 0.735 before the recipe fitted small sets, 0.779 before a share of the images was shifted.
+            #expect(accuracy >= 0.78, "t10k accuracy \(accuracy) from the \(examples) sample images")
         }
     }
 }

@@ -26,8 +26,8 @@ struct TrainingRecipeTests {
         let image = recipe.augmentation(width: 28, height: 28, channels: 1)
         let first = recipe.candidates(TrainingOptions(), rows: 300, image: image)
         #expect(first.map(\.options.l2) == [0] + TrainingRecipe.penalties)
-        #expect(first.allSatisfy { $0.augmentation == nil })
-        #expect(recipe.refinements(of: first[1], image: image) == [.init(options: first[1].options, augmentation: image)])
+        #expect(first.allSatisfy { $0.augmentation == image }, "augment auto shifts every candidate of a small set")
+        #expect(recipe.refinements(of: first[1], image: image) == [.init(options: first[1].options, augmentation: nil)])
         var fixed = recipe
         fixed.select = false
         #expect(fixed.candidates(TrainingOptions(), rows: 300, image: image).count == 1)
@@ -41,10 +41,12 @@ struct TrainingRecipeTests {
         var pixels = [UInt8](repeating: 0, count: 30)
         pixels[3 * 6 + 2] = 200
         let rows = FeatureRows(pixels: Array((0..<50).map { _ in pixels }.joined()), width: 30)
-        let augmentation = ImageAugmentation(width: 6, height: 5, channels: 1, maxShift: 1)
+        let labels = [Int32](repeating: 0, count: 50)
+        let augmentation = ImageAugmentation(width: 6, height: 5, channels: 1, maxShift: 1, shiftShare: 1)
         var a = SeededGenerator(seed: 9), b = SeededGenerator(seed: 9)
-        let shifted = augmentation.apply(to: rows, generator: &a)
-        guard case .pixels(let out) = shifted.storage, case .pixels(let again) = augmentation.apply(to: rows, generator: &b).storage
+        let shifted = augmentation.apply(to: rows, labels: labels, generator: &a)
+        guard case .pixels(let out) = shifted.storage,
+            case .pixels(let again) = augmentation.apply(to: rows, labels: labels, generator: &b).storage
         else {
             Issue.record("pixel rows stay pixel rows")
             return
@@ -61,7 +63,10 @@ struct TrainingRecipeTests {
         #expect(moved.count == 9, "all nine offsets occur in 50 rows")
         let flipped = ImageAugmentation(width: 6, height: 5, channels: 1, maxShift: 0, flip: true)
         var c = SeededGenerator(seed: 1)
-        guard case .pixels(let mirrored) = flipped.apply(to: rows, generator: &c).storage else { return }
+        guard case .pixels(let mirrored) = flipped.apply(to: rows, labels: labels, generator: &c).storage else {
+            Issue.record("pixel rows stay pixel rows")
+            return
+        }
         let places = Set((0..<50).map { r in mirrored[r * 30..<(r + 1) * 30].firstIndex(of: 200)! - r * 30 })
         #expect(places == [3 * 6 + 2, 3 * 6 + 3], "a flip mirrors x: 2 → 6 − 1 − 2")
     }

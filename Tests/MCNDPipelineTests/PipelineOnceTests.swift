@@ -81,4 +81,19 @@ import Testing
         #expect(root.read("archive/labeled/cat/x.png") == TemporaryRoot.png(1))
         #expect(root.read("archive/labeled/cat/x-1.png") == TemporaryRoot.png(2))
     }
+
+    @Test("rejections are counted by the reason the stage decided (the journal record's, not its line's)")
+    func rejectionCounters() throws {
+        let root = try TemporaryRoot("rejection-counters")
+        try root.write(Array("not an image".utf8), to: "inbox/junk.png")
+        try root.write([], to: "inbox/empty.png")
+        try root.write(Array(TemporaryRoot.png(7).prefix(40)), to: "inbox/cat/cut.png")
+        let pipeline = try root.pipeline { c in
+            Self.quiet(&c)
+            c.incompleteGraceSeconds = 0
+        }
+        let summary = try pipeline.once(train: .never)
+        #expect(summary.ingest.rejected == 1 && summary.predict.rejected == 2)
+        #expect(try pipeline.store.rejectionsByReason() == ["not_png": 1, "empty": 1, "truncated": 1])
+    }
 }

@@ -34,11 +34,13 @@ import Testing
         #expect(Set(listed) == ["default.yaml", "book.yaml"], "a new sample joins this test's list")
     }
 
-    @Test("train.augment reads on and off however YAML types them")
+    @Test("train.augment and train.augment_flip read on and off however YAML types them")
     func augmentWords() async throws {
         for (text, expected) in [("off", "off"), ("on", "on"), ("auto", "auto"), ("false", "off"), ("true", "on")] {
-            let c = try await ConfigurationLoader.load(file: nil, environment: [:], overrides: ["train.augment=\(text)"])
+            let c = try await ConfigurationLoader.load(
+                file: nil, environment: [:], overrides: ["train.augment=\(text)", "train.augment_flip=\(text)"])
             #expect(c.recipe.augment.rawValue == expected, "train.augment=\(text)")
+            #expect(c.recipe.augmentFlip.rawValue == expected, "train.augment_flip=\(text)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MCNDModel
 import MCNDPipeline
 import Testing
 
@@ -27,6 +28,21 @@ import Testing
         #expect(loaded.schedule == schedule, "the template loads as the defaults")
         let set = try await ConfigurationLoader.load(file: nil, environment: [:], overrides: ["train.max_delay_seconds=7.5"])
         #expect(set.schedule.maxDelaySeconds == 7.5)
+    }
+
+    @Test("the recipe's penalty grid and augmentation defaults are the README's")
+    func recipeDefaults() {
+        let recipe = TrainingRecipe()
+        let grid = TrainingRecipe.penalties.map { "\($0)" }
+        #expect(Self.section("Training").contains("\(grid.dropLast().joined(separator: ", ")) and \(grid.last!)"), "the grid \(grid)")
+        let table = Self.section("Configuration")
+        #expect(table.contains("with \(grid.dropLast().joined(separator: ", ")) and \(grid.last!)"))
+        #expect(table.contains("| `train.augment_shift` | `\(recipe.augmentShift)` |"))
+        #expect(table.contains("| `train.augment_flip` | `\(recipe.augmentFlip.rawValue)` |"))
+        #expect(
+            table.contains(
+                "| `train.augment` | `\(recipe.augment.rawValue)` | random shifts of \(Int(ImageAugmentation.defaultShiftShare * 100)) %"))
+        #expect(Self.section("Training").contains("more than \(Int(TrainingRecipe.refinementMargin * 100)) %"), "the refinement margin")
     }
 
     @Test("every metric about waiting runs has a row in the README's metrics table")

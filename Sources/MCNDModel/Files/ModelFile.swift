@@ -21,7 +21,7 @@ public struct ModelFile: Sendable, Equatable {
     public var created: String
     public var weights: NetworkWeights
     /// Calibration, review thresholds and the familiarity check, fitted at
-    /// promotion; nil in models made before them (they load and predict as before).
+    /// promotion; nil in models made without them (they load and predict, with no review).
     public var review: ReviewCalibration?
 
     public enum Failure: Error, Equatable, CustomStringConvertible {

@@ -20,7 +20,14 @@ public struct CrossValidation: Sendable {
         /// How the candidate differs from the others, for logs and the report.
         public var summary: String {
             var parts = ["l2 \(options.l2)", "\(options.epochs) epochs"]
-            if let a = augmentation { parts.append(a.flip ? "shift ±\(a.maxShift) px, flips" : "shift ±\(a.maxShift) px") }
+            if let a = augmentation {
+                if a.maxShift > 0 { parts.append("shift ±\(a.maxShift) px of \(Int((a.shiftShare * 100).rounded())) %") }
+                if a.flip {
+                    parts.append("flips")
+                } else if a.mirroredLabels.contains(true) {
+                    parts.append("flips of \(a.mirroredLabels.filter { $0 }.count) labels")
+                }
+            }
             return parts.joined(separator: ", ")
         }
     }
@@ -59,12 +66,13 @@ public struct CrossValidation: Sendable {
     }
 
     /// Scores every candidate on the folds (two folds at a time, one thread
-    /// each: these sets are too small to split a step over threads), then the
-    /// refinements of the best so far, keeps the most accurate (the earlier on
-    /// a tie), trains it on all rows and reports that run's epochs through `onEpoch`.
+    /// each: these sets are too small to split a step over threads), then,
+    /// round after round until it offers nothing new, the refinements of the
+    /// best so far; keeps the most accurate (the lower loss on a tie), trains
+    /// it on all rows and reports that run's epochs through `onEpoch`.
     public func run(
         rows: FeatureRows, labels: [Int32], classes: Int, candidates initial: [Candidate],
-        refine: (Candidate) -> [Candidate] = { _ in [] },
+        refine: (Candidate) -> [Candidate] = { _ in [] }, refinementMargin: Double = 0,
         onEpoch: (EpochReport) throws -> Void = { _ in }
     ) throws -> Outcome {
         var candidates = initial
@@ -77,7 +85,10 @@ public struct CrossValidation: Sendable {
         while index < candidates.count {
             defer {
                 index += 1
-                if index == initial.count, let best { candidates += refine(candidates[best.index]) }
+                // A round ends: the next one refines the best so far, with nothing scored twice.
+                if index == candidates.count, let best {
+                    for next in refine(candidates[best.index]) where !candidates.contains(next) { candidates.append(next) }
+                }
             }
             let candidate = candidates[index]
             var options = candidate.options
@@ -98,11 +109,17 @@ public struct CrossValidation: Sendable {
             }
             let score = Self.score(logits: logits, labels: labels, classes: classes, candidate: candidate)
             scores.append(score)
-            if best == nil || score.accuracy > scores[best!.index].accuracy
-                || (score.accuracy == scores[best!.index].accuracy && score.loss < scores[best!.index].loss)
-            {
+            // A refinement must beat the best by the margin; the first round compares plainly.
+            let margin = index < initial.count ? 0 : refinementMargin
+            guard let b = best?.index else {
                 best = (index, logits)
+                continue
             }
+            let better =
+                margin > 0
+                ? score.accuracy > scores[b].accuracy + margin
+                : score.accuracy > scores[b].accuracy || (score.accuracy == scores[b].accuracy && score.loss < scores[b].loss)
+            if better { best = (index, logits) }
         }
         let chosen = candidates[best!.index]
         let final = try Trainer(options: chosen.options).train(

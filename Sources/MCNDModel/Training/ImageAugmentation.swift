@@ -6,24 +6,47 @@ public struct ImageAugmentation: Sendable, Equatable, Codable {
     public var width: Int
     public var height: Int
     public var channels: Int
-    /// Each image moves by up to this many pixels in x and in y (`train.augment_shift`).
+    /// A moved image moves by up to this many pixels in x and in y (`train.augment_shift`).
     public var maxShift: Int
-    /// Half the images are mirrored left to right (`train.augment_flip`); off by
-    /// default, since a mirrored digit or letter is another symbol.
+    /// Share of the images moved each epoch: the others train as they are. A
+    /// network without convolutions pays for every moved copy with capacity, so
+    /// moving them all cost accuracy on centred items (README, "Augmentation").
+    public var shiftShare: Double
+    /// Half the images of every label are mirrored left to right (`train.augment_flip: on`).
     public var flip: Bool
+    /// Per label index, whether half its images are mirrored: the labels whose
+    /// examples look alike in a mirror (`mirrorSymmetricLabels`). Empty: none
+    /// beyond `flip`.
+    public var mirroredLabels: [Bool]
 
-    public init(width: Int, height: Int, channels: Int, maxShift: Int = 2, flip: Bool = false) {
+    /// The share of images a shift moves unless told otherwise.
+    public static let defaultShiftShare = 0.3
+
+    public init(
+        width: Int, height: Int, channels: Int, maxShift: Int = 1, shiftShare: Double = Self.defaultShiftShare,
+        flip: Bool = false, mirroredLabels: [Bool] = []
+    ) {
         self.width = width
         self.height = height
         self.channels = channels
         self.maxShift = maxShift
+        self.shiftShare = shiftShare
         self.flip = flip
+        self.mirroredLabels = mirroredLabels
     }
 
-    /// The rows moved, one random (dx, dy, flip) per row. Rows of other
-    /// storage than pixels come back unchanged.
-    public func apply(to rows: FeatureRows, generator: inout SeededGenerator) -> FeatureRows {
-        guard case .pixels(let source) = rows.storage, rows.width == width * height * channels, maxShift > 0 || flip else {
+    /// Whether this changes any image at all.
+    public var moves: Bool { maxShift > 0 || flip || mirroredLabels.contains(true) }
+
+    /// Whether images of `label` may be mirrored.
+    func mirrors(_ label: Int32) -> Bool {
+        flip || (Int(label) < mirroredLabels.count && mirroredLabels[Int(label)])
+    }
+
+    /// The rows moved, one random (dx, dy, moved, flip) per row; `labels` say
+    /// which rows may be mirrored. Rows of other storage than pixels come back unchanged.
+    public func apply(to rows: FeatureRows, labels: [Int32], generator: inout SeededGenerator) -> FeatureRows {
+        guard case .pixels(let source) = rows.storage, rows.width == width * height * channels, moves else {
             return rows
         }
         let w = width, h = height, c = channels, span = UInt64(2 * maxShift + 1)
@@ -31,16 +54,24 @@ public struct ImageAugmentation: Sendable, Equatable, Codable {
         source.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for r in 0..<rows.count {
-                    let dx = Int(generator.next() % span) - maxShift
-                    let dy = Int(generator.next() % span) - maxShift
-                    let mirror = flip && generator.next() & 1 == 1
+                    // Every row draws the same four numbers: a row's draws never depend on another's.
+                    var dx = Int(generator.next() % span) - maxShift
+                    var dy = Int(generator.next() % span) - maxShift
+                    if generator.unit() >= shiftShare { (dx, dy) = (0, 0) }
+                    let mirror = generator.next() & 1 == 1 && mirrors(labels[r])
                     let base = r * rows.width
                     // Destination (x, y) reads source (x − dx, y − dy), mirrored first when asked.
                     for y in max(0, dy)..<min(h, h + dy) {
                         let sy = y - dy
+                        if !mirror {
+                            // A line moves whole: one copy (most rows are not moved at all).
+                            let x0 = max(0, dx), span = (min(w, w + dx) - x0) * c
+                            let d = base + (y * w + x0) * c, s = base + (sy * w + x0 - dx) * c
+                            (dst.baseAddress! + d).update(from: src.baseAddress! + s, count: span)
+                            continue
+                        }
                         for x in max(0, dx)..<min(w, w + dx) {
-                            let sx0 = x - dx
-                            let sx = mirror ? w - 1 - sx0 : sx0
+                            let sx = w - 1 - (x - dx)
                             let d = base + (y * w + x) * c, s = base + (sy * w + sx) * c
                             for k in 0..<c { dst[d + k] = src[s + k] }
                         }

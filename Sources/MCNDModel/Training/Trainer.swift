@@ -63,7 +63,7 @@ public struct Trainer: Sendable {
             case .shuffled: permutation = generator.permutation(rows.count)
             case .given(let orders): permutation = orders[(epoch - 1) % orders.count]
             }
-            let epochRows = augmentation?.apply(to: rows, generator: &shifts) ?? rows
+            let epochRows = augmentation?.apply(to: rows, labels: labels, generator: &shifts) ?? rows
             var crossEntropy = 0.0
             try permutation.withUnsafeBufferPointer { perm throws(DNNLError) in
                 var first = 0, step = 0

@@ -23,7 +23,7 @@ extension ConfigurationKey {
         .real("train.l1", \.training.l1, "L1 penalty on W1 and W2"),
         .real(
             "train.l2", \.training.l2,
-            "L2 penalty on W1 and W2 (a cross-validated run with `train.select` compares it with 0.01 and 0.1)"),
+            "L2 penalty on W1 and W2 (a cross-validated run with `train.select` compares it with 0.01, 0.03 and 0.1)"),
         .integer("train.epochs", \.training.epochs, "epochs of a full run, raised where `train.min_steps` needs more"),
         .integer(
             "train.min_steps", \.recipe.minSteps,
@@ -36,25 +36,17 @@ extension ConfigurationKey {
         .integer("train.folds", \.recipe.folds, "folds of the cross-validation"),
         .flag(
             "train.select", \.recipe.select,
-            "a cross-validated run compares `train.l2` with 0.01 and 0.1 (and, with `augment: auto`, the best of them with augmentation) and keeps the best out-of-fold accuracy"
+            "a cross-validated run compares `train.l2` with 0.01, 0.03 and 0.1 (each shifted, with `augment: auto`), then the best of them unshifted and (with `augment_flip: auto`) with the mirror-symmetric labels mirrored, which must gain more than 1 % to be chosen; keeps the best out-of-fold accuracy"
         ),
-        ConfigurationKey(
-            name: "train.augment",
-            meaning:
-                "random shifts of every training image, anew each epoch and seeded: `auto` (cross-validation decides; off above `train.cross_validation_below`), `on`, `off`",
-            shown: { $0.recipe.augment.rawValue }
-        ) { c, values in
-            // YAML 1.1 reads a bare on/off as true/false.
-            switch values.text("train.augment", c.recipe.augment.rawValue).lowercased() {
-            case "true", "yes": c.recipe.augment = .on
-            case "false", "no": c.recipe.augment = .off
-            default: c.recipe.augment = values.choice("train.augment", c.recipe.augment)
-            }
-        },
+        .augment(
+            "train.augment", \.recipe.augment,
+            "random shifts of 30 % of the training images, anew each epoch and seeded: `auto` (on in a cross-validated run, which also tries the best penalty without; off above `train.cross_validation_below`), `on`, `off`"
+        ),
         .integer("train.augment_shift", \.recipe.augmentShift, "the largest shift, in pixels, in x and in y (0–8)"),
-        .flag(
+        .augment(
             "train.augment_flip", \.recipe.augmentFlip,
-            "also mirror half the images left to right (off: a mirrored digit or letter is another symbol)"),
+            "mirror half the images left to right: `auto` (cross-validation tries it for the labels whose average image is its own mirror image: tops and bags, not shoes, most digits or letters), `on` (every label), `off`"
+        ),
         .choice("train.init", \.training.initialization, "`xavier` (Glorot uniform) or `normal` (the book's N(0,1))"),
         .integer(
             "train.early_stopping_patience", \.training.earlyStoppingPatience,
@@ -98,4 +90,17 @@ extension ConfigurationKey {
         ),
         .integer("train.min_labels", \.schedule.minLabels, "labels needed before the first run"),
     ]
+
+    /// An `auto | on | off` key; YAML 1.1 reads a bare on/off as true/false.
+    static func augment(
+        _ name: String, _ path: WritableKeyPath<MCNDConfiguration, TrainingRecipe.Augment> & Sendable, _ meaning: String
+    ) -> ConfigurationKey {
+        ConfigurationKey(name: name, meaning: meaning, shown: { $0[keyPath: path].rawValue }) { c, values in
+            switch values.text(name, c[keyPath: path].rawValue).lowercased() {
+            case "true", "yes": c[keyPath: path] = .on
+            case "false", "no": c[keyPath: path] = .off
+            default: c[keyPath: path] = values.choice(name, c[keyPath: path])
+            }
+        }
+    }
 }

@@ -54,7 +54,7 @@ public struct InboxScanner: Sendable {
             guard let first = name.bytes.first else { return false }
             return first != UInt8(ascii: ".") && first != UInt8(ascii: "_")
         }
-        // The stats of a large folder on both cores: listing 60,000 files was the pass's one long serial step.
+        // The stats of a large folder on every core: one by one, they would be the pass's one long serial step.
         let statuses = ParallelParts.map(visible, workers: visible.count < 512 ? 1 : InputPreparation.defaultWorkers) { name in
             (try? folder.status(name)) ?? nil
         }

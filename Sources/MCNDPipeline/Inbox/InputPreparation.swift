@@ -6,10 +6,10 @@ import MCNDThreads
 
 /// The per-file work of a batch — open beneath the root, read, SHA-256,
 /// decode and normalize — spread over the cores. The stages then decide
-/// outcomes serially, in the batch's order, exactly as they did when they
-/// read each file themselves: `prepare` returns one result per entry, in the
-/// order given, whatever thread did the work. Log lines and journal order
-/// therefore stay what they were. Public for the tests that compare it with one thread.
+/// outcomes serially, in the batch's order: `prepare` returns one result per
+/// entry, in the order given, whatever thread did the work, so log lines and
+/// the journal's order do not depend on the threads. Public for the tests
+/// that compare it with one thread.
 public struct InputPreparation: Sendable {
     public let root: Directory
     /// limits.max_bytes: larger inputs are not read.
@@ -17,9 +17,15 @@ public struct InputPreparation: Sendable {
     public let normalizer: ImageNormalizer
     /// Threads the batch is split over; 1 does it all on the caller's thread.
     public let workers: Int
+    /// The folder the entries are relative to: inbox/, or archive/labeled/ for `mcnd rebuild`.
+    public let folder: RawPath
 
-    public init(root: Directory, limit: Int, normalizer: ImageNormalizer, workers: Int = InputPreparation.defaultWorkers) {
+    public init(
+        root: Directory, limit: Int, normalizer: ImageNormalizer, workers: Int = InputPreparation.defaultWorkers,
+        folder: RawPath = RootLayout.Folder.inbox.name
+    ) {
         self.root = root
+        self.folder = folder
         self.limit = limit
         self.normalizer = normalizer
         self.workers = max(1, workers)
@@ -51,7 +57,7 @@ public struct InputPreparation: Sendable {
 
     @Sendable private func prepare(_ entry: InboxEntry) -> Prepared {
         guard entry.problem == nil else { return Prepared(entry: entry, read: .failure(.notRegular("not opened"))) }
-        let path = RootLayout.Folder.inbox.name + entry.relative
+        let path = folder + entry.relative
         do {
             let (bytes, identity) = try InputReader(root: root).read(path, limit: limit, seen: entry.seen)
             let normalized = Result { () throws(ImageRejection) in try normalizer.normalizeKeepingSource(png: bytes) }

@@ -158,7 +158,7 @@ final class Journal {
         // A new batch's lines follow one another from each file's end: one write per file.
         var appended: [OutboxName: [UInt8]] = [:]
         // A waiting row's line was made durable before its move was first tried. By index: most rows
-        // of an ingest batch have no line, and copying every record twice showed in its profile.
+        // of an ingest batch have no line, and a batch's records are too many to copy twice.
         let order = journal.indices.filter { journal[$0].waiting == nil && journal[$0].line != nil }
             .sorted { (journal[$0].offset ?? 0) < (journal[$1].offset ?? 0) }
         for index in order {

@@ -45,6 +45,8 @@ public struct JournalRecord: Sendable, Equatable, Codable, FetchableRecord, Pers
     public var waiting: String?
     /// The review queue's change that goes with it, in the same transaction (not a column).
     var review: ReviewChange?
+    /// Why a `rejected` input was rejected, as its event line says (not a column: the counters take it when the batch is written).
+    var rejection: RejectionReason?
 
     enum CodingKeys: String, CodingKey { case id, source, sha256, outcome, outbox, offset, line, destination, identity, waiting }
 

@@ -25,16 +25,11 @@ struct RejectionBuilder {
         line.add("reason", reason.rawValue)
         line.add("detail", detail)
         line.add("moved_to", destination.display)
-        return JournalRecord(
+        var record = JournalRecord(
             source: source, sha256: sha256, outcome: .rejected, outbox: .events, line: OutboxLine(line.line),
             destination: destination, identity: identity ?? ((try? root.status(source)) ?? nil).map(FileIdentity.init))
-    }
-
-    /// The rejection of an input whose read gave no bytes; nil when the read
-    /// only has to wait (changing, vanished, unreadable): it is left in place.
-    func rejection(_ entry: InboxEntry, _ problem: ReadProblem, planned: inout PlannedNames) -> JournalRecord? {
-        guard let why = problem.rejection else { return nil }
-        return rejection(entry, sha256: nil, reason: why.reason, detail: why.detail, planned: &planned)
+        record.rejection = reason
+        return record
     }
 
     /// The rejection of an image libpng or the normalizer refused.

@@ -5,7 +5,7 @@ import MCNDImaging
 /// tmp+rename discipline (an SMB upload, `cp` over a slow mount) can pause
 /// longer than `settle_seconds`; the file then decodes as `truncated`. Such a
 /// file that changed within `incomplete_grace_seconds` stays in the inbox and
-/// is counted as incomplete; unchanged for longer, it is rejected as before.
+/// is counted as incomplete; unchanged for longer, it is rejected as truncated.
 /// Files known to be closed after writing (the daemon's inotify events) are
 /// decided at once. The state remembers them (table `incomplete`, by path and
 /// inode), so each gets one `waiting_for_complete` event, not one per pass.

@@ -31,7 +31,6 @@ struct IngestStage {
     func run(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
         var summary = IngestSummary()
         let c = configuration
-        let rejections = RejectionBuilder(root: root)
         let preparation = InputPreparation(
             root: root, limit: c.limits.maxInputBytes,
             normalizer: ImageNormalizer(spec: c.input, limits: c.limits))
@@ -43,32 +42,16 @@ struct IngestStage {
             var outcomes: [JournalRecord] = []
             let namer = DestinationNamer(root: root)
             var batchLabels: [String: String] = [:]
-            var incomplete = IncompleteFiles(root: root, store: store, outbox: outbox, grace: c.incompleteGraceSeconds, closed: closed)
+            var decider = InputDecider(
+                root: root, layout: layout, store: store, outbox: outbox, configuration: c, closed: closed, logger: logger)
+            let rejections = RejectionBuilder(root: root)
             let contents = batch.sha256
             let known = try store.existingLabels(sha256: contents)
             var corrections = try ReviewCorrections(store: store, sha256: contents)
             for item in batch.prepared {
                 let entry = item.entry
-                if let problem = entry.problem {
-                    outcomes.append(
-                        rejections.rejection(entry, sha256: nil, reason: problem.reason, detail: problem.detail, planned: &planned))
-                    summary.rejected += 1
-                    continue
-                }
-                guard let label = entry.label else { continue }
-                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>, format: SourceFormat?
-                switch item.read.mapError({ ReadProblem($0, entry: entry, layout: layout, limit: c.limits.maxInputBytes, logger: logger) })
-                {
-                case .success(let r): (sha, identity, decoded, format) = (r.sha256, r.identity, r.pixels, r.source)
-                case .failure(let problem):
-                    if let outcome = rejections.rejection(entry, problem, planned: &planned) {
-                        outcomes.append(outcome)
-                        summary.rejected += 1
-                    } else {
-                        summary.deferred += 1
-                    }
-                    continue
-                }
+                guard let read = decider.read(item, into: &outcomes, planned: &planned), let label = entry.label else { continue }
+                let (sha, identity) = (read.sha256, read.identity)
                 let source = RootLayout.Folder.inbox.name + entry.relative
                 let existing = batchLabels[sha] ?? known[sha]
                 if existing == label {
@@ -85,23 +68,12 @@ struct IngestStage {
                             identity: identity))
                     summary.conflicts += 1
                 } else {
-                    let pixels: [UInt8]
-                    do throws(ImageRejection) {
-                        pixels = try decoded.get()
-                    } catch {
-                        if incomplete.holds(entry, error) {
-                            summary.incomplete += 1
-                            continue
-                        }
-                        outcomes.append(rejections.rejection(entry, image: error, sha256: sha, identity: identity, planned: &planned))
-                        summary.rejected += 1
-                        continue
-                    }
+                    guard let pixels = decider.pixels(read, of: entry, into: &outcomes, planned: &planned) else { continue }
                     examples.append(
                         NewExample(
                             sha256: sha, label: label, pixels: pixels, width: c.input.width,
                             height: c.input.height, channels: c.input.channels.count,
-                            originalName: entry.relative.display, source: format))
+                            originalName: entry.relative.display, source: read.source))
                     batchLabels[sha] = label
                     let destination = archiveDestination(entry, namer, planned: &planned)
                     var outcome = JournalRecord(
@@ -113,7 +85,10 @@ struct IngestStage {
             }
             try journal.complete(
                 examples: examples, outcomes: outcomes, validationFraction: c.schedule.validationFraction, overlapping: true)
-            try incomplete.record()
+            try decider.finish()
+            summary.rejected += decider.rejected
+            summary.deferred += decider.leftInPlace
+            summary.incomplete += decider.heldIncomplete
         }
         return summary
     }

@@ -52,39 +52,22 @@ struct PredictStage {
             normalizer: ImageNormalizer(spec: spec, limits: configuration.limits))
         let network = MultiClassNetwork(weights: model.weights)
         let router = ReviewRouter(model: model, settings: configuration.review)
-        let rejections = RejectionBuilder(root: root)
         try OverlappedBatches.run(
             requests, size: configuration.predictBatch, journal: journal,
             read: { PredictionBatch($0, preparation: preparation, network: network, router: router, featureCount: spec.featureCount) }
         ) { (batch, planned) throws(PipelineError) in
             var outcomes: [JournalRecord] = []
             let namer = DestinationNamer(root: root)
-            var incomplete = incompleteFiles()
+            var decider = decider()
             let time = Timestamp.now()
             for (item, row) in zip(batch.prepared, batch.rows) {
                 let entry = item.entry
-                let sha: String, identity: FileIdentity, decoded: Result<[UInt8], ImageRejection>
-                switch item.read.mapError({
-                    ReadProblem($0, entry: entry, layout: layout, limit: configuration.limits.maxInputBytes, logger: logger)
-                }) {
-                case .success(let r): (sha, identity, decoded) = (r.sha256, r.identity, r.pixels)
-                case .failure(let problem):
-                    if let o = rejections.rejection(entry, problem, planned: &planned) {
-                        outcomes.append(o)
-                        summary.rejected += 1
-                    } else {
-                        summary.waiting += 1
-                    }
-                    continue
-                }
+                guard let read = decider.read(item, into: &outcomes, planned: &planned) else { continue }
+                let (sha, identity) = (read.sha256, read.identity)
                 guard let row else {
-                    guard case .failure(let error) = decoded else { continue }
-                    if incomplete.holds(entry, error) {
-                        summary.incomplete += 1
-                        continue
+                    if case .failure(let error) = read.pixels {
+                        decider.undecodable(error, entry, sha256: sha, identity: identity, into: &outcomes, planned: &planned)
                     }
-                    outcomes.append(rejections.rejection(entry, image: error, sha256: sha, identity: identity, planned: &planned))
-                    summary.rejected += 1
                     continue
                 }
                 let d = batch.decisions[row]
@@ -108,7 +91,10 @@ struct PredictStage {
             }
             try journal.complete(
                 examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction, overlapping: true)
-            try incomplete.record()
+            try decider.finish()
+            summary.rejected += decider.rejected
+            summary.waiting += decider.leftInPlace
+            summary.incomplete += decider.heldIncomplete
         }
         return summary
     }
@@ -119,36 +105,32 @@ struct PredictStage {
         var summary = PredictSummary()
         var outcomes: [JournalRecord] = []
         var planned = PlannedNames()
-        let rejections = RejectionBuilder(root: root)
         let reader = InputReader(root: root)
         let limit = configuration.limits.maxInputBytes
-        var incomplete = incompleteFiles()
+        var decider = decider()
         for entry in requests {
             let read = Result { () throws(InputFailure) in try reader.read(RootLayout.Folder.inbox.name + entry.relative, limit: limit) }
-            switch read.mapError({ ReadProblem($0, entry: entry, layout: layout, limit: limit, logger: logger) }) {
-            case .success(let (bytes, identity)):
-                do {
-                    _ = try PNGCodec.readHeader(bytes, limits: configuration.limits)
-                    summary.waiting += 1
-                } catch {
-                    if incomplete.holds(entry, error) {
-                        summary.incomplete += 1
-                        continue
-                    }
-                    outcomes.append(
-                        rejections.rejection(entry, image: error, sha256: ContentHash.hex(bytes), identity: identity, planned: &planned))
-                }
-            case .failure(let problem):
-                if let o = rejections.rejection(entry, problem, planned: &planned) {
-                    outcomes.append(o)
-                } else {
-                    summary.waiting += 1
-                }
-            }
+            // Only the header is checked: the pixels are decoded once a model says at what shape.
+            let prepared = InputPreparation.Prepared(
+                entry: entry,
+                read: read.map { bytes, identity in
+                    InputPreparation.Read(
+                        sha256: ContentHash.hex(bytes), identity: identity,
+                        pixels: Result { () throws(ImageRejection) in
+                            _ = try PNGCodec.readHeader(bytes, limits: configuration.limits)
+                            return []
+                        })
+                })
+            guard let content = decider.read(prepared, into: &outcomes, planned: &planned),
+                decider.pixels(content, of: entry, into: &outcomes, planned: &planned) != nil
+            else { continue }
+            summary.waiting += 1
         }
-        summary.rejected = outcomes.count
+        summary.rejected = decider.rejected
+        summary.waiting += decider.leftInPlace
+        summary.incomplete = decider.heldIncomplete
         try journal.complete(examples: [], outcomes: outcomes, validationFraction: configuration.schedule.validationFraction)
-        try incomplete.record()
+        try decider.finish()
         if summary.waiting > 0, try store.meta(MetaKey.waitingForModel.rawValue) == nil {
             outbox.emit(.waitingForModel) { $0.add("pending", summary.waiting) }
             try store.setMeta(MetaKey.waitingForModel.rawValue, Timestamp.now())
@@ -156,7 +138,8 @@ struct PredictStage {
         return summary
     }
 
-    private func incompleteFiles() -> IncompleteFiles {
-        IncompleteFiles(root: root, store: store, outbox: outbox, grace: configuration.incompleteGraceSeconds, closed: closed)
+    private func decider() -> InputDecider {
+        InputDecider(
+            root: root, layout: layout, store: store, outbox: outbox, configuration: configuration, closed: closed, logger: logger)
     }
 }

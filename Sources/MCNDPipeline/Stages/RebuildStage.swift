@@ -46,39 +46,35 @@ enum RebuildStage {
         let shape = try InputShapeResolution.shape(
             for: configuration, store: store, root: root, folder: archive, entries: scan.entries, logger: logger)
         let c = InputShapeResolution.applying(shape, to: configuration)
-        let reader = InputReader(root: root)
-        let normalizer = ImageNormalizer(spec: c.input, limits: c.limits)
+        // Read, hashed and decoded as ingest does it (InputPreparation, on every core), a chunk at a time.
+        let preparation = InputPreparation(
+            root: root, limit: c.limits.maxInputBytes, normalizer: ImageNormalizer(spec: c.input, limits: c.limits), folder: archive)
         var labels: [String: String] = [:]
         var batch: [NewExample] = []
-        for entry in scan.entries {
-            guard let label = entry.label, entry.problem == nil,
-                let bytes = try? reader.read(archive + entry.relative, limit: c.limits.maxInputBytes).bytes
-            else {
-                summary.rejected += 1
-                continue
+        for start in stride(from: 0, to: scan.entries.count, by: Self.chunk) {
+            for item in preparation.prepare(scan.entries[start..<min(start + Self.chunk, scan.entries.count)]) {
+                guard let label = item.entry.label, case .success(let read) = item.read else {
+                    summary.rejected += 1
+                    continue
+                }
+                if let existing = labels[read.sha256] {
+                    if existing != label { summary.conflicts += 1 }
+                    continue
+                }
+                guard case .success(let pixels) = read.pixels else {
+                    summary.rejected += 1
+                    continue
+                }
+                labels[read.sha256] = label
+                batch.append(
+                    NewExample(
+                        sha256: read.sha256, label: label, pixels: pixels, width: c.input.width, height: c.input.height,
+                        channels: c.input.channels.count, originalName: item.entry.relative.display, source: read.source))
             }
-            let sha = ContentHash.hex(bytes)
-            if let existing = labels[sha] {
-                if existing != label { summary.conflicts += 1 }
-                continue
-            }
-            guard let normalized = try? normalizer.normalizeKeepingSource(png: bytes) else {
-                summary.rejected += 1
-                continue
-            }
-            labels[sha] = label
-            batch.append(
-                NewExample(
-                    sha256: sha, label: label, pixels: normalized.pixels, width: c.input.width, height: c.input.height,
-                    channels: c.input.channels.count, originalName: entry.relative.display, source: normalized.source))
-            if batch.count == 1024 {
-                _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
-                summary.examples += batch.count
-                batch = []
-            }
+            _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
+            summary.examples += batch.count
+            batch = []
         }
-        _ = try store.commit(examples: batch, journal: [], validationFraction: c.schedule.validationFraction)
-        summary.examples += batch.count
         let recovered = ReviewQueueRecovery(root: root, limit: c.limits.maxInputBytes).items()
         _ = try store.commit(
             examples: [], journal: [], reviews: recovered.items.map { .queued($0) },
@@ -87,6 +83,9 @@ enum RebuildStage {
         summary.modelVersion = try reimportNewestModel(root: root, store: store, logger: logger)
         return summary
     }
+
+    /// Files read and committed at a time.
+    static let chunk = 1024
 
     /// The newest exported model whose labels are all known serves again, so
     /// predictions go on while the next run retrains.

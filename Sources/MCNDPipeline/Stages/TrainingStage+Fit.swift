@@ -51,12 +51,18 @@ extension TrainingStage {
         if c.recipe.crossValidates(rows: n) {
             let (all, keys) = data.all
             let cv = CrossValidation(keys: keys, folds: c.recipe.folds)
+            let mirrorable =
+                c.recipe.augmentFlip == .auto
+                ? MirrorSymmetry.labels(
+                    rows: all.rows, labels: all.labels, classes: data.labels.count,
+                    width: c.input.width, height: c.input.height, channels: c.input.channels.count) : []
             let began = ContinuousClock.now
             var finalSeconds = 0.0
             let outcome = try cv.run(
                 rows: all.rows, labels: all.labels, classes: data.labels.count,
                 candidates: c.recipe.candidates(c.training, rows: n, image: image),
-                refine: { c.recipe.refinements(of: $0, image: image) },
+                refine: { c.recipe.refinements(of: $0, image: image, mirrorable: mirrorable) },
+                refinementMargin: TrainingRecipe.refinementMargin,
                 onEpoch: { report in
                     finalSeconds += report.seconds
                     try onEpoch(report)

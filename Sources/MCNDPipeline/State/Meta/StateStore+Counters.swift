@@ -22,15 +22,8 @@ public enum OutcomeCounter {
         case .duplicate: return duplicates
         case .conflict: return conflicts
         case .rescored: return rescored
-        case .rejected: return rejectedPrefix + (entry.line.flatMap { reason($0.bytes) } ?? "unknown")
+        case .rejected: return rejectedPrefix + (entry.rejection?.rawValue ?? "unknown")
         }
-    }
-
-    private struct Reason: Decodable { var reason: String? }
-
-    /// The `reason` of a rejection's event line.
-    private static func reason(_ line: [UInt8]) -> String? {
-        (try? JSONDecoder().decode(Reason.self, from: Data(line)))?.reason
     }
 
     /// Adds the batch's outcomes to the counters table (inside the caller's transaction).
