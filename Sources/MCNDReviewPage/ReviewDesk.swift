@@ -92,7 +92,7 @@ actor ReviewDesk {
     /// Renames `from` into `folder` under its own name, or `name-1.png`, … when that is taken
     /// (never replacing a file); nil when `from` is gone. The folders are fsynced, like a careful `mv`.
     private func move(_ from: RawPath, into folder: RawPath) throws(ReviewPageError) -> RawPath? {
-        do {
+        do throws(FileSystemError) {
             let created = try root.makeDirectories(folder)
             if !created.isEmpty { try root.sync(folder.parent) }
             let leaf = from.lastComponent

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import MCNDTestSupport
 import Testing
 
@@ -11,15 +12,52 @@ extension EndToEnd {
     /// `confirmed`/`corrected` events and trains on them. One browser session.
     /// The screenshot is kept at .build/review-page-screenshot.png.
     @Suite("Review page in a browser") struct ReviewPageBrowserTests {
+        /// Debian's: python3-selenium is installed for it (a pyenv or venv python3 on PATH may lack it).
+        static let python = "/usr/bin/python3"
         static let script = ReportRoot.packageRoot.appendingPathComponent("scripts/review-page-browser").path
         static let ready =
             ReportRoot.has("chromium") && ReportRoot.has("chromedriver")
-            && (try? ReportRoot.run("python3", ["-c", "import selenium"], in: try Scratch("selenium")).status) == 0
+            && (try? runPython(["-c", "import selenium"], in: try Scratch("selenium")).status) == 0
         static let options = [
             "--set", "settle_seconds=0", "--set", "review.target_precision=0.999", "--set", "review.audit_fraction=0",
             "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.quiet_seconds=0",
             "--set", "train.min_interval_seconds=0",
         ]
+
+        /// A port free right now on 127.0.0.1 (the kernel's choice for port 0).
+        static func freePort() throws -> Int {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            }
+            guard bound else { throw TestFailure("no free port: errno \(errno)") }
+            return Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        /// Runs Debian's python3 to completion (its output in files: a full pipe would block it).
+        static func runPython(_ arguments: [String], in scratch: Scratch) throws -> (status: Int32, stdout: String, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = arguments
+            let (outPath, errPath) = (scratch.appending("python.out").path, scratch.appending("python.err").path)
+            for path in [outPath, errPath] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+            let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+            (process.standardOutput, process.standardError, process.standardInput) = (out, err, FileHandle.nullDevice)
+            try process.run()
+            process.waitUntilExit()
+            try out.close()
+            try err.close()
+            return (
+                process.terminationStatus, try String(contentsOfFile: outPath, encoding: .utf8),
+                try String(contentsOfFile: errPath, encoding: .utf8)
+            )
+        }
 
         @Test(
             .enabled(if: ready, "needs chromium, chromium-driver and python3-selenium (scripts/setup installs them)"),
@@ -41,7 +79,8 @@ extension EndToEnd {
             let queued = Files.regularFiles(under: URL(fileURLWithPath: root + "/review")).count
             try #require(queued >= 6, "only \(queued) files in review/")
 
-            let server = try MCND.start(["review", "serve", "--root", root, "--listen", "127.0.0.1:0"], scratch: scratch.url)
+            let chosen = try Self.freePort()
+            let server = try MCND.start(["review", "serve", "--root", root, "--listen", "127.0.0.1:\(chosen)"], scratch: scratch.url)
             defer { server.stop(grace: 10) }
             var port: String?
             #expect(
@@ -51,13 +90,14 @@ extension EndToEnd {
                     return port != nil || !server.isRunning
                 })
             let listening = try #require(port, "mcnd review serve printed no address: \(server.stdout) \(server.stderr)")
+            #expect(listening == String(chosen))
             let url = try MCND.succeed(["review", "url", "--root", root, "--listen", "127.0.0.1:" + listening], scratch: scratch.url)
                 .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(url.hasPrefix("http://127.0.0.1:\(listening)/?token="))
 
             let screenshot = ReportRoot.packageRoot.appendingPathComponent(".build/review-page-screenshot.png").path
             try? fm.removeItem(atPath: screenshot)
-            let run = try ReportRoot.run("python3", [Self.script, "act", url, screenshot], in: scratch)
+            let run = try Self.runPython([Self.script, "act", url, screenshot], in: scratch)
             try #require(run.status == 0, "the browser script failed: \(run.stderr)\n\(run.stdout)")
             let done = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             #expect(done["token_left_address"] as? Bool == true)

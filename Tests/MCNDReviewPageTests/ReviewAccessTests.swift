@@ -82,8 +82,9 @@ import Testing
     @Test func idsThatArePathsOrUnknownAreNotFound() async throws {
         let root = try ReviewRoot(copies: 1)
         let server = try root.server()
-        var headers: HTTPFields = [.cookie: "\(Self.cookie)=\(try Self.token(root))"]
-        headers[.origin] = "http://localhost"
+        var fields: HTTPFields = [.cookie: "\(Self.cookie)=\(try Self.token(root))"]
+        fields[.origin] = "http://localhost"
+        let headers = fields
         try await server.application(logger: ReviewRoot.logger).test(.live) { client in
             let ids = [
                 "..%2F..%2Fstate%2Fmcnd.sqlite", "review%2FCoat%2Fx.png", "%2Fetc%2Fpasswd", "0", "-1", "1e3", "99999999", "1.0",

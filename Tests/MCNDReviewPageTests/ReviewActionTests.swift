@@ -86,7 +86,7 @@ import Testing
     /// 200 items in different orders: every file moves exactly once, every other attempt hears
     /// it was already moved, and nothing is lost.
     @Test func twentyClientsOnTheSameItemsMoveEachFileExactlyOnce() async throws {
-        let root = try ReviewRoot(copies: 5)
+        let root = try ReviewRoot(copies: 8)
         let servers = [try root.server(), try root.server()]
         let headers = try Self.headers(root)
         let ids = try await servers[0].application(logger: ReviewRoot.logger).test(.router) { client in
