@@ -1,3 +1,5 @@
+import MCNDModel
+
 extension ConfigurationKey {
     /// The network, the recipe and the schedule of runs.
     static let training: [ConfigurationKey] = [
