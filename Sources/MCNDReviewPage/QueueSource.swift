@@ -51,6 +51,11 @@ final class QueueSource: Sendable {
         do { return try store.reviewQueueItem(id: id) } catch { throw .state(error) }
     }
 
+    func alternatives(ids: [Int64]) throws(ReviewPageError) -> [Int64: [ReviewItem.Alternative]] {
+        let store = try store()
+        do { return try store.reviewAlternatives(ids: ids) } catch { throw .state(error) }
+    }
+
     func forget() { state.withLock { $0.queue = nil } }
 
     func queue() throws(ReviewPageError) -> Queue {

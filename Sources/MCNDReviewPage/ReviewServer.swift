@@ -60,7 +60,10 @@ public struct ReviewServer: Sendable {
         let limit = min(max(1, q["limit"].flatMap { Int($0) } ?? settings.pageSize), settings.maxPageSize)
         // Already percent-decoded by the router.
         let group = q["group"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        return try Self.json(QueuePage(try source.queue(), group: group, offset: offset, limit: limit))
+        var page = QueuePage(try source.queue(), group: group, offset: offset, limit: limit)
+        let next = try source.alternatives(ids: page.items.map(\.id))
+        for i in page.items.indices { page.items[i].alternatives = next[page.items[i].id] ?? [] }
+        return try Self.json(page)
     }
 
     func image(_ text: String?) throws -> Response {
