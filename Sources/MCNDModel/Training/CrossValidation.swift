@@ -68,7 +68,9 @@ public struct CrossValidation: Sendable {
     /// Scores every candidate on the folds (two folds at a time, one thread
     /// each: these sets are too small to split a step over threads), then,
     /// round after round until it offers nothing new, the refinements of the
-    /// best so far; keeps the most accurate (the lower loss on a tie), trains
+    /// best so far; keeps the most accurate (the lower loss on a tie; with a
+    /// `refinementMargin`, of the first round the most regularised within the
+    /// margin of the most accurate, and a refinement only when it beats that by the margin), trains
     /// it on all rows and reports that run's epochs through `onEpoch`.
     public func run(
         rows: FeatureRows, labels: [Int32], classes: Int, candidates initial: [Candidate],
@@ -81,10 +83,22 @@ public struct CrossValidation: Sendable {
         let usable = members.indices.filter { !members[$0].isEmpty && members[$0].count < rows.count }
         var scores: [Score] = []
         var best: (index: Int, logits: [Float])?
+        var firstRound: [[Float]] = []
         var index = 0
         while index < candidates.count {
             defer {
                 index += 1
+                // The first round ends: within the margin of the most accurate, the most regularised
+                // wins. At a few hundred rows close scores differ by a row or two, noise, and the
+                // weaker penalty is the one that generalises worse.
+                if index == initial.count, refinementMargin > 0, let top = best {
+                    let near = initial.indices.filter { scores[$0].accuracy >= scores[top.index].accuracy - refinementMargin }
+                    if let pick = near.max(by: {
+                        (candidates[$0].options.l2, scores[$0].accuracy) < (candidates[$1].options.l2, scores[$1].accuracy)
+                    }) {
+                        best = (pick, firstRound[pick])
+                    }
+                }
                 // A round ends: the next one refines the best so far, with nothing scored twice.
                 if index == candidates.count, let best {
                     for next in refine(candidates[best.index]) where !candidates.contains(next) { candidates.append(next) }
@@ -109,6 +123,7 @@ public struct CrossValidation: Sendable {
             }
             let score = Self.score(logits: logits, labels: labels, classes: classes, candidate: candidate)
             scores.append(score)
+            if index < initial.count { firstRound.append(logits) }
             // A refinement must beat the best by the margin; the first round compares plainly.
             let margin = index < initial.count ? 0 : refinementMargin
             guard let b = best?.index else {
