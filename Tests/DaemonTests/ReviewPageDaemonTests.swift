@@ -7,21 +7,6 @@ import Testing
 /// set: a confirmation made on the page is taken in by the same daemon, with
 /// its `confirmed` event, as if a person had used `mv`.
 @Suite("Review page beside the daemon") struct ReviewPageDaemonTests {
-    /// A port free right now on 127.0.0.1 (the kernel's choice for port 0).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("no free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     static func curl(_ arguments: [String], scratch: Scratch) throws -> String {
         let child = try Child("/usr/bin/curl", ["-s", "--max-time", "10"] + arguments, output: scratch.path)
         _ = try child.wait(timeout: 20)
@@ -32,7 +17,7 @@ import Testing
     func aConfirmationOnThePageIsTakenInByTheDaemon() async throws {
         let scratch = try Scratch("review-daemon")
         let root = try await Root.trained(in: scratch)
-        let port = try Self.freePort()
+        let port = try LoopbackPort.free()
         let daemon = try Daemon(
             root: root, scratch: scratch,
             settings: ["settle_seconds=0", "review.target_precision=0.999", "review.audit_fraction=0", "review.listen=127.0.0.1:\(port)"])

@@ -24,21 +24,6 @@ extension EndToEnd {
             "--set", "train.min_interval_seconds=0",
         ]
 
-        /// A port free right now on 127.0.0.1 (the kernel's choice for port 0).
-        static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-            }
-            guard bound else { throw TestFailure("no free port: errno \(errno)") }
-            return Int(UInt16(bigEndian: address.sin_port))
-        }
-
         /// Runs Debian's python3 to completion (its output in files: a full pipe would block it).
         static func runPython(_ arguments: [String], in scratch: Scratch) throws -> (status: Int32, stdout: String, stderr: String) {
             let process = Process()
@@ -79,7 +64,7 @@ extension EndToEnd {
             let queued = Files.regularFiles(under: URL(fileURLWithPath: root + "/review")).count
             try #require(queued >= 6, "only \(queued) files in review/")
 
-            let chosen = try Self.freePort()
+            let chosen = try LoopbackPort.free()
             let server = try MCND.start(["review", "serve", "--root", root, "--listen", "127.0.0.1:\(chosen)"], scratch: scratch.url)
             defer { server.stop(grace: 10) }
             var port: String?
