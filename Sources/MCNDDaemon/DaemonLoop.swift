@@ -119,8 +119,9 @@ struct DaemonLoop {
             if stateBusy { try pipeline.store.checkWriteLock() }
             let scan = rescan ? pipeline.scan(complete: known, now: clock.wall()) : pipeline.scan(only: known)
             // Files inotify saw closed are complete as they are; the others may still be written.
-            let ingest = try pipeline.ingest(scan.entries, closed: known)
-            let predict = try pipeline.predict(scan.entries, closed: known)
+            let inputs = try pipeline.newInputs(scan.entries)
+            let ingest = try pipeline.ingest(inputs, closed: known)
+            let predict = try pipeline.predict(inputs, closed: known)
             if ingest.examples > 0 { scheduler.arrived(.examples) }
             if predict.predicted > 0 { scheduler.arrived(.requests) }
             // A full scan sees everything and resets the flags; a pass over the

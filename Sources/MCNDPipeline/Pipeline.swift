@@ -87,11 +87,11 @@ public final class Pipeline {
         var summary = OnceSummary()
         let scan = self.scan(configuration)
         summary.unsettled = scan.unsettled
-        let undecided = try journal.undecided(scan.entries)
-        configuration = try resolvingInput(configuration, choosingFrom: undecided)
-        summary.ingest = try ingestStage(configuration).run(undecided)
+        let inputs = try newInputs(scan.entries)
+        configuration = try resolvingInput(configuration, choosingFrom: inputs.examples)
+        summary.ingest = try ingestStage(configuration).run(inputs)
         summary.training = try trainingStage(configuration).run(request)
-        summary.predict = try predict(scan.entries, configuration)
+        summary.predict = try predict(inputs, configuration)
         summary.waitingToMove = journal.waiting.perFolder
         writeMetricsLogging(pending: summary.pending)
         return summary
@@ -121,10 +121,15 @@ public final class Pipeline {
         InboxScanner(root: root, settleSeconds: configuration.settleSeconds).entries(for: paths)
     }
 
+    /// Which of a scan's entries are new, decided once for the pass: the
+    /// inputs whose outcome is recorded (and wait to be moved) are left out.
+    public func newInputs(_ entries: [InboxEntry]) throws(PipelineError) -> NewInputs {
+        NewInputs(try journal.undecided(entries))
+    }
+
     /// `closed`: files known to be complete (the daemon's inotify events), relative to inbox/.
-    public func ingest(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> IngestSummary {
-        let undecided = try journal.undecided(entries)
-        return try ingestStage(try resolvingInput(configuration, choosingFrom: undecided), closed: closed).run(undecided)
+    public func ingest(_ inputs: NewInputs, closed: Set<RawPath> = []) throws(PipelineError) -> IngestSummary {
+        try ingestStage(try resolvingInput(configuration, choosingFrom: inputs.examples), closed: closed).run(inputs)
     }
 
     public func train(_ request: TrainRequest) throws(PipelineError) -> TrainingSummary {
@@ -164,12 +169,12 @@ public final class Pipeline {
     public func trainingIsDue() throws(PipelineError) -> Bool { try trainingStage(try resolvingInput(configuration)).isDue() }
 
     /// Re-scores the review queue first when a newer model serves (RescoreStage).
-    public func predict(_ entries: [InboxEntry], closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
-        try predict(entries, configuration, closed: closed)
+    public func predict(_ inputs: NewInputs, closed: Set<RawPath> = []) throws(PipelineError) -> PredictSummary {
+        try predict(inputs, configuration, closed: closed)
     }
 
     private func predict(
-        _ entries: [InboxEntry], _ configuration: MCNDConfiguration, closed: Set<RawPath> = []
+        _ inputs: NewInputs, _ configuration: MCNDConfiguration, closed: Set<RawPath> = []
     ) throws(PipelineError)
         -> PredictSummary
     {
@@ -178,7 +183,7 @@ public final class Pipeline {
         let stage = PredictStage(
             root: root, layout: layout, store: store, journal: journal, outbox: outbox, model: serving.current,
             configuration: configuration, logger: logger, closed: closed)
-        var summary = try stage.run(try journal.undecided(entries))
+        var summary = try stage.run(inputs)
         summary.rescored = rescored
         return summary
     }

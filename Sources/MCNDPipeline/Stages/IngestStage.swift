@@ -28,15 +28,14 @@ struct IngestStage {
     /// Files known to be complete (closed after writing): never held as incomplete.
     var closed: Set<RawPath> = []
 
-    func run(_ entries: [InboxEntry]) throws(PipelineError) -> IngestSummary {
+    func run(_ inputs: NewInputs) throws(PipelineError) -> IngestSummary {
         var summary = IngestSummary()
         let c = configuration
         let preparation = InputPreparation(
             root: root, limit: c.limits.maxInputBytes,
             normalizer: ImageNormalizer(spec: c.input, limits: c.limits))
-        let work = entries.filter { $0.isLabeled || $0.problem != nil }
         try OverlappedBatches.run(
-            work, size: c.ingestBatch, journal: journal, read: { PreparedBatch($0, preparation: preparation) }
+            inputs.examples, size: c.ingestBatch, journal: journal, read: { PreparedBatch($0, preparation: preparation) }
         ) { (batch, planned) throws(PipelineError) in
             var examples: [NewExample] = []
             var outcomes: [JournalRecord] = []

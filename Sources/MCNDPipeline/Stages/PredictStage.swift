@@ -39,9 +39,9 @@ struct PredictStage {
     /// Files known to be complete (closed after writing): never held as incomplete.
     var closed: Set<RawPath> = []
 
-    func run(_ entries: [InboxEntry]) throws(PipelineError) -> PredictSummary {
+    func run(_ inputs: NewInputs) throws(PipelineError) -> PredictSummary {
         var summary = PredictSummary()
-        let requests = entries.filter { !$0.isLabeled && $0.problem == nil }
+        let requests = inputs.requests
         guard !requests.isEmpty else { return summary }
         guard let model else { return try waitForModel(requests) }
         guard let spec = NormalizationSpec(model.input) else {
