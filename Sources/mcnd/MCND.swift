@@ -91,7 +91,8 @@ struct OnceReport {
             parts.append(
                 "training: run \(t.run!) (\(t.mode!)) promoted model \(t.modelVersion!)"
                     + (t.validationAccuracy.map { String(format: ", val_accuracy %.4f", $0) } ?? ""))
-        case .keptServing, .diverged: parts.append("training: run \(t.run!) (\(t.mode!)) \(t.outcome.rawValue): \(t.reason ?? "")")
+        case .keptServing, .diverged, .interrupted:
+            parts.append("training: run \(t.run!) (\(t.mode!)) \(t.outcome.rawValue): \(t.reason ?? "")")
         }
         parts.append("predicted \(p.predicted)")
         if p.reviewed > 0 { parts.append("to review \(p.reviewed) (unfamiliar \(p.unfamiliar), audit \(p.audited))") }

@@ -34,7 +34,7 @@ public struct ReportBuilder: Sendable {
                 ReportData.LabelCount(label: $0.label, train: $0.train, validation: $0.validation)
             },
             latestRun: nil, runs: runs, evaluation: nil, mistakes: [], history: [], rejections: [], review: review, buildSeconds: 0)
-        if let last = runs.last(where: { $0.outcome != "interrupted" }) ?? runs.last {
+        if let last = runs.last(where: { $0.outcome != RunOutcome.interrupted.rawValue }) ?? runs.last {
             data.latestRun = ReportData.LatestRun(
                 id: last.id, mode: last.mode, outcome: last.outcome, epochs: try store.epochs(run: last.id))
         }

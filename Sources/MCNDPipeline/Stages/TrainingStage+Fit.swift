@@ -87,16 +87,6 @@ extension TrainingStage {
             result: result, options: options, augmentation: augmentation,
             validationAccuracy: result.reports[result.keptEpoch - 1].validationAccuracy)
     }
-
-    /// The serving model's accuracy measured like the new one's: on today's
-    /// validation rows after a hold-out run, or its own cross-validated figure
-    /// after a cross-validated one (scoring it on rows it trained on would flatter it).
-    func servingAccuracy(_ serving: ModelFile, fitted: FittedModel, data: TrainingData) -> Double? {
-        if fitted.crossValidated { return serving.metrics[MetricName.crossValidatedAccuracy] }
-        guard data.validation.count > 0 else { return nil }
-        let predicted = MultiClassNetwork(weights: serving.weights).predict(data.validation.rows)
-        return Double(zip(predicted, data.validation.labels).filter { $0 == Int($1) }.count) / Double(data.validation.count)
-    }
 }
 
 /// Keys of a model's metrics that this stage writes beside the epoch figures.

@@ -5,7 +5,10 @@ import MCNDModel
 
 /// What a training pass did.
 public struct TrainingSummary: Sendable, Equatable {
-    public enum Outcome: String, Sendable { case notDue = "not_due", promoted, keptServing = "kept_serving", diverged }
+    /// `notDue`: no run (the reason says why); the others end a run.
+    public enum Outcome: String, Sendable {
+        case notDue = "not_due", promoted, keptServing = "kept_serving", diverged, interrupted
+    }
     public var outcome: Outcome = .notDue
     public var run: Int64?
     public var mode: RunMode?
@@ -144,13 +147,14 @@ struct TrainingStage: Sendable {
                     result: result, options: options, validationAccuracy: result.reports[result.keptEpoch - 1].validationAccuracy)
             }
         } catch is Interrupted {
-            try store.finishRun(run, outcome: .interrupted, reason: "mcnd was stopped during the run", model: nil, promote: false)
+            let reason = "mcnd was stopped during the run"
+            try store.finishRun(run, outcome: .interrupted, reason: reason, model: nil, promote: false)
             outbox.emit(.runFinished) { line in
                 line.add("run", Int(run))
                 line.add("mode", mode.rawValue)
                 line.add("outcome", RunOutcome.interrupted.rawValue)
             }
-            return (TrainingSummary(outcome: .notDue, run: run, mode: mode, reason: "interrupted"), false)
+            return (TrainingSummary(outcome: .interrupted, run: run, mode: mode, reason: reason), false)
         } catch let error as PipelineError {
             _ = try? store.finishRun(run, outcome: .failed, reason: error.description, model: nil, promote: false)
             throw error
@@ -189,94 +193,20 @@ struct TrainingStage: Sendable {
         run: Int64, mode: RunMode, fitted: FittedModel, data: TrainingData, input: InputSpec,
         samples: (train: Int, validation: Int), trainedEpochs: Int
     ) throws(PipelineError) -> TrainingSummary {
-        let result = fitted.result, options = fitted.options
+        let result = fitted.result
         let final = result.reports[result.keptEpoch - 1]
-        var summary = TrainingSummary(run: run, mode: mode, validationAccuracy: fitted.validationAccuracy)
-        var reason: String?
-        if result.diverged || !result.weights.isFinite || !final.loss.isFinite {
-            summary.outcome = .diverged
-            reason = "the loss is not a finite number; lower train.learning_rate"
-        } else if let serving = serving.current, let newAccuracy = fitted.validationAccuracy, serving.input == input,
-            let oldAccuracy = servingAccuracy(serving, fitted: fitted, data: data)
-        {
-            // Labels the old model lacks count as its misses.
-            if newAccuracy < oldAccuracy - configuration.schedule.promoteTolerance {
-                summary.outcome = .keptServing
-                reason =
-                    "validation accuracy \(newAccuracy) is below the serving model's \(oldAccuracy) by more than train.promote_tolerance"
+        let promotion = Promotion(
+            root: root, layout: layout, store: store, outbox: outbox, serving: serving, configuration: configuration,
+            logger: logger)
+        var verdict = promotion.judge(fitted, data: data, input: input)
+        let model: ModelFile? =
+            if case .diverged = verdict { nil } else {
+                try modelFile(fitted: fitted, data: data, input: input, samples: samples, trainedEpochs: trainedEpochs)
             }
-        }
-        summary.reason = reason
-        var model: ModelFile?
-        if summary.outcome != .diverged {
-            var metrics: [String: Double] = [
-                "loss": final.loss, "epochs_trained": Double(trainedEpochs),
-                "train_samples": Double(samples.train), "val_samples": Double(samples.validation),
-                "epoch": Double(result.keptEpoch),
-            ]
-            if let v = final.validationLoss { metrics["val_loss"] = v }
-            if let v = fitted.validationAccuracy { metrics["val_accuracy"] = v }
-            if fitted.crossValidated, let v = fitted.validationAccuracy, let k = fitted.folds {
-                metrics[MetricName.crossValidatedAccuracy] = v
-                metrics[MetricName.folds] = Double(k)
-            }
-            model = ModelFile(
-                version: try store.nextModelVersion(), labels: data.labels, input: input, options: options,
-                metrics: metrics, created: Timestamp.now(), weights: result.weights,
-                review: ReviewCalibration.fit(
-                    network: MultiClassNetwork(weights: result.weights), train: data.train,
-                    validation: data.validation, targetPrecision: configuration.review.targetPrecision,
-                    minimumSupport: configuration.review.minimumSupport, heldOut: fitted.heldOut
-                ).map {
-                    var review = $0
-                    review.formats = data.formats
-                    return review
-                })
-        }
-        var promote = summary.outcome == .notDue && model != nil
-        if promote { summary.outcome = .promoted }
-        // The model_promoted line is committed with the promotion (offset chosen, every
-        // outbox held until it is written): a crash in between cannot lose it or write it twice.
-        try outbox.whileAppending { () throws(PipelineError) in
-            let announcing = try model.map { (model) throws(PipelineError) -> PendingLine in
-                var line = Outbox.eventLine(EventKind.modelPromoted.rawValue)
-                line.add("run", Int(run))
-                line.add("model_version", model.version)
-                line.add("val_accuracy", fitted.validationAccuracy)
-                line.add("labels", strings: model.labels)
-                line.add("file", "state/models/model-\(model.version).npz")
-                if let review = model.review { line.add("calibration", ReviewEvents.calibration(review)) }
-                return PendingLine(
-                    outbox: .events, offset: try outbox.events.size(), line: OutboxLine(line.line), modelVersion: model.version)
-            }
-            if let pinned = try store.finishRun(
-                run, outcome: RunOutcome(summary.outcome), reason: reason, model: model, promote: promote, announcing: announcing)
-            {
-                // Recorded, not promoted: `mcnd models pin` holds the serving model.
-                (promote, summary.outcome, reason) = (false, .keptServing, ModelPin.pinnedReason(pinned))
-                summary.reason = reason
-            }
-            if promote, let model {
-                summary.modelVersion = model.version
-                let file = layout.path(RootLayout.Name.model(model.version))
-                do { try root.writeFileAtomically(model.encoded(), to: RootLayout.Name.model(model.version)) } catch {
-                    // The promoted model is in the state database already; the .npz is a copy for numpy.
-                    logger.error("cannot export \(file): \(error)")
-                }
-                // The line just committed (the only one pending: the root was recovered when it was opened).
-                try PendingLines(root: root, store: store, outbox: outbox, logger: logger).recover()
-            }
-        }
-        if promote, let model {
-            serving.replace(with: model)
-            ServingExport(layout: layout, settings: configuration.export, outbox: outbox, logger: logger).write(model)
-            try store.setMeta(MetaKey.waitingForModel.rawValue, nil)
-        } else if let reason {
-            outbox.emit(.modelNotPromoted) { line in
-                line.add("run", Int(run))
-                line.add("reason", reason)
-            }
-        }
+        verdict = try promotion.conclude(run: run, verdict: verdict, model: model, validationAccuracy: fitted.validationAccuracy)
+        let summary = TrainingSummary(
+            outcome: verdict.outcome, run: run, mode: mode, modelVersion: verdict == .promoted ? model?.version : nil,
+            validationAccuracy: fitted.validationAccuracy, reason: verdict.reason)
         outbox.emit(.runFinished) { line in
             line.add("run", Int(run))
             line.add("mode", mode.rawValue)
@@ -290,5 +220,37 @@ struct TrainingStage: Sendable {
             if let v = summary.modelVersion { line.add("model_version", v) }
         }
         return summary
+    }
+
+    /// The model a run built: its weights, the figures of its kept epoch, and its review calibration.
+    private func modelFile(
+        fitted: FittedModel, data: TrainingData, input: InputSpec, samples: (train: Int, validation: Int),
+        trainedEpochs: Int
+    ) throws(PipelineError) -> ModelFile {
+        let result = fitted.result
+        let final = result.reports[result.keptEpoch - 1]
+        var metrics: [String: Double] = [
+            "loss": final.loss, "epochs_trained": Double(trainedEpochs),
+            "train_samples": Double(samples.train), "val_samples": Double(samples.validation),
+            "epoch": Double(result.keptEpoch),
+        ]
+        if let v = final.validationLoss { metrics["val_loss"] = v }
+        if let v = fitted.validationAccuracy { metrics["val_accuracy"] = v }
+        if fitted.crossValidated, let v = fitted.validationAccuracy, let k = fitted.folds {
+            metrics[MetricName.crossValidatedAccuracy] = v
+            metrics[MetricName.folds] = Double(k)
+        }
+        return ModelFile(
+            version: try store.nextModelVersion(), labels: data.labels, input: input, options: fitted.options,
+            metrics: metrics, created: Timestamp.now(), weights: result.weights,
+            review: ReviewCalibration.fit(
+                network: MultiClassNetwork(weights: result.weights), train: data.train,
+                validation: data.validation, targetPrecision: configuration.review.targetPrecision,
+                minimumSupport: configuration.review.minimumSupport, heldOut: fitted.heldOut
+            ).map {
+                var review = $0
+                review.formats = data.formats
+                return review
+            })
     }
 }

@@ -11,14 +11,3 @@ public enum RunOutcome: String, Sendable, Codable, CustomStringConvertible, Data
     case failed
     public var description: String { rawValue }
 }
-
-extension RunOutcome {
-    /// A concluded run's outcome (one that trained: never `notDue`).
-    init(_ outcome: TrainingSummary.Outcome) {
-        switch outcome {
-        case .promoted, .notDue: self = .promoted
-        case .keptServing: self = .keptServing
-        case .diverged: self = .diverged
-        }
-    }
-}
