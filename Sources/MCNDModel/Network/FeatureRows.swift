@@ -76,8 +76,8 @@ public struct FeatureRows: Sendable {
         case (.pixels(let p), .f32):
             let d = destination.assumingMemoryBound(to: Float.self) + row * w
             p.withUnsafeBufferPointer { src in
-                if DNNL.hasVectorKernels {
-                    DNNL.bytesToF32(src.baseAddress! + start * w, count: count, into: d)
+                if VectorKernels.available {
+                    VectorKernels.bytesToF32(src.baseAddress! + start * w, count: count, into: d)
                 } else {
                     Self.scale(src.baseAddress! + start * w, count: count, into: d)
                 }
@@ -85,8 +85,8 @@ public struct FeatureRows: Sendable {
         case (.pixels(let p), .bf16):
             let d = destination.assumingMemoryBound(to: UInt16.self) + row * w
             p.withUnsafeBufferPointer { src in
-                if DNNL.hasVectorKernels {
-                    DNNL.bytesToBF16(src.baseAddress! + start * w, count: count, into: d)
+                if VectorKernels.available {
+                    VectorKernels.bytesToBF16(src.baseAddress! + start * w, count: count, into: d)
                 } else {
                     Self.scale(src.baseAddress! + start * w, count: count, into: d)
                 }

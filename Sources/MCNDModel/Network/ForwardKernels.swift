@@ -67,7 +67,7 @@ enum ForwardKernels {
 
     /// `values` as bf16 bits into `destination`.
     static func bf16(_ values: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<UInt16>) {
-        if DNNL.hasVectorKernels { return DNNL.floatsToBF16(values, count: count, into: destination) }
+        if VectorKernels.available { return VectorKernels.floatsToBF16(values, count: count, into: destination) }
         var i = 0
         while i < count {
             let bits = values[i].bitPattern

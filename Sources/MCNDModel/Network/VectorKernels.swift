@@ -4,9 +4,9 @@ import CTrainingKernels
 /// floats at a time where the Swift loops (built for baseline x86-64) do 4.
 /// Only on CPUs with native bf16, which all have AVX-512; elsewhere the callers
 /// keep their Swift loops. Both give the same bits.
-extension DNNL {
+enum VectorKernels {
     /// True when the AVX-512 passes may run here.
-    static let hasVectorKernels = hasNativeBF16
+    static let available = DNNL.hasNativeBF16
 
     /// `count` bytes → bf16 bits of byte/255.
     @inline(__always)

@@ -45,7 +45,7 @@ struct ParameterUpdate {
         velocity v: UnsafeMutablePointer<Float>, count: Int, learningRate lr: Float, momentum mu: Float,
         batchRows m: Int, half: UnsafeMutablePointer<UInt16>?
     ) {
-        guard DNNL.hasVectorKernels else {
+        guard VectorKernels.available else {
             for q in 1..<max(parts, 1) {
                 let other = g + q * stride
                 for i in 0..<count { g[i] += other[i] }
@@ -55,13 +55,13 @@ struct ParameterUpdate {
             return
         }
         let l1 = penalty.l1 / Float(m), l2 = penalty.l2 / Float(m)
-        let rule: DNNL.Rule =
+        let rule: VectorKernels.Rule =
             switch optimizer {
             case .sgd where l1 == 0: .sgd
             case .sgd: .sgdL1
             case .nesterov: .nesterov
             }
-        DNNL.update(
+        VectorKernels.update(
             w, gradient: g, stride: stride, parts: parts, velocity: v, count: count, rule: rule,
             learningRate: lr, momentum: mu, l1: l1, l2: l2, shrink: 1 - lr * l2, half: half)
     }

@@ -224,8 +224,8 @@ final class TrainingWorkspace {
         b1Sum.update(repeating: 0, count: h)
         var deltaProduct = UnsafeRawPointer(delta)
         if element == .bf16 { deltaProduct = UnsafeRawPointer(deltaHalf + r0 * h) }
-        if DNNL.hasVectorKernels {
-            DNNL.hiddenDelta(
+        if VectorKernels.available {
+            VectorKernels.hiddenDelta(
                 delta, activations: a1, rows: mt, units: h, sums: b1Sum,
                 half: element == .bf16 ? deltaHalf + r0 * h : nil)
         } else {
