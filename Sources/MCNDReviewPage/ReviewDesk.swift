@@ -14,8 +14,6 @@ actor ReviewDesk {
     private var nextNumber = 1
     /// Undo reaches this many actions back; older ones are forgotten.
     static let remembered = 10_000
-    /// Where dismissed files go (never deleted).
-    static let dismissed = RawPath("archive/dismissed")
 
     init(root: Directory, source: QueueSource) {
         self.root = root
@@ -41,7 +39,7 @@ actor ReviewDesk {
         guard let item = try source.item(id: id) else { return nil }
         guard item.status == .waiting else { return Outcome(status: .alreadyMoved) }
         // The state names only files in review/; anything else is not the page's to move.
-        guard item.path.starts(with: Array("review/".utf8)) else { return nil }
+        guard item.path.starts(with: RootLayout.Folder.review.prefix) else { return nil }
         let kind: ReviewAction.Kind
         let folder: RawPath
         switch request {
@@ -57,7 +55,7 @@ actor ReviewDesk {
             }
         case .dismiss:
             kind = .dismiss
-            folder = Self.dismissed
+            folder = RootLayout.Archive.dismissed.name
         }
         let from = RawPath(item.path)
         guard let to = try move(from, into: folder) else { return Outcome(status: .alreadyMoved) }

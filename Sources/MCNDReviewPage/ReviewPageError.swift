@@ -17,7 +17,7 @@ public enum ReviewPageError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noState(let root): "\(root) has no state yet; run `mcnd --once` or start the daemon first"
-        case .token(let error): "the review page's access token (state/\(ReviewToken.fileName)): \(error)"
+        case .token(let error): "the review page's access token (\(RootLayout.Name.reviewToken.display)): \(error)"
         case .noToken(let root):
             "\(root) has no review token yet: it is made when the page is first served (review.listen, or `mcnd review serve`)"
         case .move(let error): "moving a reviewed file: \(error)"

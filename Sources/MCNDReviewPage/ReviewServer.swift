@@ -68,7 +68,7 @@ public struct ReviewServer: Sendable {
 
     func image(_ text: String?) throws -> Response {
         guard let id = text.flatMap(Self.number), let item = try source.item(id: id),
-            item.path.starts(with: Array("review/".utf8)),
+            item.path.starts(with: RootLayout.Folder.review.prefix),
             let bytes = try? root.readFile(RawPath(item.path), limit: settings.maxImageBytes)
         else { return Self.notFound() }
         // The same id is the same file until it moves; a person paging back and forth need not fetch it again.

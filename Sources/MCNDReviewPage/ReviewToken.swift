@@ -1,11 +1,11 @@
 import Glibc
 import MCNDFileSystem
+import MCNDPipeline
 
 /// The review page's access token: 32 random bytes as hex in
 /// `state/review-token`, mode 0640 (mcnd's group may read it to print the URL).
 public struct ReviewToken: Sendable, Equatable {
-    public static let fileName = "review-token"
-    static let path = RawPath("state/" + fileName)
+    static let path = RootLayout.Name.reviewToken
     public let value: String
 
     init(value: String) { self.value = value }

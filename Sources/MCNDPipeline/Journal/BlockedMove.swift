@@ -46,7 +46,7 @@ enum BlockedMove: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notWritable(let folder, let user):
             let advice =
-                folder.hasPrefix("inbox/")
+                folder.hasPrefix(RootLayout.Folder.inbox.rawValue + "/")
                 ? "(`chmod -R g+w`), or create label folders with `mkdir -m 2775` before copying" : "(`chmod g+w`)"
             return
                 "\(folder) is not writable by user \(user): make it group-writable \(advice); its inputs are done and wait there to be moved"

@@ -10,6 +10,19 @@ public struct RootLayout: Sendable, Equatable {
     public enum Folder: String, Sendable, CaseIterable {
         case inbox, outbox, archive, review, rejected, state
         public var name: RawPath { RawPath(rawValue) }
+        /// The folder with a slash, to test whether a relative path is beneath it.
+        public var prefix: [UInt8] { Array((rawValue + "/").utf8) }
+    }
+
+    /// The folders under archive/, one per way an input ends there.
+    public enum Archive: String, Sendable, CaseIterable {
+        /// Labeled examples, by label: the dataset `mcnd rebuild` reads back.
+        case labeled = "archive/labeled"
+        /// Predicted requests whose answer went to outbox/ directly.
+        case predicted = "archive/predicted"
+        /// Review items a person dismissed on the review page (never deleted).
+        case dismissed = "archive/dismissed"
+        public var name: RawPath { RawPath(rawValue) }
     }
 
     /// Names beneath the root.
@@ -23,6 +36,12 @@ public struct RootLayout: Sendable, Equatable {
         public static let events = RawPath("outbox/events.jsonl")
         public static let rescored = RawPath("outbox/rescored.jsonl")
         public static let lossChart = RawPath("outbox/losses.svg")
+        public static let reportPage = RawPath("outbox/report.html")
+        public static let reportData = RawPath("outbox/report.json")
+        /// `metrics.textfile`'s default.
+        public static let metrics = RawPath("outbox/mcnd.prom")
+        /// The review page's access token.
+        public static let reviewToken = RawPath("state/review-token")
         public static func model(_ version: Int) -> RawPath { RawPath("state/models/model-\(version).npz") }
     }
 

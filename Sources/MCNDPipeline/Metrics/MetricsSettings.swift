@@ -1,6 +1,6 @@
 /// Where the Prometheus textfile goes. Key `metrics.textfile`.
 public struct MetricsSettings: Sendable, Equatable {
-    public static let defaultTextfile = "outbox/mcnd.prom"
+    public static let defaultTextfile = RootLayout.Name.metrics.display
     /// Relative to the root, or an absolute path (e.g. into node_exporter's
     /// `--collector.textfile.directory`); empty = no textfile.
     public var textfile: String = MetricsSettings.defaultTextfile

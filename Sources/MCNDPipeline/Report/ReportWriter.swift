@@ -3,11 +3,6 @@ import Logging
 import MCNDFileSystem
 import MCNDModel
 
-extension RootLayout.Name {
-    public static let reportPage = RawPath("outbox/report.html")
-    public static let reportData = RawPath("outbox/report.json")
-}
-
 /// Builds the report and writes outbox/report.html, outbox/report.json and
 /// outbox/losses.svg, each atomically (temporary file, fsync, rename, folder
 /// fsync), so a reader sees the old file or the new one, never a mix.

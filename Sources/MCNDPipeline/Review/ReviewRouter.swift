@@ -7,9 +7,9 @@ import MCNDModel
 struct ReviewRouter {
     /// Folder names below the root and below review/.
     enum Folder {
-        static let review = "review"
+        static let review = RootLayout.Folder.review.rawValue
         static let unfamiliar = "_unfamiliar"
-        static let predicted = "archive/predicted"
+        static let predicted = RootLayout.Archive.predicted.rawValue
     }
 
     let model: ModelFile

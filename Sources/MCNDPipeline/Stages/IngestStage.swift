@@ -92,9 +92,7 @@ struct IngestStage {
         return summary
     }
 
-    static let archive = "archive/labeled"
-
     private func archiveDestination(_ entry: InboxEntry, _ namer: DestinationNamer, planned: inout PlannedNames) -> RawPath? {
-        configuration.consumed == .delete ? nil : namer.unannounced(Self.archive, entry.relative, planned: &planned)
+        configuration.consumed == .delete ? nil : namer.unannounced(RootLayout.Archive.labeled.rawValue, entry.relative, planned: &planned)
     }
 }

@@ -109,7 +109,7 @@ struct Promotion {
         line.add("model_version", model.version)
         line.add("val_accuracy", validationAccuracy)
         line.add("labels", strings: model.labels)
-        line.add("file", "state/models/model-\(model.version).npz")
+        line.add("file", RootLayout.Name.model(model.version).display)
         if let review = model.review { line.add("calibration", ReviewEvents.calibration(review)) }
         return PendingLine(
             outbox: .events, offset: try outbox.events.size(), line: OutboxLine(line.line), modelVersion: model.version)

@@ -40,7 +40,7 @@ enum RebuildStage {
             summary.setAside = RawPath(aside).display
         }
         let store = try StateStore(layout: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
-        let archive = RawPath("archive/labeled")
+        let archive = RootLayout.Archive.labeled.name
         let scan = InboxScanner(root: root, folder: archive, settleSeconds: 0).scan()
         // input.*: auto chooses again, from everything archived.
         let shape = try InputShapeResolution.shape(
