@@ -51,18 +51,10 @@ public struct RootLayout: Sendable, Equatable {
         self.root = r
     }
 
-    public var inbox: String { root + "/inbox" }
-    public var outbox: String { root + "/outbox" }
-    public var archive: String { root + "/archive" }
-    public var rejected: String { root + "/rejected" }
-    public var state: String { root + "/state" }
-    public var database: String { state + "/mcnd.sqlite" }
-    public var models: String { state + "/models" }
-    public var lock: String { state + "/lock" }
-    public var predictions: String { outbox + "/predictions.jsonl" }
-    public var losses: String { outbox + "/losses.jsonl" }
-    public var events: String { outbox + "/events.jsonl" }
-    public var lossChart: String { outbox + "/losses.svg" }
+    /// Full paths, for messages, SQLite and the watcher (every other name: `path(_:)`).
+    public var inbox: String { path(Folder.inbox.name) }
+    public var state: String { path(Folder.state.name) }
+    public var database: String { path(Name.database) }
     public var defaultConfiguration: String { root + "/" + ConfigurationTemplate.fileName }
 
     /// Opens the root folder itself: the one path resolved from the top.
