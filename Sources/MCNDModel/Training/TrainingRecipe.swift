@@ -13,7 +13,7 @@ public struct TrainingRecipe: Sendable, Equatable {
 
     /// A full run takes at least this many optimizer steps (more epochs on a small set). 0 = epochs as given.
     public var minSteps: Int = 1000
-    /// Below this many examples a full run cross-validates; at or above it, the hash hold-out as before.
+    /// Below this many examples a full run cross-validates; at or above it, the hold-out by content hash.
     public var crossValidationBelow: Int = 5000
     /// Folds of the cross-validation.
     public var folds: Int = 5

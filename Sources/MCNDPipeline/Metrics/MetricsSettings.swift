@@ -16,8 +16,3 @@ public struct MetricsSettings: Sendable, Equatable {
         return nil
     }
 }
-
-/// mcnd's version, for `mcnd_build_info` and `mcnd --version`.
-public enum BuildInfo {
-    public static let version = "0.15.0"
-}

@@ -10,9 +10,3 @@ public struct ModelRecord: Sendable, Codable, Equatable {
     public var serving: Bool
     public var pinned: Bool
 }
-
-/// What `mcnd status` says about pinning.
-public struct ModelPin: Sendable, Codable, Equatable {
-    public var version: Int
-    public var since: String
-}

@@ -3,7 +3,7 @@ import MCNDModel
 /// Decides, per prediction, whether a person should look: below its class's
 /// threshold (doubtful), unlike the training data (unfamiliar), or picked for
 /// an audit. Without calibration in the model, or with review off, every
-/// prediction is accepted as before.
+/// prediction is accepted.
 struct ReviewRouter {
     /// Folder names below the root and below review/.
     enum Folder {

@@ -48,8 +48,8 @@ public final class StateStore: Sendable {
 
     /// WAL pages before a commit checkpoints them into the database (SQLite's
     /// default is 1,000). A batch rewrites the same index and journal pages;
-    /// checkpointing every few batches copied each of them again and again
-    /// (60,000 examples: 2.97 -> 2.78 s). The WAL reaches about 40 MB at most.
+    /// checkpointing every few batches copied each of them again and again.
+    /// The WAL reaches about 40 MB at most.
     static let checkpointPages = 10_000
 
     /// The writer's page cache (SQLite's default is 2 MB): the batches' reads
