@@ -91,6 +91,7 @@ public struct DaemonService: Service {
         // Nothing is scheduled once the daemon is gone.
         loop.noteWait(nil)
         pipeline.outbox.emit(.stopped) { $0.add("pid", Int(getpid())) }
+        pipeline.close()
         logger.info("mcnd stopped")
     }
 

@@ -67,7 +67,11 @@ public final class Pipeline {
     ) throws(PipelineError) -> (StateStore, Outbox, Journal, ServingModel) {
         while true {
             do {
-                let store = try StateStore(layout: layout, root: root, busyTimeout: busyTimeout)
+                let store = try StateStore(layout: layout, root: root, busyTimeout: busyTimeout, holdingRoot: true)
+                switch store.openCheck {
+                case .full(let reason)?: logger.info("state: checked every page (\(reason.rawValue))")
+                case .small?, nil: logger.info("state: checked the header and the small tables (clean stop)")
+                }
                 let outbox = try Outbox(root: root, logger: logger)
                 let journal = try Journal(root: root, store: store, outbox: outbox, logger: logger)
                 let serving = ServingModel(try store.servingModel())
@@ -79,6 +83,12 @@ public final class Pipeline {
                 guard case .stateBusy = error, whileBusy(error) else { throw error }
             }
         }
+    }
+
+    /// The holder stops cleanly: the state records it, so that the next open
+    /// checks the small tables only (StateCheck). Not called on an error's way out.
+    public func close() {
+        if !store.recordCleanStop() { logger.info("state: no clean stop recorded; the next start checks every page") }
     }
 
     /// Ingest everything complete, train if due (or as asked), predict everything pending.

@@ -36,6 +36,7 @@ struct MCND: AsyncParsableCommand {
             do {
                 let pipeline = try Pipeline(root: options.resolvedRoot, configuration: configuration, logger: logger)
                 let summary = try pipeline.once()
+                pipeline.close()
                 print(OnceReport(summary).text)
                 // Exit 0 all the same: every outcome is recorded and the next run moves the files.
                 if let warning = OnceReport(summary).waitingWarning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }

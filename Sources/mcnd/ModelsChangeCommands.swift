@@ -11,7 +11,7 @@ enum ModelChangeApplier {
         do {
             let pipeline = try Pipeline(
                 root: options.resolvedRoot, configuration: try await options.configuration(), logger: Logger(label: "mcnd"))
-            withExtendedLifetime(pipeline) {}
+            pipeline.close()
         } catch PipelineError.rootBusy(_, let pid) {
             print("mcnd\(pid.map { " (pid \($0))" } ?? "") holds the root and serves the change within a second")
         } catch {

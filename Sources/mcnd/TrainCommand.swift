@@ -16,6 +16,7 @@ struct TrainCommand: AsyncParsableCommand {
             let pipeline = try Pipeline(
                 root: options.resolvedRoot, configuration: try await options.configuration(), logger: MCNDLog.logger())
             let summary = try pipeline.once(train: full ? .full : .always)
+            pipeline.close()
             print(OnceReport(summary).text)
         } catch {
             throw fail(error)

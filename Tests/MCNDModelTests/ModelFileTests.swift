@@ -40,9 +40,71 @@ struct ModelFileTests {
             Issue.record("no meta")
             return
         }
-        let newer = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"format_version\":1", with: "\"format_version\":99")
+        let newer = String(decoding: json, as: UTF8.self).replacingOccurrences(
+            of: "\"format_version\":\(ModelFile.formatVersion)", with: "\"format_version\":99")
         archive["meta"] = .uint8(shape: [newer.utf8.count], values: Array(newer.utf8))
         #expect(throws: ModelFile.Failure.newerFormat(99)) { try ModelFile(decoding: archive.encoded()) }
+    }
+
+    /// The sample with a review calibration fitted on 60 random rows (every check present).
+    static func calibrated() throws -> ModelFile {
+        var model = sample()
+        var generator = SeededGenerator(seed: 3)
+        let rows = FeatureRows(values: (0..<12 * 60).map { _ in Float(generator.unit()) }, width: 12)
+        let data = LabeledRows(rows: rows, labels: (0..<60).map { Int32($0 % 3) })
+        model.review = ReviewCalibration.fit(
+            network: MultiClassNetwork(weights: model.weights), train: data, validation: data, targetPrecision: 0.5,
+            minimumSupport: 5)
+        let review = try #require(model.review)
+        #expect(review.mahalanobis != nil && review.inputCheck != nil && review.neighbours != nil && review.pixelDensity != nil)
+        return model
+    }
+
+    @Test("the review calibration's large arrays are float32 arrays of the archive, not JSON numbers in meta")
+    func reviewArraysAreBinary() throws {
+        let model = try Self.calibrated()
+        let archive = try NumpyArchive(decoding: model.encoded())
+        guard case .uint8(_, let json)? = archive["meta"], let review = model.review, let mahalanobis = review.mahalanobis else {
+            Issue.record("no meta or no review")
+            return
+        }
+        guard case .float32(let shape, let values)? = archive["review_mahalanobis_whitening"] else {
+            Issue.record("no review_mahalanobis_whitening array: \(archive.names)")
+            return
+        }
+        #expect(shape == [mahalanobis.units, mahalanobis.units] && values == mahalanobis.whitening)
+        // meta keeps the scalars and an empty list where each array was.
+        let meta = try #require(JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let stored = try #require(meta["review"] as? [String: Any])
+        for (check, field) in [
+            ("mahalanobis", "whitening"), ("input_check", "basis"), ("neighbours", "centres"), ("pixel_density", "mean"),
+        ] {
+            let values = (stored[check] as? [String: Any])?[field] as? [Any]
+            #expect(values?.isEmpty == true, "\(check).\(field) in meta: \(json.count) bytes of JSON")
+        }
+        #expect(try ModelFile(decoding: model.encoded()) == model)
+    }
+
+    @Test("a model written in format 1, its review arrays in meta's JSON, still loads with the same calibration")
+    func formatOneLoads() throws {
+        let model = try Self.calibrated()
+        let current = try NumpyArchive(decoding: model.encoded())
+        guard case .uint8(_, let json)? = current["meta"] else {
+            Issue.record("no meta")
+            return
+        }
+        // Format 1's meta: the whole review calibration encoded as JSON, as that version wrote it.
+        var meta = try #require(JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        meta["review"] = try JSONSerialization.jsonObject(with: encoder.encode(model.review))
+        meta["format_version"] = 1
+        let oldJSON = Array(try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]))
+        var old = NumpyArchive()
+        old["meta"] = .uint8(shape: [oldJSON.count], values: oldJSON)
+        for name in ["W1", "b1", "W2", "b2"] { old[name] = current[name] }
+        let loaded = try ModelFile(decoding: old.encoded())
+        #expect(loaded.review == model.review && loaded.weights == model.weights)
     }
 
     /// The documented numpy lines load the file and compute the same probabilities.

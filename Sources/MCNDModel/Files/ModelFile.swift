@@ -1,15 +1,17 @@
 import Foundation
 import MCNDFileSystem
 
-/// A trained model as one `.npz` file: `W1`, `b1`, `W2`, `b2` as float32 arrays
-/// and `meta`, the UTF-8 JSON below as a uint8 array. From numpy:
+/// A trained model as one `.npz` file: `W1`, `b1`, `W2`, `b2` as float32 arrays,
+/// `meta`, the UTF-8 JSON below as a uint8 array, and the review calibration's
+/// large arrays as float32 arrays `review_*` (ReviewArrays). From numpy:
 ///
 ///     m = np.load("model.npz"); meta = json.loads(m["meta"].tobytes())
 ///     z = sigmoid(x @ m["W1"] + m["b1"]) @ m["W2"] + m["b2"]
 public struct ModelFile: Sendable, Equatable {
     public static let format = "mcnd-model"
-    /// Bumped whenever the layout changes incompatibly; readers refuse newer ones.
-    public static let formatVersion = 1
+    /// Bumped whenever the layout changes incompatibly; readers refuse newer
+    /// ones. 2: the review calibration's arrays left `meta` for `review_*` arrays.
+    public static let formatVersion = 2
 
     public var version: Int
     public var labels: [String]
@@ -67,6 +69,12 @@ public struct ModelFile: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
+        var review = self.review
+        var arrays: [(name: String, array: NumpyArchive.Array)] = []
+        if var r = review {
+            arrays = ReviewArrays.take(from: &r)
+            review = r
+        }
         let meta = Meta(
             format: Self.format, formatVersion: Self.formatVersion, version: version, labels: labels,
             input: input, hyperparameters: options, metrics: metrics, created: created, review: review)
@@ -79,6 +87,7 @@ public struct ModelFile: Sendable, Equatable {
         archive["b1"] = .float32(shape: [w.units], values: w.b1)
         archive["W2"] = .float32(shape: [w.units, w.classes], values: w.w2)
         archive["b2"] = .float32(shape: [w.classes], values: w.b2)
+        for (name, array) in arrays { archive[name] = array }
         return archive.encoded()
     }
 
@@ -108,9 +117,14 @@ public struct ModelFile: Sendable, Equatable {
             inputs: n, units: h, classes: k,
             w1: try floats("W1", [n, h]), b1: try floats("b1", [h]),
             w2: try floats("W2", [h, k]), b2: try floats("b2", [k]))
+        var review = meta.review
+        if var r = review {
+            try ReviewArrays.restore(&r, from: archive, classes: k)
+            review = r
+        }
         self.init(
             version: meta.version, labels: meta.labels, input: meta.input, options: meta.hyperparameters,
-            metrics: meta.metrics, created: meta.created, weights: weights, review: meta.review)
+            metrics: meta.metrics, created: meta.created, weights: weights, review: review)
     }
 
     public func write(to path: String) throws {

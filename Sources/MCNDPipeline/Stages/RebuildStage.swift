@@ -39,7 +39,7 @@ enum RebuildStage {
             }
             summary.setAside = RawPath(aside).display
         }
-        let store = try StateStore(layout: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds)
+        let store = try StateStore(layout: layout, root: root, busyTimeout: configuration.stateBusyTimeoutSeconds, holdingRoot: true)
         let archive = RootLayout.Archive.labeled.name
         let scan = InboxScanner(root: root, folder: archive, settleSeconds: 0).scan()
         // input.*: auto chooses again, from everything archived.
@@ -81,6 +81,7 @@ enum RebuildStage {
             validationFraction: c.schedule.validationFraction)
         (summary.reviewQueued, summary.reviewUnmatched) = (recovered.items.count, recovered.unmatched)
         summary.modelVersion = try reimportNewestModel(root: root, store: store, logger: logger)
+        store.recordCleanStop()
         return summary
     }
 

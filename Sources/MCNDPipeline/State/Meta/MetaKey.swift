@@ -4,4 +4,6 @@ enum MetaKey: String {
     case waitingForModel = "waiting_for_model"
     /// The input shape the labeled examples chose (`InputShape`, JSON), for `input.*: auto`.
     case inputShape = "input_shape"
+    /// Written by the holder of the root as it stops cleanly, deleted when it opens the state (StateStore+CleanStop.swift).
+    case cleanStop = "clean_stop"
 }

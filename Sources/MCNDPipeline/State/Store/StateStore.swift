@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MCNDFileSystem
 import MCNDModel
+import Synchronization
 
 /// mcnd's durable state in state/mcnd.sqlite (WAL, synchronous=FULL): labels,
 /// examples, runs and epochs, models, and the input journal.
@@ -9,16 +10,26 @@ public final class StateStore: Sendable {
     /// A DatabasePool, or a read-only DatabaseQueue (`init(readingOnly:)`).
     let pool: any DatabaseWriter
     let path: String
+    /// The check the open ran (nil: none, a read-only or caller's database).
+    public let openCheck: StateCheck?
+    /// Whether this process holds the root (its lock): only the holder clears
+    /// and records the clean stop (StateStore+CleanStop.swift).
+    let holdsRoot: Bool
+    /// Set when a statement failed for another reason than a busy lock; a clean stop is then not recorded.
+    let failed = Mutex(false)
 
     /// `busyTimeout`: how long a statement waits for another process's write
-    /// lock before it fails with `.stateBusy`.
-    public init(layout: RootLayout, root: Directory, busyTimeout: Double) throws(PipelineError) {
+    /// lock before it fails with `.stateBusy`. `holdingRoot`: the caller holds
+    /// the root's lock (the pipeline, `mcnd rebuild`).
+    public init(layout: RootLayout, root: Directory, busyTimeout: Double, holdingRoot: Bool = false) throws(PipelineError) {
         path = layout.database
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        holdsRoot = holdingRoot
+        var reason: StateCheck.Reason?
         do {
             // SQLite opens the database by its path; state/ must be a real folder of the root.
             guard try root.status(RootLayout.Folder.state.name)?.kind == .directory else {
@@ -29,16 +40,20 @@ public final class StateStore: Sendable {
                 // written (below), so an empty file is damage (e.g. truncated),
                 // never a fresh root: refuse rather than start over empty.
                 if st.size == 0 { throw PipelineError.corruptState(path: path, reason: "the file is empty (0 bytes)") }
+                reason = try StateCheck.fileReason(root)
             } else {
                 try Self.create(path, configuration, root)
+                reason = .created
             }
-            pool = try Self.openPool(path, configuration)
-            try pool.read { db in
-                let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
-                guard check == "ok" else { throw PipelineError.corruptState(path: layout.database, reason: check) }
+            let pool = try Self.openPool(path, configuration)
+            self.pool = pool
+            let database = layout.database, fileReason = reason
+            openCheck = try pool.read { db in
+                try StateCheck.run(db, full: fileReason ?? (Self.cleanStop(db) ? nil : .noCleanStop), path: database)
             }
             try pool.read { db in try StateSchema.refuseNewer(db, path: path) }
             try StateSchema.migrator.migrate(pool)
+            if holdingRoot { try Self.clearCleanStop(pool) }
         } catch {
             // Only damage is "cannot be used"; disk full, I/O and permission
             // errors name the path and are retried (the daemon) or reported.
@@ -95,6 +110,8 @@ public final class StateStore: Sendable {
     init(opened: any DatabaseWriter, path: String) {
         pool = opened
         self.path = path
+        openCheck = nil
+        holdsRoot = false
     }
 
     /// A store over a database opened by the caller (in memory, a temporary
@@ -106,11 +123,11 @@ public final class StateStore: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
-        do { return try pool.write(body) } catch { throw Self.wrap(error, path) }
+        do { return try pool.write(body) } catch { throw failure(error) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
-        do { return try pool.read(body) } catch { throw Self.wrap(error, path) }
+        do { return try pool.read(body) } catch { throw failure(error) }
     }
 
     /// A read on the writer's connection, for what a batch asks just before
@@ -119,7 +136,15 @@ public final class StateStore: Sendable {
     /// every batch read the sha256 index again from the WAL (60,000 files:
     /// 100,000 page reads, 420 MB); the writer's cache holds what it wrote.
     func readOnWriter<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
-        do { return try pool.writeWithoutTransaction(body) } catch { throw Self.wrap(error, path) }
+        do { return try pool.writeWithoutTransaction(body) } catch { throw failure(error) }
+    }
+
+    /// `error` as the pipeline reports it, noted when SQLite or the file
+    /// system failed (not for a busy lock, nor an error of mcnd's own).
+    private func failure(_ error: any Error) -> PipelineError {
+        let wrapped = Self.wrap(error, path)
+        if error is DatabaseError || error is FileSystemError, !wrapped.isStateBusy { failed.withLock { $0 = true } }
+        return wrapped
     }
 
     static func wrap(_ error: any Error, _ path: String) -> PipelineError {
