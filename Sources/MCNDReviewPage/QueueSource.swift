@@ -21,7 +21,10 @@ final class QueueSource: Sendable {
     }
 
     struct Queue: Sendable {
-        var items: [ReviewItem]
+        /// Waiting rows whose file is in review/, most doubtful first.
+        var keys: [ReviewQueueRows.Key]
+        /// Waiting files per folder below review/, largest first.
+        var groups: [(label: String, count: Int)]
         var labels: [String]
         var servingVersion: Int?
         var audit: ReviewStatus?
@@ -51,9 +54,10 @@ final class QueueSource: Sendable {
         do { return try store.reviewQueueItem(id: id) } catch { throw .state(error) }
     }
 
-    func alternatives(ids: [Int64]) throws(ReviewPageError) -> [Int64: [ReviewItem.Alternative]] {
+    /// The rows a page shows, in full, in the order asked.
+    func items(ids: [Int64]) throws(ReviewPageError) -> [ReviewItem] {
         let store = try store()
-        do { return try store.reviewAlternatives(ids: ids) } catch { throw .state(error) }
+        do { return try store.reviewQueueItems(ids: ids) } catch { throw .state(error) }
     }
 
     func forget() { state.withLock { $0.queue = nil } }
@@ -71,9 +75,11 @@ final class QueueSource: Sendable {
             throw .state(error)
         }
         let present = presentFiles()
-        let queue = Queue(
-            items: rows.items.filter { present.contains($0.path) }, labels: rows.labels, servingVersion: rows.servingVersion,
-            audit: audit)
+        let keys = rows.keys.filter { present.contains($0.path) }
+        var counts: [String: Int] = [:]
+        for key in keys { counts[key.folder, default: 0] += 1 }
+        let groups = counts.map { (label: $0.key, count: $0.value) }.sorted { ($0.count, $1.label) > ($1.count, $0.label) }
+        let queue = Queue(keys: keys, groups: groups, labels: rows.labels, servingVersion: rows.servingVersion, audit: audit)
         state.withLock {
             $0.queue = queue
             $0.read = now
