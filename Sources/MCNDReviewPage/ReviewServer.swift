@@ -31,7 +31,11 @@ public struct ReviewServer: Sendable {
     public func application(logger: Logger, running: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(), configuration: .init(address: .hostname(settings.address.host, port: settings.address.port), serverName: nil),
-            onServerRunning: { await running($0.localAddress?.port ?? settings.address.port) }, logger: logger)
+            onServerRunning: { [source] channel in
+                // The queue read once at start, so a first open finds it ready (kept while it stays current).
+                Task.detached { _ = try? source.queue() }
+                await running(channel.localAddress?.port ?? settings.address.port)
+            }, logger: logger)
     }
 
     func router() -> Router<BasicRequestContext> {

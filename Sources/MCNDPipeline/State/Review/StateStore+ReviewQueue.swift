@@ -51,6 +51,12 @@ extension StateStore {
         }
     }
 
+    /// SQLite's `PRAGMA data_version` on the reading connection: it changes whenever another
+    /// connection (the daemon, a `--once`) has committed since, and only then.
+    public func dataVersion() throws(PipelineError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
     /// The queue row `id`, whatever its status (nil: no such row).
     public func reviewQueueItem(id: Int64) throws(PipelineError) -> ReviewItem? {
         try read { db in
