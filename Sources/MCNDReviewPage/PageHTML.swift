@@ -32,7 +32,7 @@ enum PageHTML {
         <footer id="help">
           <kbd>Enter</kbd> confirm · <kbd>1</kbd>–<kbd>9</kbd> move to that label · <kbd>/</kbd> type a label ·
           <kbd>x</kbd> dismiss · <kbd>u</kbd> or <kbd>Backspace</kbd> undo · <kbd>←</kbd> <kbd>→</kbd> select ·
-          <kbd>[</kbd> <kbd>]</kbd> page
+          <kbd>[</kbd> <kbd>]</kbd> page · <kbd>g</kbd> <kbd>G</kbd> group
         </footer>
         <div id="toast" role="status" aria-live="polite"></div>
         <script src="/review.js"></script>

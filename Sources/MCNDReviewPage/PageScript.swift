@@ -4,7 +4,7 @@
 enum PageScript {
     static let text = #"""
         "use strict";
-        const state = { group: null, offset: 0, limit: 60, page: null, items: [], selected: 0, undo: [], busy: false };
+        const state = { group: null, offset: 0, limit: 60, page: null, items: [], selected: 0, undo: [], busy: false, loading: false, asked: 0 };
         const $ = (id) => document.getElementById(id);
         const el = (tag, props, ...children) => {
           const e = document.createElement(tag);
@@ -22,19 +22,31 @@ enum PageScript {
           toast.timer = setTimeout(() => t.classList.remove("shown"), 2500);
         }
 
+        // While a page loads, the cards on screen are the old page's: keys act on nothing until the new one
+        // is shown (a key pressed then would hit a card other than the one marked). The last load asked wins.
         async function load() {
-          // encodeURIComponent, not URLSearchParams: a label's space must stay %20, never "+".
-          const q = "offset=" + state.offset + "&limit=" + state.limit + (state.group ? "&group=" + encodeURIComponent(state.group) : "");
-          const r = await fetch("/api/queue?" + q, { credentials: "same-origin", cache: "no-store" });
-          if (!r.ok) { $("summary").textContent = await r.text(); return; }
-          state.page = await r.json();
-          if (state.page.items.length === 0 && state.offset > 0) {
-            state.offset = Math.max(0, state.offset - state.limit);
-            return load();
+          const ticket = ++state.asked;
+          state.loading = true;
+          $("grid").setAttribute("aria-busy", "true");
+          try {
+            // encodeURIComponent, not URLSearchParams: a label's space must stay %20, never "+".
+            const q = "offset=" + state.offset + "&limit=" + state.limit + (state.group ? "&group=" + encodeURIComponent(state.group) : "");
+            const r = await fetch("/api/queue?" + q, { credentials: "same-origin", cache: "no-store" });
+            if (ticket !== state.asked) return;
+            if (!r.ok) { $("summary").textContent = await r.text(); return; }
+            const page = await r.json();
+            if (ticket !== state.asked) return;
+            state.page = page;
+            if (page.items.length === 0 && state.offset > 0) {
+              state.offset = Math.max(0, state.offset - state.limit);
+              return load();
+            }
+            state.items = page.items;
+            state.selected = Math.min(state.selected, Math.max(0, state.items.length - 1));
+            render();
+          } finally {
+            if (ticket === state.asked) { state.loading = false; $("grid").removeAttribute("aria-busy"); }
           }
-          state.items = state.page.items;
-          state.selected = Math.min(state.selected, Math.max(0, state.items.length - 1));
-          render();
         }
 
         function render() {
@@ -46,7 +58,7 @@ enum PageScript {
             p.audit.samples + " audits)");
           $("summary").textContent = parts.join(" · ");
           const groups = $("groups");
-          groups.replaceChildren(groupButton(null, "All", p.total), ...p.groups.map((g) => groupButton(g.label, g.label, g.count)));
+          groups.replaceChildren(groupButton(null, "All", p.total), ...groupsInOrder().map((g) => groupButton(g.label, g.label, g.count)));
           $("keys").replaceChildren(...p.labels.slice(0, 9).map((label, i) => {
             const li = el("li", { title: "Move the selected image to inbox/" + label + "/" }, el("kbd", { textContent: String(i + 1) }), label);
             li.addEventListener("click", () => correct(label));
@@ -68,8 +80,27 @@ enum PageScript {
 
         function groupButton(group, text, count) {
           const b = el("button", { type: "button", textContent: text + " (" + count + ")", className: state.group === group ? "current" : "" });
-          b.addEventListener("click", () => { state.group = group; state.offset = 0; state.selected = 0; load(); });
+          b.addEventListener("click", () => { b.blur(); state.group = group; state.offset = 0; state.selected = 0; load(); });
           return b;
+        }
+
+        // The groups in the labels' order (the number keys' order), _unfamiliar and unknown folders last: an order
+        // that stays put as counts change, so g then G comes back where it was.
+        function groupsInOrder() {
+          const labels = state.page.labels;
+          const rank = (g) => { const i = labels.indexOf(g.label); return i < 0 ? labels.length : i; };
+          return [...state.page.groups].sort((a, b) => rank(a) - rank(b) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+        }
+
+        // The next (or previous) group in the order of the buttons: All, then the folders.
+        function group(step) {
+          if (!state.page) return;
+          const names = [null, ...groupsInOrder().map((g) => g.label)];
+          const at = Math.max(0, names.indexOf(state.group));
+          state.group = names[(at + step + names.length) % names.length];
+          state.offset = 0;
+          state.selected = 0;
+          load();
         }
 
         function card(item, index) {
@@ -151,12 +182,12 @@ enum PageScript {
           if (number === undefined) { toast("Nothing to undo"); return; }
           const answer = await post("/api/actions/" + number + "/undo");
           if (answer.status === "undone") toast("Undone: back in " + answer.location);
-          else if (answer.status === "too_late") toast("Too late to undo: mcnd has taken the file in already");
+          else if (answer.status === "too_late") toast(answer.reason || "too late: already trained/archived");
           else toast("Not undone: " + (answer.reason || answer.status));
           load();
         }
 
-        function selectedItem() { return state.items[state.selected]; }
+        function selectedItem() { return state.loading ? undefined : state.items[state.selected]; }
         function correct(label) { const item = selectedItem(); if (item) act(item, "correct", label); }
 
         function candidates() {
@@ -195,12 +226,15 @@ enum PageScript {
             $("filter").blur();
           }
         });
-        $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); state.selected = 0; load(); });
-        $("next").addEventListener("click", () => { state.offset += state.limit; state.selected = 0; load(); });
+        // A pressed button gives the focus back, so the next Enter confirms again rather than pressing it twice.
+        $("prev").addEventListener("click", () => { $("prev").blur(); state.offset = Math.max(0, state.offset - state.limit); state.selected = 0; load(); });
+        $("next").addEventListener("click", () => { $("next").blur(); state.offset += state.limit; state.selected = 0; load(); });
 
         document.addEventListener("keydown", (e) => {
           if (e.target === $("filter") || e.ctrlKey || e.metaKey || e.altKey) return;
           const key = e.key;
+          // Enter or Space on a button reached with Tab is that button's press only, never a confirmation too.
+          if ((key === "Enter" || key === " ") && e.target.closest && e.target.closest("button")) return;
           if (key === "Enter") { e.preventDefault(); act(selectedItem(), "confirm"); }
           else if (/^[1-9]$/.test(key)) {
             const label = state.page && state.page.labels[Number(key) - 1];
@@ -211,6 +245,7 @@ enum PageScript {
           else if (key === "u" || key === "Backspace") { e.preventDefault(); undo(); }
           else if (key === "ArrowRight" || key === "j") select(state.selected + 1);
           else if (key === "ArrowLeft" || key === "k") select(state.selected - 1);
+          else if (key === "g" || key === "G") group(key === "g" ? 1 : -1);
           else if (key === "]") $("next").click();
           else if (key === "[") $("prev").click();
           else return;

@@ -46,13 +46,16 @@ struct QueuePage: Encodable, Sendable {
         var modelVersion: Int
     }
 
-    /// `group`: a folder name, or nil for all; most doubtful first in either case.
-    init(_ queue: QueueSource.Queue, group: String?, offset: Int, limit: Int) {
+    /// The waiting rows of `group` (a folder name, or nil for all), most doubtful first.
+    static func selected(_ queue: QueueSource.Queue, group: String?) -> [ReviewQueueRows.Key] {
+        group.map { g in queue.keys.filter { $0.folder == g } } ?? queue.keys
+    }
+
+    /// `count`: the rows of `group`; `rows`: this page's, in full and in order.
+    init(_ queue: QueueSource.Queue, group: String?, offset: Int, limit: Int, count: Int, rows: [ReviewItem]) {
         modelVersion = queue.servingVersion
-        total = queue.items.count
-        var counts: [String: Int] = [:]
-        for item in queue.items { counts[item.folder, default: 0] += 1 }
-        groups = counts.map { Group(label: $0.key, count: $0.value) }.sorted { ($0.count, $1.label) > ($1.count, $0.label) }
+        total = queue.keys.count
+        groups = queue.groups.map { Group(label: $0.label, count: $0.count) }
         labels = queue.labels
         if let status = queue.audit, let accuracy = status.auditAccuracy {
             audit = Audit(samples: status.auditSamples, accuracy: accuracy, low: status.auditLow, high: status.auditHigh)
@@ -60,9 +63,8 @@ struct QueuePage: Encodable, Sendable {
         self.group = group
         self.offset = offset
         self.limit = limit
-        let selected = group.map { g in queue.items.filter { $0.folder == g } } ?? queue.items
-        count = selected.count
-        items = selected.dropFirst(offset).prefix(limit).compactMap { item in
+        self.count = count
+        items = rows.compactMap { item in
             guard let id = item.id else { return nil }
             return Item(
                 id: id, label: item.label, confidence: item.confidence, alternatives: item.alternatives, audit: item.audit,

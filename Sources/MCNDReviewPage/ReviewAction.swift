@@ -12,5 +12,7 @@ struct ReviewAction: Sendable {
     /// Where the file was (`review/<folder>/<name>`) and where it went.
     var source: RawPath
     var destination: RawPath
+    /// The file the action moved, as it was after the move: undo takes back only that file, never another of its name.
+    var moved: FileStatus?
     var undone = false
 }

@@ -61,30 +61,60 @@ actor ReviewDesk {
         guard let to = try move(from, into: folder) else { return Outcome(status: .alreadyMoved) }
         let number = nextNumber
         nextNumber += 1
-        actions[number] = ReviewAction(number: number, kind: kind, item: id, source: from, destination: to)
+        let moved = try? root.status(to)
+        actions[number] = ReviewAction(number: number, kind: kind, item: id, source: from, destination: to, moved: moved ?? nil)
         actions[number - Self.remembered] = nil
         source.forget()
         return Outcome(status: .moved, action: number, location: to.display)
     }
 
-    /// nil: no such action (404).
+    /// nil: no such action (404). Too late once mcnd has taken the file in — its row no longer waits
+    /// (trained on, announced, archived or about to be) — or when the file at the action's destination
+    /// is not the one it put there; then nothing is changed.
     func undo(_ number: Int) throws(ReviewPageError) -> Outcome? {
         guard var action = actions[number] else { return nil }
         guard !action.undone else { return Outcome(status: .alreadyMoved, action: number) }
+        guard try waiting(action.item) else { return Self.tooLate(number, .takenIn) }
+        if let moved = action.moved {
+            let now = (try? root.status(action.destination)) ?? nil
+            guard let now, now.device == moved.device, now.inode == moved.inode else { return Self.tooLate(number, .moved) }
+        }
         do {
             _ = try root.makeDirectories(action.source.parent)
             try root.rename(action.destination, to: action.source)
+        } catch {
+            // Gone from where the action put it (the daemon took it in), or a new file holds its old name.
+            if error.errno == .noSuchFile || error.errno == .fileExists { return Self.tooLate(number, .moved) }
+            throw .move(error)
+        }
+        // A pass may have decided the file between the check and the rename: it goes back where the pass expects it.
+        if (try? waiting(action.item)) != true {
+            do {
+                try root.rename(action.source, to: action.destination)
+            } catch {
+                throw .move(error)
+            }
+            return Self.tooLate(number, .takenIn)
+        }
+        do {
             try root.sync(action.source.parent)
             try root.sync(action.destination.parent)
         } catch {
-            // Gone from where the action put it (the daemon took it in), or a new file holds its old name.
-            if error.errno == .noSuchFile || error.errno == .fileExists { return Outcome(status: .tooLate, action: number) }
             throw .move(error)
         }
         action.undone = true
         actions[number] = action
         source.forget()
         return Outcome(status: .undone, action: number, location: action.source.display)
+    }
+
+    /// Whether the state still waits for a person on item `id` (no pass has taken its file in).
+    private func waiting(_ id: Int64) throws(ReviewPageError) -> Bool {
+        try source.item(id: id)?.status == .waiting
+    }
+
+    private static func tooLate(_ number: Int, _ why: TooLate) -> Outcome {
+        Outcome(status: .tooLate, action: number, reason: why.rawValue)
     }
 
     /// Renames `from` into `folder` under its own name, or `name-1.png`, … when that is taken

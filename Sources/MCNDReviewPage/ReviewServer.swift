@@ -31,7 +31,11 @@ public struct ReviewServer: Sendable {
     public func application(logger: Logger, running: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(), configuration: .init(address: .hostname(settings.address.host, port: settings.address.port), serverName: nil),
-            onServerRunning: { await running($0.localAddress?.port ?? settings.address.port) }, logger: logger)
+            onServerRunning: { [source] channel in
+                // The queue read once at start, so a first open finds it ready (kept while it stays current).
+                Task.detached { _ = try? source.queue() }
+                await running(channel.localAddress?.port ?? settings.address.port)
+            }, logger: logger)
     }
 
     func router() -> Router<BasicRequestContext> {
@@ -60,10 +64,11 @@ public struct ReviewServer: Sendable {
         let limit = min(max(1, q["limit"].flatMap { Int($0) } ?? settings.pageSize), settings.maxPageSize)
         // Already percent-decoded by the router.
         let group = q["group"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        var page = QueuePage(try source.queue(), group: group, offset: offset, limit: limit)
-        let next = try source.alternatives(ids: page.items.map(\.id))
-        for i in page.items.indices { page.items[i].alternatives = next[page.items[i].id] ?? [] }
-        return try Self.json(page)
+        let queue = try source.queue()
+        let selected = QueuePage.selected(queue, group: group)
+        // Only the page's rows are read in full (the next labels are JSON in the state).
+        let rows = try source.items(ids: selected.dropFirst(offset).prefix(limit).map(\.id))
+        return try Self.json(QueuePage(queue, group: group, offset: offset, limit: limit, count: selected.count, rows: rows))
     }
 
     func image(_ text: String?) throws -> Response {

@@ -44,19 +44,50 @@ extension EndToEnd {
             )
         }
 
+        /// A root trained on the 300 labeled images of samples/ (`mcnd --once`), its inbox empty.
+        static func trainedRoot(in scratch: Scratch) throws -> String {
+            let root = scratch.appending("root").path
+            try MCND.succeed(["init", root], scratch: scratch.url)
+            let labeled = ReportRoot.packageRoot.appendingPathComponent("samples/labeled").path
+            for label in try FileManager.default.contentsOfDirectory(atPath: labeled) {
+                try FileManager.default.copyItem(atPath: labeled + "/" + label, toPath: root + "/inbox/" + label)
+            }
+            try MCND.succeed(["--root", root, "--once"] + options, scratch: scratch.url)
+            return root
+        }
+
+        /// `mcnd review serve` on a free loopback port, and the address `mcnd review url` prints for it (with the token).
+        static func serve(_ root: String, scratch: Scratch) throws -> (server: Child, url: String) {
+            let chosen = try LoopbackPort.free()
+            let server = try MCND.start(["review", "serve", "--root", root, "--listen", "127.0.0.1:\(chosen)"], scratch: scratch.url)
+            do {
+                var port: String?
+                #expect(
+                    try eventually(timeout: 30) {
+                        port = server.stdout.split(separator: "\n").lazy.compactMap { $0.firstMatch(of: /127\.0\.0\.1:(\d+)\//) }.first
+                            .map { String($0.1) }
+                        return port != nil || !server.isRunning
+                    })
+                let listening = try #require(port, "mcnd review serve printed no address: \(server.stdout) \(server.stderr)")
+                #expect(listening == String(chosen))
+                let url = try MCND.succeed(["review", "url", "--root", root, "--listen", "127.0.0.1:" + listening], scratch: scratch.url)
+                    .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(url.hasPrefix("http://127.0.0.1:\(listening)/?token="))
+                return (server, url)
+            } catch {
+                server.stop(grace: 10)
+                throw error
+            }
+        }
+
         @Test(
             .enabled(if: ready, "needs chromium, chromium-driver and python3-selenium (scripts/setup installs them)"),
             .timeLimit(.minutes(10)))
         func aPersonSortsTheQueueInChromium() throws {
             let scratch = try Scratch("review-page")
-            let root = scratch.appending("root").path
-            try MCND.succeed(["init", root], scratch: scratch.url)
+            let root = try Self.trainedRoot(in: scratch)
             let samples = ReportRoot.packageRoot.appendingPathComponent("samples")
             let fm = FileManager.default
-            for label in try fm.contentsOfDirectory(atPath: samples.path + "/labeled") {
-                try fm.copyItem(atPath: samples.path + "/labeled/" + label, toPath: root + "/inbox/" + label)
-            }
-            try MCND.succeed(["--root", root, "--once"] + Self.options, scratch: scratch.url)
             for name in try fm.contentsOfDirectory(atPath: samples.path + "/unlabeled").sorted().prefix(24) {
                 try fm.copyItem(atPath: samples.path + "/unlabeled/" + name, toPath: root + "/inbox/" + name)
             }
@@ -64,21 +95,8 @@ extension EndToEnd {
             let queued = Files.regularFiles(under: URL(fileURLWithPath: root + "/review")).count
             try #require(queued >= 6, "only \(queued) files in review/")
 
-            let chosen = try LoopbackPort.free()
-            let server = try MCND.start(["review", "serve", "--root", root, "--listen", "127.0.0.1:\(chosen)"], scratch: scratch.url)
+            let (server, url) = try Self.serve(root, scratch: scratch)
             defer { server.stop(grace: 10) }
-            var port: String?
-            #expect(
-                try eventually(timeout: 30) {
-                    port = server.stdout.split(separator: "\n").lazy.compactMap { $0.firstMatch(of: /127\.0\.0\.1:(\d+)\//) }.first
-                        .map { String($0.1) }
-                    return port != nil || !server.isRunning
-                })
-            let listening = try #require(port, "mcnd review serve printed no address: \(server.stdout) \(server.stderr)")
-            #expect(listening == String(chosen))
-            let url = try MCND.succeed(["review", "url", "--root", root, "--listen", "127.0.0.1:" + listening], scratch: scratch.url)
-                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(url.hasPrefix("http://127.0.0.1:\(listening)/?token="))
 
             let screenshot = ReportRoot.packageRoot.appendingPathComponent(".build/review-page-screenshot.png").path
             try? fm.removeItem(atPath: screenshot)

@@ -1,13 +1,22 @@
+import Foundation
 import GRDB
 
-/// What the review page lists: the waiting items, the labels a person can
-/// choose from, the serving model's version.
+/// What the review page lists: the waiting rows in order (only what paging
+/// and counting need), the labels a person can choose from, the serving
+/// model's version. The page reads the rows it shows in full by id.
 public struct ReviewQueueRows: Sendable {
-    /// Waiting items, most doubtful (lowest confidence) first.
-    public var items: [ReviewItem]
+    /// Waiting rows, most doubtful (lowest confidence) first.
+    public var keys: [Key]
     /// Every label in the dataset, in index order.
     public var labels: [String]
     public var servingVersion: Int?
+
+    public struct Key: Sendable {
+        public var id: Int64
+        /// `review/<folder>/<name>`, as the row records it.
+        public var path: [UInt8]
+        public var folder: String
+    }
 }
 
 extension StateStore {
@@ -16,30 +25,36 @@ extension StateStore {
         try read { db in
             let labels = try String.fetchAll(db, sql: "SELECT name FROM labels ORDER BY idx")
             let version = try ServingRow.version(db)
-            guard try db.tableExists("review") else { return ReviewQueueRows(items: [], labels: labels, servingVersion: version) }
-            // Without `alternatives`: decoding them for 10,000 rows was most of the read; the page asks for its own.
-            let sql = """
-                SELECT id, sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, unfamiliar_reason, identity,
-                    status FROM review WHERE status = 'waiting' ORDER BY confidence, id
-                """
-            let items = try Row.fetchAll(db, sql: sql).map(Self.reviewItem)
-            return ReviewQueueRows(items: items, labels: labels, servingVersion: version)
+            guard try db.tableExists("review") else { return ReviewQueueRows(keys: [], labels: labels, servingVersion: version) }
+            // Three columns, read by position: every column of 10,000 rows decoded by name was most of a first open.
+            var keys: [ReviewQueueRows.Key] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, path, folder FROM review WHERE status = 'waiting' ORDER BY confidence, id")
+            while let row = try rows.next() {
+                keys.append(ReviewQueueRows.Key(id: row[0], path: [UInt8](row[1] as Data), folder: row[2]))
+            }
+            return ReviewQueueRows(keys: keys, labels: labels, servingVersion: version)
         }
     }
 
-    /// The next labels of the rows `ids` (rows queued before they were kept have none).
-    public func reviewAlternatives(ids: [Int64]) throws(PipelineError) -> [Int64: [ReviewItem.Alternative]] {
+    /// The rows `ids` in full (the next labels too), whatever their status, in the order asked; unknown ids left out.
+    public func reviewQueueItems(ids: [Int64]) throws(PipelineError) -> [ReviewItem] {
         try read { db in
-            var out: [Int64: [ReviewItem.Alternative]] = [:]
-            guard try db.tableExists("review"), try db.columns(in: "review").contains(where: { $0.name == "alternatives" }) else {
-                return out
+            guard !ids.isEmpty, try db.tableExists("review") else { return [] }
+            var found: [Int64: ReviewItem] = [:]
+            for part in Self.parts(ids) {
+                let sql: SQL = "SELECT * FROM review WHERE id IN \(part)"
+                for item in try Row.fetchAll(db, SQLRequest<Row>(literal: sql)).map(Self.reviewItem) {
+                    if let id = item.id { found[id] = item }
+                }
             }
-            for id in ids {
-                let text = try String.fetchOne(db, sql: "SELECT alternatives FROM review WHERE id = ?", arguments: [id])
-                out[id] = Self.decodeAlternatives(text)
-            }
-            return out
+            return ids.compactMap { found[$0] }
         }
+    }
+
+    /// SQLite's `PRAGMA data_version` on the reading connection: it changes whenever another
+    /// connection (the daemon, a `--once`) has committed since, and only then.
+    public func dataVersion() throws(PipelineError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 
     /// The queue row `id`, whatever its status (nil: no such row).
