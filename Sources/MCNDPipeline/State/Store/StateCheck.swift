@@ -2,8 +2,8 @@ import GRDB
 import MCNDFileSystem
 
 /// The check opening the state runs (docs/state.md, "Checks at open"). The
-/// full `PRAGMA quick_check` reads every page, so its time grew with the
-/// examples (1.95 s at 200,000); the small one reads the file's header and the
+/// full `PRAGMA quick_check` reads every page, so its time grows with the
+/// examples; the small one reads the file's header and the
 /// tables that do not grow with the inputs, and runs only when nothing
 /// suggests damage.
 public enum StateCheck: Sendable, Equatable {
