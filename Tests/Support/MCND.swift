@@ -9,7 +9,7 @@ public enum MCND {
         public var searched: [String]
         public var description: String {
             "the mcnd executable was not found beside the test bundle (looked at \(searched.joined(separator: ", "))); "
-                + "build it with `swift build --build-tests` (which builds the executable too) before `swift test --skip-build`"
+                + "build it with `swift build -c release --product mcnd` (scripts/test does) before `swift test --skip-build`"
         }
     }
 
