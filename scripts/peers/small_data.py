@@ -13,6 +13,9 @@ import argparse, gzip, json, os, shutil, subprocess, sys, tempfile, time, warnin
 import numpy as np
 from PIL import Image
 
+# --set KEY=VALUE options passed on to every mcnd run (a configuration to compare with the defaults).
+SETS = []
+
 NAMES = ["T-shirt_top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle_boot"]
 
 
@@ -38,7 +41,7 @@ def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir):
     subprocess.run([mcnd, "init", root], check=True, stdout=subprocess.DEVNULL)
     drop_examples(root, stage, x, y, idx)
     began = time.monotonic()
-    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - began
     seconds = None
     with open(os.path.join(root, "outbox", "events.jsonl")) as f:
@@ -73,7 +76,7 @@ def ask(mcnd, root, stage, xt, yt, prefix):
         Image.fromarray(xt[j]).save(os.path.join(stage, f"{prefix}{j:05d}.png"))
     for j in range(len(yt)):
         os.rename(os.path.join(stage, f"{prefix}{j:05d}.png"), os.path.join(root, "inbox", f"{prefix}{j:05d}.png"))
-    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     right = total = accepted = accepted_right = 0
     with open(os.path.join(root, "outbox", "predictions.jsonl")) as f:
         for line in f:
@@ -102,11 +105,11 @@ def drops(mcnd, x, y, xt, yt, count, size, seed, workdir):
     for k in range(count):
         chunk = np.concatenate([p[k * (size // 10):(k + 1) * (size // 10)] for p in per])
         drop_examples(root, stage, x, y, chunk)
-        subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     modes = [json.loads(l)["mode"] for l in open(os.path.join(root, "outbox", "events.jsonl"))
              if json.loads(l).get("event") == "run_started"]
     served = ask(mcnd, root, stage, xt, yt, "s")[0]
-    subprocess.run([mcnd, "--root", root, "train", "--full", "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([mcnd, "--root", root, "train", "--full", "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     full = ask(mcnd, root, stage, xt, yt, "f")[0]
     print(f"{count} drops of {size}, --once after each: runs {' '.join(modes)}")
     print(f"  served model {served:.4f}; a full retrain on the same {count * size} examples {full:.4f}; difference {served - full:+.4f}")
@@ -143,8 +146,12 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--svc-max", type=int, default=10000, help="SVC above this n is skipped (minutes of fitting)")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed on to every mcnd run")
+    ap.add_argument("--write-subsets", metavar="DIR", help="also write each n's subset to DIR/subset-<n>.txt (for mcnd-bench small-data --subsets DIR)")
     ap.add_argument("--drops", help="COUNT,SIZE: COUNT drops of SIZE examples with --once after each, then a full retrain")
     args = ap.parse_args()
+    for kv in args.set:
+        SETS.extend(["--set", kv])
     x, y = load(args.data, "train")
     xt, yt = load(args.data, "t10k")
     xt, yt = xt[: args.test], yt[: args.test]
@@ -158,6 +165,9 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for n in [int(s) for s in args.sizes.split(",")]:
             idx = np.arange(len(y)) if n >= len(y) else stratified(y, n, args.seed)
+            if args.write_subsets:
+                os.makedirs(args.write_subsets, exist_ok=True)
+                np.savetxt(os.path.join(args.write_subsets, f"subset-{len(idx)}.txt"), idx, fmt="%d")
             acc, seconds, wall, precision, share = mcnd_accuracy(args.mcnd, x, y, idx, xt, yt, work)
             p = {} if args.no_peers else peers(x, y, idx, xt, yt, args.svc_max)
             best = max([v for v in p.values() if v is not None], default=None)
