@@ -8,7 +8,7 @@ The peers (LogisticRegression, MLPClassifier((100,), logistic), SVC) train on th
 same n images' pixels/255 and are scored on the same test images. Prints one
 row per n and a JSON line per figure.
 """
-import argparse, gzip, json, os, shutil, subprocess, sys, tempfile, time, warnings
+import argparse, gzip, json, os, shutil, sqlite3, subprocess, sys, tempfile, time, warnings
 
 import numpy as np
 from PIL import Image
@@ -35,7 +35,7 @@ def stratified(y, n, seed):
     return out
 
 
-def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir):
+def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir, subsets=None):
     root, stage = os.path.join(workdir, "root"), os.path.join(workdir, "stage")
     shutil.rmtree(root, ignore_errors=True)
     subprocess.run([mcnd, "init", root], check=True, stdout=subprocess.DEVNULL)
@@ -49,8 +49,26 @@ def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir):
             e = json.loads(line)
             if e.get("event") == "run_finished":
                 seconds = e.get("seconds")
+    if subsets:
+        write_subset(root, subsets, len(idx))
     accuracy, precision, share = ask(mcnd, root, stage, xt, yt, "t")
     return accuracy, seconds, wall, precision, share
+
+
+def write_subset(root, directory, n):
+    """The examples as the daemon stored them: per row, in its order, the training-file
+    index, its label number and its fold key (hex digits 9-24 of the SHA-256), so
+    `mcnd-bench small-data --subsets` trains the same rows, order, labels and folds."""
+    db = sqlite3.connect(os.path.join(root, "state", "mcnd.sqlite"))
+    try:
+        # The order a full run reads them in: the training split, then the hold-out (each by id).
+        rows = db.execute("SELECT original_name, label_idx, sha256 FROM examples ORDER BY split = 'validation', id").fetchall()
+    finally:
+        db.close()
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, f"subset-{n}.txt"), "w") as f:
+        for name, label, sha in rows:
+            f.write(f"{int(os.path.basename(name).split('.')[0])} {label} {int(sha[8:24], 16)}\n")
 
 
 def drop_examples(root, stage, x, y, idx):
@@ -147,7 +165,7 @@ def main():
     ap.add_argument("--svc-max", type=int, default=10000, help="SVC above this n is skipped (minutes of fitting)")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed on to every mcnd run")
-    ap.add_argument("--write-subsets", metavar="DIR", help="also write each n's subset to DIR/subset-<n>.txt (for mcnd-bench small-data --subsets DIR)")
+    ap.add_argument("--write-subsets", metavar="DIR", help="also write each n's examples as the daemon stored them to DIR/subset-<n>.txt (for mcnd-bench small-data --subsets DIR)")
     ap.add_argument("--drops", help="COUNT,SIZE: COUNT drops of SIZE examples with --once after each, then a full retrain")
     args = ap.parse_args()
     for kv in args.set:
@@ -165,10 +183,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for n in [int(s) for s in args.sizes.split(",")]:
             idx = np.arange(len(y)) if n >= len(y) else stratified(y, n, args.seed)
-            if args.write_subsets:
-                os.makedirs(args.write_subsets, exist_ok=True)
-                np.savetxt(os.path.join(args.write_subsets, f"subset-{len(idx)}.txt"), idx, fmt="%d")
-            acc, seconds, wall, precision, share = mcnd_accuracy(args.mcnd, x, y, idx, xt, yt, work)
+            acc, seconds, wall, precision, share = mcnd_accuracy(args.mcnd, x, y, idx, xt, yt, work, args.write_subsets)
             p = {} if args.no_peers else peers(x, y, idx, xt, yt, args.svc_max)
             best = max([v for v in p.values() if v is not None], default=None)
             f = lambda v: "—" if v is None else f"{v:.4f}"
