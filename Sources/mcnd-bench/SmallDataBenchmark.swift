@@ -27,6 +27,7 @@ enum SmallDataBenchmark {
         var direct = false
         var subsets: String?
         var share = ImageAugmentation.defaultShiftShare
+        var scaleShare: Double?, maxScale: Double?, maxRotation: Double?
         var rest = arguments[...]
         func value(_ flag: String) -> String {
             guard let text = rest.popFirst() else { fail("\(flag) needs a value") }
@@ -52,6 +53,9 @@ enum SmallDataBenchmark {
             case "--shift": recipe.augmentShift = Int(value(flag)) ?? recipe.augmentShift
             case "--flip": recipe.augmentFlip = TrainingRecipe.Augment(rawValue: value(flag)) ?? recipe.augmentFlip
             case "--share": share = Double(value(flag)) ?? share
+            case "--scale-share": scaleShare = Double(value(flag))
+            case "--max-scale": maxScale = Double(value(flag))
+            case "--max-rotation": maxRotation = Double(value(flag))
             case "--data": directory = value(flag)
             case "--subsets": subsets = value(flag)
             default: fail("unknown option \(flag)")
@@ -62,6 +66,9 @@ enum SmallDataBenchmark {
         let test = t10k.subset(Array(0..<min(testRows, t10k.count)))
         var image = recipe.augmentation(width: 28, height: 28, channels: 1)
         image.shiftShare = share
+        if let scaleShare { image.scaleShare = scaleShare }
+        if let maxScale { image.maxScale = maxScale }
+        if let maxRotation { image.maxRotation = maxRotation }
         for n in sizes {
             let given = try subsets.map { try SmallDataSubset(directory: $0, count: n) }
             let set = given?.rows(of: all) ?? stratified(all, count: n, seed: subsetSeed)
