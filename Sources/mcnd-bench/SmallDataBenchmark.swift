@@ -3,7 +3,7 @@ import MCNDModel
 
 /// `mcnd-bench small-data [--sizes 100,300,…] [--subset-seed S] [--test N]
 /// [--min-steps N] [--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--patience N]
-/// [--direct] [--subsets DIR] [--data DIR]`:
+/// [--scale-share S] [--max-scale F] [--max-rotation D] [--direct] [--subsets DIR] [--data DIR]`:
 /// trains mcnd's full-run recipe in process on stratified, seeded subsets of
 /// Fashion-MNIST's training file (cross-validation and selection below
 /// `train.cross_validation_below`, the 20 % hold-out above) and prints the
@@ -15,7 +15,8 @@ import MCNDModel
 enum SmallDataBenchmark {
     static let usage =
         "usage: mcnd-bench small-data [--sizes 100,300] [--subset-seed S] [--test N] [--min-steps N] "
-        + "[--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--direct] [--subsets DIR] [--data DIR]"
+        + "[--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--scale-share S] [--max-scale F] [--max-rotation D] "
+        + "[--select on|off] [--l2 L] [--direct] [--subsets DIR] [--data DIR]"
 
     static func run(_ arguments: [String]) throws {
         var sizes = [100, 300, 1000, 3000]
