@@ -3,16 +3,20 @@ import MCNDModel
 
 /// `mcnd-bench small-data [--sizes 100,300,…] [--subset-seed S] [--test N]
 /// [--min-steps N] [--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--patience N]
-/// [--direct] [--data DIR]`:
+/// [--scale-share S] [--max-scale F] [--max-rotation D] [--direct] [--subsets DIR] [--data DIR]`:
 /// trains mcnd's full-run recipe in process on stratified, seeded subsets of
 /// Fashion-MNIST's training file (cross-validation and selection below
 /// `train.cross_validation_below`, the 20 % hold-out above) and prints the
 /// accuracy on the first N t10k images and the training seconds. The end-to-end
 /// figures beside the scikit-learn peers come from scripts/bench-small-data.
+/// `--subsets DIR` trains on the rows that script wrote with `--write-subsets
+/// DIR` (`SmallDataSubset`): its subsets, and, where it recorded them, the
+/// daemon's row order, label numbers and fold keys, so both train the same run.
 enum SmallDataBenchmark {
     static let usage =
         "usage: mcnd-bench small-data [--sizes 100,300] [--subset-seed S] [--test N] [--min-steps N] "
-        + "[--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--direct] [--data DIR]"
+        + "[--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--scale-share S] [--max-scale F] [--max-rotation D] "
+        + "[--select on|off] [--l2 L] [--direct] [--subsets DIR] [--data DIR]"
 
     static func run(_ arguments: [String]) throws {
         var sizes = [100, 300, 1000, 3000]
@@ -22,7 +26,9 @@ enum SmallDataBenchmark {
         var directory = FashionMNIST.directory
         // --direct: the first candidate trained on all rows, no cross-validation (to compare recipes quickly).
         var direct = false
+        var subsets: String?
         var share = ImageAugmentation.defaultShiftShare
+        var scaleShare: Double?, maxScale: Double?, maxRotation: Double?
         var rest = arguments[...]
         func value(_ flag: String) -> String {
             guard let text = rest.popFirst() else { fail("\(flag) needs a value") }
@@ -48,7 +54,11 @@ enum SmallDataBenchmark {
             case "--shift": recipe.augmentShift = Int(value(flag)) ?? recipe.augmentShift
             case "--flip": recipe.augmentFlip = TrainingRecipe.Augment(rawValue: value(flag)) ?? recipe.augmentFlip
             case "--share": share = Double(value(flag)) ?? share
+            case "--scale-share": scaleShare = Double(value(flag))
+            case "--max-scale": maxScale = Double(value(flag))
+            case "--max-rotation": maxRotation = Double(value(flag))
             case "--data": directory = value(flag)
+            case "--subsets": subsets = value(flag)
             default: fail("unknown option \(flag)")
             }
         }
@@ -57,8 +67,12 @@ enum SmallDataBenchmark {
         let test = t10k.subset(Array(0..<min(testRows, t10k.count)))
         var image = recipe.augmentation(width: 28, height: 28, channels: 1)
         image.shiftShare = share
+        if let scaleShare { image.scaleShare = scaleShare }
+        if let maxScale { image.maxScale = maxScale }
+        if let maxRotation { image.maxRotation = maxRotation }
         for n in sizes {
-            let set = stratified(all, count: n, seed: subsetSeed)
+            let given = try subsets.map { try SmallDataSubset(directory: $0, count: n) }
+            let set = given?.rows(of: all) ?? stratified(all, count: n, seed: subsetSeed)
             let began = Monotonic.now()
             var weights: NetworkWeights
             var detail: String
@@ -74,7 +88,7 @@ enum SmallDataBenchmark {
             } else if recipe.crossValidates(rows: n) {
                 // Folds from a key per row, as the pipeline takes them from content hashes.
                 var keys = SeededGenerator(seed: 7)
-                let cv = CrossValidation(keys: (0..<n).map { _ in keys.next() }, folds: recipe.folds)
+                let cv = CrossValidation(keys: given?.foldKeys ?? (0..<n).map { _ in keys.next() }, folds: recipe.folds)
                 let outcome = try cv.run(
                     rows: set.rows, labels: set.labels, classes: 10,
                     candidates: recipe.candidates(options, rows: n, image: image),
@@ -95,7 +109,8 @@ enum SmallDataBenchmark {
                 detail = "hold-out, \(o.epochs) epochs of batch \(o.batchSize), kept epoch \(result.keptEpoch)"
             }
             let seconds = Monotonic.now() - began
-            let accuracy = MultiClassNetwork(weights: weights).evaluate(test.rows, labels: test.labels).accuracy
+            let scored = given?.relabel(test, from: all) ?? test
+            let accuracy = MultiClassNetwork(weights: weights).evaluate(scored.rows, labels: scored.labels).accuracy
             print("n \(n): t10k[\(test.count)] \(Bench.fixed(accuracy, 4)) in \(Bench.fixed(seconds, 2)) s — \(detail)")
             fflush(nil)
         }

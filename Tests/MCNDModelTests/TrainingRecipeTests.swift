@@ -19,13 +19,18 @@ struct TrainingRecipeTests {
         #expect(off.sized(TrainingOptions(), rows: 300).epochs == 28)
     }
 
-    @Test("cross-validation below its size, with the configured recipe first among the candidates")
+    @Test("cross-validation below its size, with the configured recipe first among the candidates unless it is unpenalised")
     func candidates() {
         let recipe = TrainingRecipe()
         #expect(recipe.crossValidates(rows: 300) && !recipe.crossValidates(rows: 5000))
         let image = recipe.augmentation(width: 28, height: 28, channels: 1)
         let first = recipe.candidates(TrainingOptions(), rows: 300, image: image)
-        #expect(first.map(\.options.l2) == [0] + TrainingRecipe.penalties)
+        #expect(first.map(\.options.l2) == TrainingRecipe.penalties, "train.l2 0 (the default) is not cross-validated")
+        var penalised = TrainingOptions()
+        penalised.l2 = 0.2
+        #expect(recipe.candidates(penalised, rows: 300, image: image).map(\.options.l2) == [0.2] + TrainingRecipe.penalties)
+        penalised.l2 = 0.03
+        #expect(recipe.candidates(penalised, rows: 300, image: image).map(\.options.l2) == [0.03, 0.01, 0.1])
         #expect(first.allSatisfy { $0.augmentation == image }, "augment auto shifts every candidate of a small set")
         #expect(recipe.refinements(of: first[1], image: image) == [.init(options: first[1].options, augmentation: nil)])
         var fixed = recipe

@@ -8,10 +8,13 @@ The peers (LogisticRegression, MLPClassifier((100,), logistic), SVC) train on th
 same n images' pixels/255 and are scored on the same test images. Prints one
 row per n and a JSON line per figure.
 """
-import argparse, gzip, json, os, shutil, subprocess, sys, tempfile, time, warnings
+import argparse, gzip, json, os, shutil, sqlite3, subprocess, sys, tempfile, time, warnings
 
 import numpy as np
 from PIL import Image
+
+# --set KEY=VALUE options passed on to every mcnd run (a configuration to compare with the defaults).
+SETS = []
 
 NAMES = ["T-shirt_top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle_boot"]
 
@@ -32,13 +35,13 @@ def stratified(y, n, seed):
     return out
 
 
-def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir):
+def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir, subsets=None):
     root, stage = os.path.join(workdir, "root"), os.path.join(workdir, "stage")
     shutil.rmtree(root, ignore_errors=True)
     subprocess.run([mcnd, "init", root], check=True, stdout=subprocess.DEVNULL)
     drop_examples(root, stage, x, y, idx)
     began = time.monotonic()
-    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - began
     seconds = None
     with open(os.path.join(root, "outbox", "events.jsonl")) as f:
@@ -46,8 +49,26 @@ def mcnd_accuracy(mcnd, x, y, idx, xt, yt, workdir):
             e = json.loads(line)
             if e.get("event") == "run_finished":
                 seconds = e.get("seconds")
+    if subsets:
+        write_subset(root, subsets, len(idx))
     accuracy, precision, share = ask(mcnd, root, stage, xt, yt, "t")
     return accuracy, seconds, wall, precision, share
+
+
+def write_subset(root, directory, n):
+    """The examples as the daemon stored them: per row, in its order, the training-file
+    index, its label number and its fold key (hex digits 9-24 of the SHA-256), so
+    `mcnd-bench small-data --subsets` trains the same rows, order, labels and folds."""
+    db = sqlite3.connect(os.path.join(root, "state", "mcnd.sqlite"))
+    try:
+        # The order a full run reads them in: the training split, then the hold-out (each by id).
+        rows = db.execute("SELECT original_name, label_idx, sha256 FROM examples ORDER BY split = 'validation', id").fetchall()
+    finally:
+        db.close()
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, f"subset-{n}.txt"), "w") as f:
+        for name, label, sha in rows:
+            f.write(f"{int(os.path.basename(name).split('.')[0])} {label} {int(sha[8:24], 16)}\n")
 
 
 def drop_examples(root, stage, x, y, idx):
@@ -73,7 +94,7 @@ def ask(mcnd, root, stage, xt, yt, prefix):
         Image.fromarray(xt[j]).save(os.path.join(stage, f"{prefix}{j:05d}.png"))
     for j in range(len(yt)):
         os.rename(os.path.join(stage, f"{prefix}{j:05d}.png"), os.path.join(root, "inbox", f"{prefix}{j:05d}.png"))
-    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     right = total = accepted = accepted_right = 0
     with open(os.path.join(root, "outbox", "predictions.jsonl")) as f:
         for line in f:
@@ -102,11 +123,11 @@ def drops(mcnd, x, y, xt, yt, count, size, seed, workdir):
     for k in range(count):
         chunk = np.concatenate([p[k * (size // 10):(k + 1) * (size // 10)] for p in per])
         drop_examples(root, stage, x, y, chunk)
-        subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([mcnd, "--once", "--root", root, "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     modes = [json.loads(l)["mode"] for l in open(os.path.join(root, "outbox", "events.jsonl"))
              if json.loads(l).get("event") == "run_started"]
     served = ask(mcnd, root, stage, xt, yt, "s")[0]
-    subprocess.run([mcnd, "--root", root, "train", "--full", "--set", "settle_seconds=0"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([mcnd, "--root", root, "train", "--full", "--set", "settle_seconds=0", *SETS], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     full = ask(mcnd, root, stage, xt, yt, "f")[0]
     print(f"{count} drops of {size}, --once after each: runs {' '.join(modes)}")
     print(f"  served model {served:.4f}; a full retrain on the same {count * size} examples {full:.4f}; difference {served - full:+.4f}")
@@ -143,8 +164,12 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--svc-max", type=int, default=10000, help="SVC above this n is skipped (minutes of fitting)")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed on to every mcnd run")
+    ap.add_argument("--write-subsets", metavar="DIR", help="also write each n's examples as the daemon stored them to DIR/subset-<n>.txt (for mcnd-bench small-data --subsets DIR)")
     ap.add_argument("--drops", help="COUNT,SIZE: COUNT drops of SIZE examples with --once after each, then a full retrain")
     args = ap.parse_args()
+    for kv in args.set:
+        SETS.extend(["--set", kv])
     x, y = load(args.data, "train")
     xt, yt = load(args.data, "t10k")
     xt, yt = xt[: args.test], yt[: args.test]
@@ -158,7 +183,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for n in [int(s) for s in args.sizes.split(",")]:
             idx = np.arange(len(y)) if n >= len(y) else stratified(y, n, args.seed)
-            acc, seconds, wall, precision, share = mcnd_accuracy(args.mcnd, x, y, idx, xt, yt, work)
+            acc, seconds, wall, precision, share = mcnd_accuracy(args.mcnd, x, y, idx, xt, yt, work, args.write_subsets)
             p = {} if args.no_peers else peers(x, y, idx, xt, yt, args.svc_max)
             best = max([v for v in p.values() if v is not None], default=None)
             f = lambda v: "—" if v is None else f"{v:.4f}"

@@ -65,13 +65,15 @@ public struct CrossValidation: Sendable {
         self.init(fold: keys.map { Int($0 % UInt64(folds)) }, folds: folds)
     }
 
-    /// Scores every candidate on the folds (two folds at a time, one thread
-    /// each: these sets are too small to split a step over threads), then,
-    /// round after round until it offers nothing new, the refinements of the
-    /// best so far; keeps the most accurate (the lower loss on a tie; with a
-    /// `refinementMargin`, of the first round the most regularised within the
-    /// margin of the most accurate, and a refinement only when it beats that by the margin), trains
-    /// it on all rows and reports that run's epochs through `onEpoch`.
+    /// Scores every candidate on the folds, then, round after round until it
+    /// offers nothing new, the refinements of the best so far; keeps the most
+    /// accurate (the lower loss on a tie; with a `refinementMargin`, of the
+    /// first round the most regularised within the margin of the most
+    /// accurate, and a refinement only when it beats that by the margin),
+    /// trains it on all rows and reports that run's epochs through `onEpoch`.
+    /// A round's fold runs (every candidate's) share two workers, one thread
+    /// each: these sets are too small to split a step over threads, and a
+    /// round pooled leaves no core idle while a candidate's odd fold trains.
     public func run(
         rows: FeatureRows, labels: [Int32], classes: Int, candidates initial: [Candidate],
         refine: (Candidate) -> [Candidate] = { _ in [] }, refinementMargin: Double = 0,
@@ -81,66 +83,63 @@ public struct CrossValidation: Sendable {
         precondition(!initial.isEmpty && rows.count == fold.count, "one fold per row, at least one candidate")
         let members = (0..<folds).map { f in fold.indices.filter { fold[$0] == f } }
         let usable = members.indices.filter { !members[$0].isEmpty && members[$0].count < rows.count }
-        var scores: [Score] = []
-        var best: (index: Int, logits: [Float])?
-        var firstRound: [[Float]] = []
-        var index = 0
-        while index < candidates.count {
-            defer {
-                index += 1
-                // The first round ends: within the margin of the most accurate, the most regularised
-                // wins. At a few hundred rows close scores differ by a row or two, noise, and the
-                // weaker penalty is the one that generalises worse.
-                if index == initial.count, refinementMargin > 0, let top = best {
-                    let near = initial.indices.filter { scores[$0].accuracy >= scores[top.index].accuracy - refinementMargin }
-                    if let pick = near.max(by: {
-                        (candidates[$0].options.l2, scores[$0].accuracy) < (candidates[$1].options.l2, scores[$1].accuracy)
-                    }) {
-                        best = (pick, firstRound[pick])
-                    }
-                }
-                // A round ends: the next one refines the best so far, with nothing scored twice.
-                if index == candidates.count, let best {
-                    for next in refine(candidates[best.index]) where !candidates.contains(next) { candidates.append(next) }
-                }
-            }
-            let candidate = candidates[index]
-            var options = candidate.options
-            options.threads = 1
-            let parts = try ParallelFolds.map(usable) { f throws -> [Float] in
-                let held = members[f]
+        var scores: [Score] = [], logitsOf: [[Float]] = []
+        var best: Int?
+        var first = 0
+        while first < candidates.count {
+            let round = Array(first..<candidates.count)
+            let jobs = round.flatMap { c in usable.map { (candidate: candidates[c], fold: $0) } }
+            let parts = try ParallelFolds.map(Array(jobs.indices)) { j throws -> [Float] in
+                let (candidate, f) = jobs[j]
+                var options = candidate.options
+                options.threads = 1
                 let kept = fold.indices.filter { fold[$0] != f }
                 let trained = try Trainer(options: options).train(
                     rows: rows.subset(kept), labels: kept.map { labels[$0] }, classes: classes,
                     augmentation: candidate.augmentation)
-                return MultiClassNetwork(weights: trained.weights).activations(rows.subset(held)).logits
+                return MultiClassNetwork(weights: trained.weights).activations(rows.subset(members[f])).logits
             }
-            var logits = [Float](repeating: 0, count: rows.count * classes)
-            for (f, part) in zip(usable, parts) {
-                for (j, row) in members[f].enumerated() {
-                    for c in 0..<classes { logits[row * classes + c] = part[j * classes + c] }
+            for (k, index) in round.enumerated() {
+                var logits = [Float](repeating: 0, count: rows.count * classes)
+                for (u, f) in usable.enumerated() {
+                    let part = parts[k * usable.count + u]
+                    for (j, row) in members[f].enumerated() {
+                        for c in 0..<classes { logits[row * classes + c] = part[j * classes + c] }
+                    }
+                }
+                let score = Self.score(logits: logits, labels: labels, classes: classes, candidate: candidates[index])
+                scores.append(score)
+                logitsOf.append(logits)
+                // A refinement must beat the best by the margin; the first round compares plainly.
+                let margin = index < initial.count ? 0 : refinementMargin
+                if let b = best {
+                    let better =
+                        margin > 0
+                        ? score.accuracy > scores[b].accuracy + margin
+                        : score.accuracy > scores[b].accuracy || (score.accuracy == scores[b].accuracy && score.loss < scores[b].loss)
+                    if better { best = index }
+                } else {
+                    best = index
+                }
+                // The first round ends: within the margin of the most accurate, the most regularised
+                // wins. At a few hundred rows close scores differ by a row or two, noise, and the
+                // weaker penalty is the one that generalises worse.
+                if index + 1 == initial.count, refinementMargin > 0, let top = best {
+                    let near = initial.indices.filter { scores[$0].accuracy >= scores[top].accuracy - refinementMargin }
+                    best = near.max(by: {
+                        (candidates[$0].options.l2, scores[$0].accuracy) < (candidates[$1].options.l2, scores[$1].accuracy)
+                    }) ?? top
                 }
             }
-            let score = Self.score(logits: logits, labels: labels, classes: classes, candidate: candidate)
-            scores.append(score)
-            if index < initial.count { firstRound.append(logits) }
-            // A refinement must beat the best by the margin; the first round compares plainly.
-            let margin = index < initial.count ? 0 : refinementMargin
-            guard let b = best?.index else {
-                best = (index, logits)
-                continue
-            }
-            let better =
-                margin > 0
-                ? score.accuracy > scores[b].accuracy + margin
-                : score.accuracy > scores[b].accuracy || (score.accuracy == scores[b].accuracy && score.loss < scores[b].loss)
-            if better { best = (index, logits) }
+            // A round ends: the next one refines the best so far, with nothing scored twice.
+            first = candidates.count
+            for next in refine(candidates[best!]) where !candidates.contains(next) { candidates.append(next) }
         }
-        let chosen = candidates[best!.index]
+        let chosen = candidates[best!]
         let final = try Trainer(options: chosen.options).train(
             rows: rows, labels: labels, classes: classes, augmentation: chosen.augmentation, onEpoch: onEpoch)
         return Outcome(
-            chosen: chosen, scores: scores, outOfFoldLogits: best!.logits, accuracy: scores[best!.index].accuracy, final: final)
+            chosen: chosen, scores: scores, outOfFoldLogits: logitsOf[best!], accuracy: scores[best!].accuracy, final: final)
     }
 
     static func score(logits: [Float], labels: [Int32], classes: Int, candidate: Candidate) -> Score {
@@ -158,8 +157,8 @@ public struct CrossValidation: Sendable {
     }
 }
 
-/// Runs one closure per fold on two workers (this machine's cores), each
-/// taking every second fold, and returns the results in fold order.
+/// Runs one closure per fold run on two workers (this machine's cores), each
+/// taking every second run, and returns the results in order.
 enum ParallelFolds {
     static func map<T: Sendable>(_ items: [Int], workers: Int = 2, _ body: (Int) throws -> T) throws -> [T] {
         var results = [Result<T, any Error>?](repeating: nil, count: items.count)

@@ -18,6 +18,12 @@ public struct ImageAugmentation: Sendable, Equatable, Codable {
     /// examples look alike in a mirror (`mirrorSymmetricLabels`). Empty: none
     /// beyond `flip`.
     public var mirroredLabels: [Bool]
+    /// Share of the images scaled about their centre each epoch (0: none; `ImageAugmentation+Scale`).
+    public var scaleShare: Double = 0
+    /// A scaled image grows or shrinks by up to this fraction.
+    public var maxScale: Double = 0.1
+    /// A scaled image also turns by up to this many degrees (0: none).
+    public var maxRotation: Double = 0
 
     /// The share of images a shift moves unless told otherwise.
     public static let defaultShiftShare = 0.3
@@ -36,7 +42,7 @@ public struct ImageAugmentation: Sendable, Equatable, Codable {
     }
 
     /// Whether this changes any image at all.
-    public var moves: Bool { maxShift > 0 || flip || mirroredLabels.contains(true) }
+    public var moves: Bool { maxShift > 0 || flip || mirroredLabels.contains(true) || (scaleShare > 0 && (maxScale > 0 || maxRotation > 0)) }
 
     /// Whether images of `label` may be mirrored.
     func mirrors(_ label: Int32) -> Bool {
@@ -60,6 +66,11 @@ public struct ImageAugmentation: Sendable, Equatable, Codable {
                     if generator.unit() >= shiftShare { (dx, dy) = (0, 0) }
                     let mirror = generator.next() & 1 == 1 && mirrors(labels[r])
                     let base = r * rows.width
+                    // Three more draws per row only when scaling: without it, the stream is as before.
+                    if scaleShare > 0, let scale = scaleFactor(&generator) {
+                        scaleRow(src, dst, base: base, factor: scale.factor, radians: scale.radians, dx: dx, dy: dy, mirror: mirror)
+                        continue
+                    }
                     // Destination (x, y) reads source (x − dx, y − dy), mirrored first when asked.
                     for y in max(0, dy)..<min(h, h + dy) {
                         let sy = y - dy

@@ -54,14 +54,18 @@ public struct TrainingRecipe: Sendable, Equatable {
     public func crossValidates(rows: Int) -> Bool { rows < crossValidationBelow && folds >= 2 && rows >= 2 * folds }
 
     /// The candidates a cross-validated run compares first: the configured
-    /// recipe (it wins ties) and the other penalties, all shifted with
-    /// `augment: on` or `auto` (shifts gained at every small size measured).
+    /// recipe and the other penalties, all shifted with `augment: on` or
+    /// `auto` (shifts gained at every small size measured). An unpenalised
+    /// configuration (`train.l2` 0, the default) is not among them: the
+    /// strongest penalty within the margin is chosen, and at 100 to 3,000
+    /// examples the unpenalised run never was, so its five fold runs only cost
+    /// time (`train.select: false` trains it as configured).
     public func candidates(_ options: TrainingOptions, rows: Int, image: ImageAugmentation) -> [CrossValidation.Candidate] {
         let base = sized(options, rows: rows)
         let shifts = augment == .on || (augment == .auto && image.moves)
         let first = CrossValidation.Candidate(options: base, augmentation: shifts ? image : nil)
         guard select else { return [first] }
-        var out = [first]
+        var out = base.l2 == 0 ? [] : [first]
         for l2 in Self.penalties where l2 != base.l2 {
             var o = base
             o.l2 = l2

@@ -25,7 +25,7 @@ extension ConfigurationKey {
         .real("train.l1", \.training.l1, "L1 penalty on W1 and W2"),
         .real(
             "train.l2", \.training.l2,
-            "L2 penalty on W1 and W2 (a cross-validated run with `train.select` compares it with 0.01, 0.03 and 0.1)"),
+            "L2 penalty on W1 and W2 (a cross-validated run with `train.select` compares it, unless 0, with 0.01, 0.03 and 0.1)"),
         .integer("train.epochs", \.training.epochs, "epochs of a full run, raised where `train.min_steps` needs more"),
         .integer(
             "train.min_steps", \.recipe.minSteps,
@@ -38,7 +38,7 @@ extension ConfigurationKey {
         .integer("train.folds", \.recipe.folds, "folds of the cross-validation"),
         .flag(
             "train.select", \.recipe.select,
-            "a cross-validated run compares `train.l2` with 0.01, 0.03 and 0.1 (each shifted, with `augment: auto`), then the best of them unshifted and (with `augment_flip: auto`) with the mirror-symmetric labels mirrored, which must gain more than 1 % to be chosen; keeps the best out-of-fold accuracy"
+            "a cross-validated run compares `train.l2` (unless 0) with 0.01, 0.03 and 0.1 (each shifted, with `augment: auto`), then the best of them unshifted and (with `augment_flip: auto`) with the mirror-symmetric labels mirrored, which must gain more than 1 % to be chosen; keeps the best out-of-fold accuracy"
         ),
         .augment(
             "train.augment", \.recipe.augment,
