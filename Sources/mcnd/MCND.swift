@@ -20,7 +20,7 @@ struct MCND: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             InitCommand.self, StatusCommand.self, ReportCommand.self, TrainCommand.self, PredictCommand.self, RebuildCommand.self,
-            ImportIDXCommand.self, ModelsCommand.self, ConfigCommand.self, ReviewCommand.self,
+            CheckCommand.self, ImportIDXCommand.self, ModelsCommand.self, ConfigCommand.self, ReviewCommand.self,
         ])
 
     @OptionGroup var options: RootOptions

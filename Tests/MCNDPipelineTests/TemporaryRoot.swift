@@ -18,7 +18,7 @@ final class TemporaryRoot {
     static let logger = Logger(label: "mcnd-test")
 
     /// A pipeline on the root with settle 0 and a small network.
-    func pipeline(_ configure: (inout MCNDConfiguration) -> Void = { _ in }) throws -> Pipeline {
+    func pipeline(logger: Logger = TemporaryRoot.logger, _ configure: (inout MCNDConfiguration) -> Void = { _ in }) throws -> Pipeline {
         var c = MCNDConfiguration()
         c.settleSeconds = 0
         c.training.epochs = 2
@@ -27,7 +27,7 @@ final class TemporaryRoot {
         c.recipe.minSteps = 0
         c.recipe.crossValidationBelow = 0
         configure(&c)
-        return try Pipeline(root: path, configuration: c, logger: Self.logger)
+        return try Pipeline(root: path, configuration: c, logger: logger)
     }
 
     /// Writes `bytes` at `relative` (below the root), making folders.
