@@ -40,7 +40,9 @@ struct ScaleAugmentationTests {
         #expect(first == second, "the same seed gives the same rows")
         let centres = try Self.centres(scaled)
         #expect(centres.allSatisfy { abs($0.y - 4) < 0.02 }, "the point stays on the centre's row (rounding aside)")
-        #expect(centres.allSatisfy { $0.x >= 4 + 2 * 0.9 - 0.15 && $0.x <= 4 + 2 * 1.1 + 0.15 }, "\(centres.map(\.x).min()!)…\(centres.map(\.x).max()!)")
+        #expect(
+            centres.allSatisfy { $0.x >= 4 + 2 * 0.9 - 0.15 && $0.x <= 4 + 2 * 1.1 + 0.15 },
+            "\(centres.map(\.x).min()!)…\(centres.map(\.x).max()!)")
         let moved = Double(centres.filter { abs($0.x - 6) > 1e-9 }.count) / 1000
         #expect(abs(moved - 0.5) < 0.06, "\(moved) of the images scaled")
         #expect(centres.contains { $0.x < 5.95 } && centres.contains { $0.x > 6.05 }, "both smaller and larger")

@@ -126,9 +126,10 @@ public struct CrossValidation: Sendable {
                 // weaker penalty is the one that generalises worse.
                 if index + 1 == initial.count, refinementMargin > 0, let top = best {
                     let near = initial.indices.filter { scores[$0].accuracy >= scores[top].accuracy - refinementMargin }
-                    best = near.max(by: {
-                        (candidates[$0].options.l2, scores[$0].accuracy) < (candidates[$1].options.l2, scores[$1].accuracy)
-                    }) ?? top
+                    best =
+                        near.max(by: {
+                            (candidates[$0].options.l2, scores[$0].accuracy) < (candidates[$1].options.l2, scores[$1].accuracy)
+                        }) ?? top
                 }
             }
             // A round ends: the next one refines the best so far, with nothing scored twice.

@@ -42,7 +42,9 @@ public struct ImageAugmentation: Sendable, Equatable, Codable {
     }
 
     /// Whether this changes any image at all.
-    public var moves: Bool { maxShift > 0 || flip || mirroredLabels.contains(true) || (scaleShare > 0 && (maxScale > 0 || maxRotation > 0)) }
+    public var moves: Bool {
+        maxShift > 0 || flip || mirroredLabels.contains(true) || (scaleShare > 0 && (maxScale > 0 || maxRotation > 0))
+    }
 
     /// Whether images of `label` may be mirrored.
     func mirrors(_ label: Int32) -> Bool {
