@@ -43,6 +43,11 @@ public struct RootLayout: Sendable, Equatable {
         /// The review page's access token.
         public static let reviewToken = RawPath("state/review-token")
         public static func model(_ version: Int) -> RawPath { RawPath("state/models/model-\(version).npz") }
+        /// The version a file name under state/models/ names (`model-N.npz`), the inverse of `model(_:)`.
+        public static func modelVersion(fileName name: String) -> Int? {
+            guard name.hasPrefix("model-"), name.hasSuffix(".npz") else { return nil }
+            return Int(name.dropFirst(6).dropLast(4))
+        }
     }
 
     public init(root: String) {

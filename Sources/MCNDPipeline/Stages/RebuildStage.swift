@@ -93,10 +93,7 @@ enum RebuildStage {
     static func reimportNewestModel(root: Directory, store: StateStore, logger: Logger) throws(PipelineError) -> Int? {
         let known = try store.labels()
         guard let names = try? root.openDirectory(RootLayout.Name.models).entries() else { return nil }
-        var versions: [Int] = []
-        for name in names.map(\.display) {
-            if name.hasPrefix("model-"), name.hasSuffix(".npz"), let v = Int(name.dropFirst(6).dropLast(4)) { versions.append(v) }
-        }
+        let versions = names.compactMap { RootLayout.Name.modelVersion(fileName: $0.display) }
         for version in versions.sorted(by: >) {
             guard let bytes = try? root.readFile(RootLayout.Name.model(version)),
                 let model = try? ModelFile(decoding: bytes)

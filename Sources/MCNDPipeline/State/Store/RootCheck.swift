@@ -43,8 +43,7 @@ public struct RootCheck: Sendable {
             if error.errno != .noSuchFile { throw PipelineError(error) }
         }
         var versions: Set<Int> = []
-        for name in names.map(\.display) {
-            guard name.hasPrefix("model-"), name.hasSuffix(".npz"), let version = Int(name.dropFirst(6).dropLast(4)) else { continue }
+        for version in names.compactMap({ RootLayout.Name.modelVersion(fileName: $0.display) }) {
             versions.insert(version)
             modelFiles += 1
             let relative = RootLayout.Name.model(version)
