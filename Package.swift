@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "MCNDPipeline", "MCNDImaging", "MCNDModel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         // The daemon in-process, no binary: its timers and scheduler on an injected clock, the
         // inbox watcher on real inotify events, the service started and shut down on a temporary root.

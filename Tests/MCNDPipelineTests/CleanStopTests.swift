@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import InMemoryLogging
+import Logging
 import MCNDPipeline
 import Testing
 
@@ -12,8 +14,8 @@ import Testing
         let root = try TemporaryRoot("clean-stop")
         try root.pipeline().close()
         do {
-            let log = CapturedLog()
-            let pipeline = try root.pipeline(logger: log.logger)
+            let log = InMemoryLogHandler()
+            let pipeline = try root.pipeline(logger: Logger(label: "mcnd-test") { _ in log })
             #expect(pipeline.store.openCheck == .small, "a clean stop before: the small check")
 
             // Another connection makes a write of the holder's fail (as a failed write or a damaged page would).
@@ -27,13 +29,15 @@ import Testing
             try other.close()
 
             pipeline.close()
-            #expect(log.messages.contains("state: no clean stop recorded; the next start checks every page"), "\(log.messages)")
+            let messages = log.entries.map { "\($0.message)" }
+            #expect(messages.contains("state: no clean stop recorded; the next start checks every page"), "\(messages)")
         }
-        let next = CapturedLog()
+        let next = InMemoryLogHandler()
         do {
-            let reopened = try root.pipeline(logger: next.logger)
+            let reopened = try root.pipeline(logger: Logger(label: "mcnd-test") { _ in next })
             #expect(reopened.store.openCheck == .full(.noCleanStop))
-            #expect(next.messages.contains("state: checked every page (no clean stop recorded)"), "\(next.messages)")
+            let messages = next.entries.map { "\($0.message)" }
+            #expect(messages.contains("state: checked every page (no clean stop recorded)"), "\(messages)")
             // No statement failed in this one: its stop is recorded again.
             reopened.close()
         }
