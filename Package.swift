@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through Hummingbird; the test kit's loopback HTTP client is built on them.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift file.
@@ -108,18 +111,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]),
-        // The review page's server in-process: access, actions, concurrency on a real root.
+        // The review page's server in-process: access, actions, concurrency on a real root, reached
+        // over HTTP on a loopback port. Not through HummingbirdTesting: its client brings NIOSSL
+        // (a BoringSSL copy), AsyncHTTPClient and NIOHTTP2 into the test build, which mcnd never uses.
         .testTarget(
             name: "MCNDReviewPageTests",
             dependencies: [
                 "MCNDReviewPage", "MCNDPipeline", "MCNDFileSystem", "MCNDTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // The one test kit: child processes, scratch folders, file writers, the outbox
-        // reader, `eventually`, Fashion-MNIST subsets.
-        .target(name: "MCNDTestSupport", dependencies: ["MCNDModel", "MCNDImaging"], path: "Tests/Support"),
+        // reader, `eventually`, Fashion-MNIST subsets, a loopback HTTP/1.1 client.
+        .target(
+            name: "MCNDTestSupport",
+            dependencies: [
+                "MCNDModel", "MCNDImaging", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ], path: "Tests/Support"),
         // Tests that run the built `mcnd` binary on temporary roots, as a user would.
         // The power-loss test's FUSE file system is a Python script beside its Swift driver.
         .testTarget(name: "EndToEndTests", dependencies: ["MCNDModel", "MCNDImaging", "MCNDTestSupport"], exclude: ["Support/PowerCutFS"]),

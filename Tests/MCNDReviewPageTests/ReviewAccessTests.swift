@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import MCNDFileSystem
 import MCNDPipeline
 import MCNDReviewPage
+import MCNDTestSupport
 import Testing
 
 /// The page's gate, over real HTTP: the token, its cookie, the Origin of a
@@ -15,7 +15,7 @@ import Testing
         try #require(try ReviewToken.load(root: try Directory.open(path: root.path))).value
     }
 
-    static func queue(_ client: some TestClientProtocol, _ headers: HTTPFields) async throws -> [[String: Any]] {
+    static func queue(_ client: LoopbackHTTPClient, _ headers: HTTPFields) async throws -> [[String: Any]] {
         let r = try await client.execute(uri: "/api/queue?limit=500", method: .get, headers: headers)
         #expect(r.status == .ok)
         let page = try #require(try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any])
@@ -29,7 +29,7 @@ import Testing
         let mode = try #require(
             try FileManager.default.attributesOfItem(atPath: root.path + "/state/review-token")[.posixPermissions] as? Int)
         #expect(mode == 0o640, "state/review-token has mode \(String(mode, radix: 8))")
-        try await server.application(logger: ReviewRoot.logger).test(.live) { client in
+        try await server.withClient { client in
             for path in ["/", "/api/queue", "/review.js", "/metrics", "/api/items/1/image"] {
                 let r = try await client.execute(uri: path, method: .get)
                 #expect(r.status == .unauthorized, "\(path) without the token: \(r.status)")
@@ -60,7 +60,7 @@ import Testing
         let root = try ReviewRoot(copies: 1)
         let server = try root.server()
         let cookie: HTTPFields = [.cookie: "\(Self.cookie)=\(try Self.token(root))"]
-        try await server.application(logger: ReviewRoot.logger).test(.live) { client in
+        try await server.withClient { client in
             let item = try #require(try await Self.queue(client, cookie).first)
             let id = try #require(item["id"] as? Int), label = try #require(item["label"] as? String)
             let before = root.files(under: "review")
@@ -85,7 +85,7 @@ import Testing
         var fields: HTTPFields = [.cookie: "\(Self.cookie)=\(try Self.token(root))"]
         fields[.origin] = "http://localhost"
         let headers = fields
-        try await server.application(logger: ReviewRoot.logger).test(.live) { client in
+        try await server.withClient { client in
             let ids = [
                 "..%2F..%2Fstate%2Fmcnd.sqlite", "review%2FCoat%2Fx.png", "%2Fetc%2Fpasswd", "0", "-1", "1e3", "99999999", "1.0",
                 "0x10", "1%2F..%2F2",

@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import MCNDFileSystem
 import MCNDPipeline
 import MCNDReviewPage
+import MCNDTestSupport
 import Testing
 
 /// The page's actions are a person's moves: where the files go, what a file
@@ -16,7 +16,7 @@ import Testing
         return h
     }
 
-    static func answer(_ r: TestResponse) -> [String: Any] {
+    static func answer(_ r: LoopbackHTTPClient.Response) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any]) ?? [:]
     }
 
@@ -24,7 +24,7 @@ import Testing
         let root = try ReviewRoot(copies: 1)
         let server = try root.server()
         let headers = try Self.headers(root)
-        try await server.application(logger: ReviewRoot.logger).test(.router) { client in
+        try await server.withClient { client in
             let items = try await ReviewAccessTests.queue(client, headers)
             try #require(items.count >= 5, "only \(items.count) items queued")
             func field(_ i: Int, _ key: String) -> String { items[i][key] as? String ?? "?" }
@@ -89,29 +89,36 @@ import Testing
         let root = try ReviewRoot(copies: 8)
         let servers = [try root.server(), try root.server()]
         let headers = try Self.headers(root)
-        let ids = try await servers[0].application(logger: ReviewRoot.logger).test(.router) { client in
+        let ids = try await servers[0].withClient { client in
             try await ReviewAccessTests.queue(client, headers).compactMap { $0["id"] as? Int }
         }
         try #require(ids.count >= 200, "only \(ids.count) items queued")
         let chosen = Array(ids.prefix(200))
         let waitingBefore = root.files(under: "review").count
-        let results = try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
-            for c in 0..<20 {
-                group.addTask {
-                    try await servers[c % 2].application(logger: ReviewRoot.logger).test(.router) { client in
-                        var generator = SystemRandomNumberGenerator()
-                        var out: [(Int, String)] = []
-                        for id in chosen.shuffled(using: &generator) {
-                            let action = ["confirm", "dismiss", "correct"][(id + c) % 3]
-                            let body = action == "correct" ? ByteBuffer(string: "{\"label\": \"Client\(c)\"}") : nil
-                            let r = try await client.execute(uri: "/api/items/\(id)/\(action)", method: .post, headers: headers, body: body)
-                            out.append((id, Self.answer(r)["status"] as? String ?? "HTTP \(r.status.code)"))
+        let results = try await servers[0].serving { first in
+            try await servers[1].serving { second in
+                let ports = [first, second]
+                return try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
+                    for c in 0..<20 {
+                        // Each client on its own connection, as 20 browser tabs would be.
+                        group.addTask {
+                            try await LoopbackHTTPClient.withConnection(port: ports[c % 2]) { client in
+                                var generator = SystemRandomNumberGenerator()
+                                var out: [(Int, String)] = []
+                                for id in chosen.shuffled(using: &generator) {
+                                    let action = ["confirm", "dismiss", "correct"][(id + c) % 3]
+                                    let body = action == "correct" ? ByteBuffer(string: "{\"label\": \"Client\(c)\"}") : nil
+                                    let r = try await client.execute(
+                                        uri: "/api/items/\(id)/\(action)", method: .post, headers: headers, body: body)
+                                    out.append((id, Self.answer(r)["status"] as? String ?? "HTTP \(r.status.code)"))
+                                }
+                                return out
+                            }
                         }
-                        return out
                     }
+                    return try await group.reduce(into: []) { $0 += $1 }
                 }
             }
-            return try await group.reduce(into: []) { $0 += $1 }
         }
         #expect(results.count == 20 * 200)
         let moved = results.filter { $0.1 == "moved" }

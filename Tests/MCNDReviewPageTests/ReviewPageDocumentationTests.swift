@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import MCNDReviewPage
+import MCNDTestSupport
 import Testing
 
 /// docs/review-page.md against what the server really serves: every key in
@@ -37,7 +37,7 @@ import Testing
         let root = try ReviewRoot(copies: 1)
         let server = try root.server()
         let token = try ReviewAccessTests.token(root)
-        try await server.application(logger: ReviewRoot.logger).test(.router) { client in
+        try await server.withClient { client in
             let r = try await client.execute(uri: "/review.js", method: .get, headers: [.authorization: "Bearer " + token])
             let script = String(decoding: r.body.readableBytesView, as: UTF8.self)
             for key in keys where key != "9" && key != "1" {

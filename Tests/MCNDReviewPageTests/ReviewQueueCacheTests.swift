@@ -1,14 +1,14 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import MCNDReviewPage
+import MCNDTestSupport
 import Testing
 
 /// The page keeps a read of the queue only while it is current: a file moved
 /// out of review/ by hand, or a commit by a pass, is seen by the next request,
 /// however recently the queue was read.
 @Suite("Review page queue reads") struct ReviewQueueCacheTests {
-    static func total(_ client: some TestClientProtocol, _ headers: HTTPFields) async throws -> (Int, [String]) {
+    static func total(_ client: LoopbackHTTPClient, _ headers: HTTPFields) async throws -> (Int, [String]) {
         let r = try await client.execute(uri: "/api/queue", method: .get, headers: headers)
         let page = try #require(try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any])
         return (try #require(page["total"] as? Int), page["labels"] as? [String] ?? [])
@@ -20,7 +20,7 @@ import Testing
         let headers = try ReviewActionTests.headers(root)
         let waiting = root.files(under: "review")
         try #require(waiting.count >= 3)
-        try await server.application(logger: ReviewRoot.logger).test(.router) { client in
+        try await server.withClient { client in
             // Quiet folders: the second read is the kept one.
             try await Task.sleep(for: .milliseconds(1200))
             let (first, labels) = try await Self.total(client, headers)

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import MCNDReviewPage
+import MCNDTestSupport
 import Testing
 
 /// Undo against the daemon: once mcnd has taken in a file a person sorted
@@ -13,7 +13,7 @@ import Testing
 
     /// Sorts `items[i]` with `action`; the action's number to undo.
     static func act(
-        _ client: some TestClientProtocol, _ headers: HTTPFields, _ item: [String: Any], _ action: String, label: String? = nil
+        _ client: LoopbackHTTPClient, _ headers: HTTPFields, _ item: [String: Any], _ action: String, label: String? = nil
     ) async throws -> Int {
         let body = label.map { ByteBuffer(string: "{\"label\": \"\($0)\"}") }
         let r = try await client.execute(uri: "/api/items/\(item["id"]!)/\(action)", method: .post, headers: headers, body: body)
@@ -22,7 +22,7 @@ import Testing
     }
 
     static func undo(
-        _ client: some TestClientProtocol, _ headers: HTTPFields, _ number: Int
+        _ client: LoopbackHTTPClient, _ headers: HTTPFields, _ number: Int
     ) async throws -> (HTTPResponse.Status, [String: Any]) {
         let r = try await client.execute(uri: "/api/actions/\(number)/undo", method: .post, headers: headers)
         return (r.status, Actions.answer(r))
@@ -39,8 +39,7 @@ import Testing
         let root = try ReviewRoot(copies: 1)
         let server = try root.server()
         let headers = try Actions.headers(root)
-        let app = server.application(logger: ReviewRoot.logger)
-        let (items, numbers) = try await app.test(.router) { client in
+        let (items, numbers) = try await server.withClient { client in
             let items = try await ReviewAccessTests.queue(client, headers)
             try #require(items.count >= 2)
             return (
@@ -54,7 +53,7 @@ import Testing
         let labeled = ReviewRoot.samples.appendingPathComponent("labeled/Bag").path
         let other = try #require(try FileManager.default.contentsOfDirectory(atPath: labeled).first)
         try FileManager.default.copyItem(atPath: labeled + "/" + other, toPath: stranger)
-        try await app.test(.router) { client in
+        try await server.withClient { client in
             Self.tooLate(try await Self.undo(client, headers, numbers[0]))
         }
         #expect(FileManager.default.fileExists(atPath: stranger), "undo moved another file away from inbox/\(label)/")
@@ -68,8 +67,7 @@ import Testing
         let root = try ReviewRoot(copies: 1)
         let server = try root.server()
         let headers = try Actions.headers(root)
-        let app = server.application(logger: ReviewRoot.logger)
-        let (item, number) = try await app.test(.router) { client in
+        let (item, number) = try await server.withClient { client in
             let item = try #require(try await ReviewAccessTests.queue(client, headers).first)
             return (item, try await Self.act(client, headers, item, "confirm"))
         }
@@ -85,7 +83,7 @@ import Testing
         let sorted = root.path + "/inbox/\(label)/\(file)"
         try #require(FileManager.default.fileExists(atPath: sorted), "the pass moved the file after all")
         try #require(root.lines("events.jsonl").contains { $0["event"] as? String == "confirmed" }, "the pass did not decide")
-        try await app.test(.router) { client in
+        try await server.withClient { client in
             Self.tooLate(try await Self.undo(client, headers, number))
         }
         #expect(FileManager.default.fileExists(atPath: sorted), "undo took back a file the pass had trained on")
