@@ -2,11 +2,12 @@ import Glibc
 import MCNDModel
 
 /// `mcnd-bench small-data [--sizes 100,300,…] [--subset-seed S] [--test N]
-/// [--min-steps N] [--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--patience N]
+/// [--min-steps N] [--refit-below N] [--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--select on|off] [--l2 L] [--patience N]
 /// [--scale-share S] [--max-scale F] [--max-rotation D] [--direct] [--subsets DIR] [--data DIR]`:
 /// trains mcnd's full-run recipe in process on stratified, seeded subsets of
 /// Fashion-MNIST's training file (cross-validation and selection below
-/// `train.cross_validation_below`, the 20 % hold-out above) and prints the
+/// `train.cross_validation_below`, the 20 % hold-out above, then every example
+/// below `train.refit_below`) and prints the
 /// accuracy on the first N t10k images and the training seconds. The end-to-end
 /// figures beside the scikit-learn peers come from scripts/bench-small-data.
 /// `--subsets DIR` trains on the rows that script wrote with `--write-subsets
@@ -14,7 +15,7 @@ import MCNDModel
 /// daemon's row order, label numbers and fold keys, so both train the same run.
 enum SmallDataBenchmark {
     static let usage =
-        "usage: mcnd-bench small-data [--sizes 100,300] [--subset-seed S] [--test N] [--min-steps N] "
+        "usage: mcnd-bench small-data [--sizes 100,300] [--subset-seed S] [--test N] [--min-steps N] [--refit-below N] "
         + "[--augment auto|on|off] [--flip auto|on|off] [--shift N] [--share S] [--scale-share S] [--max-scale F] [--max-rotation D] "
         + "[--select on|off] [--l2 L] [--direct] [--subsets DIR] [--data DIR]"
 
@@ -49,6 +50,7 @@ enum SmallDataBenchmark {
             case "--seed": options.seed = UInt64(value(flag)) ?? options.seed
             case "--direct": direct = true
             case "--precision": options.precision = TrainingPrecision(rawValue: value(flag)) ?? options.precision
+            case "--refit-below": recipe.refitBelow = Int(value(flag)) ?? recipe.refitBelow
             case "--folds": recipe.folds = Int(value(flag)) ?? recipe.folds
             case "--patience": options.earlyStoppingPatience = Int(value(flag)) ?? options.earlyStoppingPatience
             case "--shift": recipe.augmentShift = Int(value(flag)) ?? recipe.augmentShift
@@ -107,6 +109,14 @@ enum SmallDataBenchmark {
                     augmentation: recipe.holdOutAugmentation(image))
                 weights = result.weights
                 detail = "hold-out, \(o.epochs) epochs of batch \(o.batchSize), kept epoch \(result.keptEpoch)"
+                if recipe.refits(rows: n) {
+                    // Then every example, as the pipeline does below `train.refit_below`.
+                    let every = recipe.sized(options, rows: n)
+                    weights = try Trainer(options: every).train(
+                        rows: set.rows, labels: set.labels, classes: 10, augmentation: recipe.holdOutAugmentation(image)
+                    ).weights
+                    detail += ", then \(every.epochs) epochs on all \(n)"
+                }
             }
             let seconds = Monotonic.now() - began
             let scored = given?.relabel(test, from: all) ?? test

@@ -27,7 +27,9 @@ struct DaemonBurstTests {
 
         let daemon = try Daemon(
             root: root, scratch: scratch,
-            settings: ["train.epochs=3", "train.min_steps=0", "train.cross_validation_below=0", "review.target_precision=0"])
+            settings: [
+                "train.epochs=3", "train.min_steps=0", "train.cross_validation_below=0", "train.refit_below=0", "review.target_precision=0",
+            ])
         try await daemon.ready()
         let start = monotonic()
         for name in names { try Files.move("\(staging)/\(name)", to: "\(root.inbox)/\(name)") }

@@ -27,7 +27,8 @@ struct DaemonTests {
             root: root, scratch: scratch,
             settings: [
                 "settle_seconds=1", "train.quiet_seconds=\(quiet)", "train.min_interval_seconds=0",
-                "train.epochs=5", "train.min_steps=0", "train.cross_validation_below=0", "train.incremental_epochs=2",
+                "train.epochs=5", "train.min_steps=0", "train.cross_validation_below=0", "train.refit_below=0",
+                "train.incremental_epochs=2",
                 // Every request to archive/predicted/ (the review loop has its own tests).
                 "review.target_precision=0",
             ], environment: ["WATCHDOG_USEC": "400000"])
@@ -203,7 +204,7 @@ struct DaemonTests {
                 "settle_seconds=1", "train.quiet_seconds=0.2", "train.min_interval_seconds=0",
                 // An incremental run far longer than the test: it ends only when mcnd stops
                 // (never full: not cross-validated, whatever the set grew by).
-                "train.incremental_epochs=1000000", "train.cross_validation_below=0", "train.full_growth=1000",
+                "train.incremental_epochs=1000000", "train.cross_validation_below=0", "train.refit_below=0", "train.full_growth=1000",
             ])
         try await daemon.ready()
         let before = root.events.events("run_finished").count  // `--once` trained the first model

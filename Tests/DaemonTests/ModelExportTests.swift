@@ -119,6 +119,7 @@ struct ModelExportTests {
         let folder = "\(scratch.path)/repository"
         let settings = [
             "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0",
+            "--set", "train.refit_below=0",
             "--set", "export.onnx_dir=\(folder)", "--set",
             "train.promote_tolerance=1",
         ]

@@ -24,6 +24,7 @@ extension EndToEnd {
 
         static let quick = [
             "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0",
+            "--set", "train.refit_below=0",
             "--set", "review.target_precision=0",
         ]
 

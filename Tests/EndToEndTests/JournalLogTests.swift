@@ -22,6 +22,7 @@ extension EndToEnd {
                 environment + [
                     try MCND.path(), "--once", "--root", root.path, "--set", "settle_seconds=0",
                     "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set",
+                    "train.refit_below=0", "--set",
                     "metrics.textfile=/nonexistent-folder/mcnd.prom",
                 ],
                 in: scratch)

@@ -24,7 +24,7 @@ extension EndToEnd {
             "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0", "--set", "ingest_batch=3",
             "--set", "predict_batch=4", "--set", "train.incremental_epochs=\(incrementalEpochs)", "--set", "train.full_growth=1000",
             "--set", "train.early_stopping_patience=0", "--set", "train.epochs=10", "--set",
-            "train.min_steps=0", "--set", "train.cross_validation_below=0",
+            "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
             "--set", "review.target_precision=0.9", "--set", "review.min_support=5", "--set", "review.audit_fraction=0.1",
         ]
 

@@ -31,7 +31,7 @@ extension EndToEnd {
             let traced = try Shell.run([
                 Self.strace!, "-f", "-qq", "-o", scratch.appending("strace.txt").path, "-P", events, "-e", "trace=write",
                 "-e", "inject=write:signal=KILL:when=2", try MCND.path(), "--root", root.path, "train", "--set", "train.epochs=2", "--set",
-                "train.min_steps=0", "--set", "train.cross_validation_below=0",
+                "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
             ])
             #expect(traced.status != 0, "mcnd was not stopped: \(traced.stdout) \(traced.stderr)")
             let written = try String(decoding: Files.read(events), as: UTF8.self).dropFirst(before)

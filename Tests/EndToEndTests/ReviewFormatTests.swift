@@ -12,7 +12,8 @@ extension EndToEnd {
     /// the content checks; a model trained on several formats accepts them all.
     @Suite struct ReviewFormatTests {
         static let quick = [
-            "--set", "settle_seconds=0", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0",
+            "--set", "settle_seconds=0", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set",
+            "train.refit_below=0",
             "--set", "train.epochs=2",
         ]
         static let pngSuite = EndToEnd.ReviewLoopTests.pngSuite

@@ -20,7 +20,8 @@ extension EndToEnd {
             && (try? runPython(["-c", "import selenium"], in: try Scratch("selenium")).status) == 0
         static let options = [
             "--set", "settle_seconds=0", "--set", "review.target_precision=0.999", "--set", "review.audit_fraction=0",
-            "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.quiet_seconds=0",
+            "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0", "--set",
+            "train.quiet_seconds=0",
             "--set", "train.min_interval_seconds=0",
         ]
 

@@ -63,7 +63,7 @@ extension EndToEnd {
             try MCND.succeed(
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
-                    "train.cross_validation_below=0",
+                    "train.cross_validation_below=0", "--set", "train.refit_below=0",
                     "--set", "review.target_precision=0",
                 ], scratch: scratch.url)
             #expect(Files.regularFiles(under: inbox).isEmpty)
@@ -79,7 +79,7 @@ extension EndToEnd {
             let first = try MCND.start(
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1000000", "--set", "train.min_steps=0",
-                    "--set", "train.cross_validation_below=0",
+                    "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
                 ],
                 scratch: scratch.url)
             defer { if first.isRunning { _ = first.kill(after: 0) } }
@@ -115,7 +115,7 @@ extension EndToEnd {
             let once = try MCND.succeed(
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
-                    "train.cross_validation_below=0",
+                    "train.cross_validation_below=0", "--set", "train.refit_below=0",
                 ],
                 scratch: scratch.url)
             var status = try StatusRecord.of(root: root, scratch: scratch.url)
@@ -137,7 +137,7 @@ extension EndToEnd {
             try MCND.succeed(
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
-                    "train.cross_validation_below=0",
+                    "train.cross_validation_below=0", "--set", "train.refit_below=0",
                 ], scratch: scratch.url)
             status = try StatusRecord.of(root: root, scratch: scratch.url)
             #expect(status.status.examplesPerLabel == ["A": 2, "B": 2])

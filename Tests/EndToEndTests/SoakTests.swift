@@ -35,7 +35,7 @@ extension EndToEnd {
                 "train.min_interval_seconds=\(Self.minInterval)", "train.max_delay_seconds=\(Self.maxDelay)",
                 "train.quiet_seconds=\(Self.quiet)", "train.units=16", "train.epochs=3", "train.incremental_epochs=1",
                 // The hold-out's short runs: this soak is about when runs start, not how a small set is trained.
-                "train.min_steps=0", "train.cross_validation_below=0",
+                "train.min_steps=0", "train.cross_validation_below=0", "train.refit_below=0",
                 "train.threads=1", "review.target_precision=0",
             ]
             let daemon = try MCND.start(["--root", root] + settings.flatMap { ["--set", $0] }, scratch: scratch.url)

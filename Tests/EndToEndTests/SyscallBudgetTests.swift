@@ -27,7 +27,7 @@ extension EndToEnd {
             try MCND.succeed(
                 [
                     "--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=1", "--set", "train.min_steps=0",
-                    "--set", "train.cross_validation_below=0",
+                    "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
                     "--set", "review.target_precision=0",
                 ], scratch: scratch.url)
             let test = try Fashion.testSplit()

@@ -65,7 +65,7 @@ extension EndToEnd {
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0",
                     "--set", "train.epochs=\(Self.epochs)", "--set", "train.early_stopping_patience=0", "--set", "train.min_steps=0",
-                    "--set", "train.cross_validation_below=0",
+                    "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
                 ], scratch: scratch.url)
             #expect(once.stdout.contains("examples +\(labeled.count)"), "\(once)")
 
@@ -169,7 +169,7 @@ extension EndToEnd {
             try MCND.succeed(
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=\(Self.epochs)", "--set",
-                    "train.min_steps=0", "--set", "train.cross_validation_below=0",
+                    "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
                 ],
                 scratch: scratch.url)
             let after = try snapshot(root)
@@ -236,7 +236,7 @@ extension EndToEnd {
                 [
                     "--root", root, "--once", "--set", "settle_seconds=0",
                     "--set", "train.incremental_epochs=\(incrementalEpochs)",
-                    "--set", "train.cross_validation_below=0", "--set", "train.full_growth=1000",
+                    "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0", "--set", "train.full_growth=1000",
                 ], scratch: scratch.url)
             let allLabels = firstLabels.union(["Ankle_boot"])
 

@@ -84,6 +84,7 @@ extension Faults {
                 [
                     "--root", root.path, "--set", "settle_seconds=0", "--set", "state.busy_timeout_seconds=1",
                     "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set",
+                    "train.refit_below=0", "--set",
                     "train.units=16",
                 ], scratch: scratch.url)
             defer { daemon.stop() }

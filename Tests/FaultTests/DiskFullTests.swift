@@ -101,7 +101,7 @@ extension Faults {
             let daemon = try MCND.start(
                 [
                     "--root", root.path, "--set", "settle_seconds=0", "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set",
-                    "train.cross_validation_below=0",
+                    "train.cross_validation_below=0", "--set", "train.refit_below=0",
                     "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0",
                 ], scratch: scratch.url)
             defer { daemon.stop() }

@@ -97,6 +97,7 @@ extension Faults {
                     "--root", root.path, "--set", "settle_seconds=1", "--set", "watch.mode=\(mode)",
                     "--set", "watch.poll_seconds=0.5", "--set", "watch.rescan_seconds=1",
                     "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set",
+                    "train.refit_below=0", "--set",
                     "train.units=16",
                     "--set", "train.min_interval_seconds=0", "--set", "train.quiet_seconds=0",
                 ], scratch: scratch.url)

@@ -90,6 +90,7 @@ extension Faults {
 
         static let settings = [
             "--set", "settle_seconds=0", "--set", "train.epochs=1", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0",
+            "--set", "train.refit_below=0",
             "--set", "train.units=8",
             "--set", "train.min_interval_seconds=0",
         ]

@@ -49,7 +49,7 @@ extension Faults {
             let daemon = try MCND.start(
                 [
                     "--root", root.path, "--set", "review.target_precision=0", "--set", "watch.rescan_seconds=2", "--set", "train.epochs=2",
-                    "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0",
+                    "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
                     "--set", "train.units=16", "--set", "train.quiet_seconds=60",
                 ], scratch: scratch.url)
             defer { daemon.stop() }

@@ -20,6 +20,7 @@ import Testing
         configuration.training.epochs = 2
         configuration.recipe.minSteps = 0
         configuration.recipe.crossValidationBelow = 0
+        configuration.recipe.refitBelow = 0
         configuration.training.units = 16
         configuration.schedule.quietSeconds = 0
         configuration.schedule.minIntervalSeconds = 0

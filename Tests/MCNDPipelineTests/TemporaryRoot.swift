@@ -26,6 +26,7 @@ final class TemporaryRoot {
         // Two epochs on the hold-out: the recipe for small sets has tests of its own.
         c.recipe.minSteps = 0
         c.recipe.crossValidationBelow = 0
+        c.recipe.refitBelow = 0
         configure(&c)
         return try Pipeline(root: path, configuration: c, logger: logger)
     }

@@ -13,6 +13,7 @@ import Testing
             $0.review.targetPrecision = 0
             // The hold-out and incremental runs (a small set is otherwise cross-validated and always fully retrained).
             $0.recipe.crossValidationBelow = 0
+            $0.recipe.refitBelow = 0
             $0.schedule.fullGrowth = 10
         }
         #expect(try pipeline.trainingIsDue() == false, "no examples")
@@ -63,12 +64,39 @@ import Testing
             started.last?.contains(#""train_samples":25"#) == true && started.last?.contains(#""validation":"cross_validated""#) == true)
     }
 
+    @Test("between that size and train.refit_below, the hold-out judges the run, then every example trains the served model")
+    func holdOutThenEveryExample() throws {
+        let root = try TemporaryRoot("refit")
+        let pipeline = try root.pipeline {
+            $0.training.units = 8
+            $0.recipe.minSteps = 20
+            $0.recipe.crossValidationBelow = 0
+            $0.recipe.refitBelow = MCNDConfiguration().recipe.refitBelow
+            $0.review.targetPrecision = 0
+        }
+        for i in 0..<20 {
+            try root.write(TemporaryRoot.png(500 + UInt64(i)), to: "inbox/a/\(i).png")
+            try root.write(TemporaryRoot.png(600 + UInt64(i)), to: "inbox/b/\(i).png")
+        }
+        let first = try pipeline.once()
+        #expect(first.training.outcome == .promoted && first.training.mode == .full)
+        let started = try #require(root.lines("events.jsonl").first { $0.contains(#""event":"run_started""#) })
+        let fields = try #require(JSONSerialization.jsonObject(with: Data(started.utf8)) as? [String: Any])
+        #expect(fields["validation"] as? String == "hold_out_then_all")
+        #expect(fields["train_samples"] as? Int == 40, "the served model trains on every example")
+        let held = try #require(fields["val_samples"] as? Int)
+        #expect(held > 0 && held < 40, "the hold-out that judged the run: \(held) examples")
+        let losses = root.lines("losses.jsonl")
+        #expect(!losses.isEmpty && losses.allSatisfy { $0.contains(#""train_samples":40"#) })
+    }
+
     @Test("at or above that size, a run is full once the examples grew by train.full_growth since the last full run")
     func fullAfterGrowth() throws {
         let root = try TemporaryRoot("growth")
         let pipeline = try root.pipeline {
             $0.training.units = 8
             $0.recipe.crossValidationBelow = 0
+            $0.recipe.refitBelow = 0
             $0.schedule.fullGrowth = 0.25
             $0.review.targetPrecision = 0
         }

@@ -39,6 +39,7 @@ final class ReviewRoot: Sendable {
         c.training.units = 8
         c.recipe.minSteps = 0
         c.recipe.crossValidationBelow = 0
+        c.recipe.refitBelow = 0
         c.review.targetPrecision = 0.999
         c.review.auditFraction = 0
         return c

@@ -1,7 +1,9 @@
 /// How a full run fits the data it gets: the options sized in optimizer steps
 /// rather than epochs, and, below `crossValidationBelow` examples, a few
 /// candidate recipes compared by k-fold cross-validation before the chosen one
-/// trains on every example. Keys `train.min_steps`, `train.cross_validation_below`,
+/// trains on every example; from there up to `refitBelow`, the hold-out judges
+/// the run and the same recipe then trains on every example. Keys
+/// `train.min_steps`, `train.cross_validation_below`, `train.refit_below`,
 /// `train.folds`, `train.select`, `train.augment*`.
 public struct TrainingRecipe: Sendable, Equatable {
     public enum Augment: String, Sendable, CaseIterable, Codable {
@@ -15,6 +17,9 @@ public struct TrainingRecipe: Sendable, Equatable {
     public var minSteps: Int = 1000
     /// Below this many examples a full run cross-validates; at or above it, the hold-out by content hash.
     public var crossValidationBelow: Int = 5000
+    /// From `crossValidationBelow` up to this many examples, a full run is judged
+    /// on the hold-out, then trained again on every example; 0 = never.
+    public var refitBelow: Int = 20000
     /// Folds of the cross-validation.
     public var folds: Int = 5
     /// Compare a few penalties (and augmentation, when `auto`) by cross-validation; false = the configured values only.
@@ -52,6 +57,9 @@ public struct TrainingRecipe: Sendable, Equatable {
 
     /// Whether a full run on `rows` examples cross-validates.
     public func crossValidates(rows: Int) -> Bool { rows < crossValidationBelow && folds >= 2 && rows >= 2 * folds }
+
+    /// Whether a full hold-out run on `rows` examples trains the served model again on all of them.
+    public func refits(rows: Int) -> Bool { !crossValidates(rows: rows) && rows < refitBelow }
 
     /// The candidates a cross-validated run compares first: the configured
     /// recipe and the other penalties, all shifted with `augment: on` or
@@ -109,6 +117,7 @@ public struct TrainingRecipe: Sendable, Equatable {
         var out: [String] = []
         if minSteps < 0 { out.append("min_steps must be 0 (off) or more (got \(minSteps))") }
         if crossValidationBelow < 0 { out.append("cross_validation_below must be 0 (never) or more (got \(crossValidationBelow))") }
+        if refitBelow < 0 { out.append("refit_below must be 0 (never) or more (got \(refitBelow))") }
         if folds < 2 { out.append("folds must be at least 2 (got \(folds))") }
         if augmentShift < 0 || augmentShift > 8 { out.append("augment_shift must be 0 to 8 pixels (got \(augmentShift))") }
         return out

@@ -35,6 +35,10 @@ extension ConfigurationKey {
             "train.cross_validation_below", \.recipe.crossValidationBelow,
             "below this many examples a full run is cross-validated (`train.folds` folds by content hash); the model then trains on every example; 0 = always the hold-out"
         ),
+        .integer(
+            "train.refit_below", \.recipe.refitBelow,
+            "from `train.cross_validation_below` up to this many examples a full run is judged on the hold-out (early stopping, calibration, promotion), then the same recipe trains the served model on every example; 0 = never"
+        ),
         .integer("train.folds", \.recipe.folds, "folds of the cross-validation"),
         .flag(
             "train.select", \.recipe.select,
@@ -74,7 +78,7 @@ extension ConfigurationKey {
         .integer("train.full_every", \.schedule.fullEvery, "every Nth run is a full retrain; 0 = only when needed"),
         .number(
             "train.full_growth", \.schedule.fullGrowth,
-            "with `train.cross_validation_below` examples or more, a run is full when the examples grew by this share since the last full run (below it, every run is full)",
+            "with `train.refit_below` (and `train.cross_validation_below`) examples or more, a run is full when the examples grew by this share since the last full run (below them, every run is full)",
             check: { $0 >= 0 ? nil : "must be 0 or more" }),
         .number(
             "train.min_interval_seconds", \.schedule.minIntervalSeconds,

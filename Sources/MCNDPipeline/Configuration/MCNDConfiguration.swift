@@ -57,9 +57,10 @@ public struct MCNDConfiguration: Sendable, Equatable {
         c.training = .book
         // The book's 28×28 gray input, whatever the images.
         c.inputShape = .fixed
-        // The book's 40 epochs as they are: no step budget, cross-validation or augmentation.
+        // The book's 40 epochs as they are: no step budget, cross-validation, second run on every example or augmentation.
         c.recipe.minSteps = 0
         c.recipe.crossValidationBelow = 0
+        c.recipe.refitBelow = 0
         c.recipe.select = false
         c.recipe.augment = .off
         return c
@@ -74,8 +75,8 @@ public struct TrainingSchedule: Sendable, Equatable {
     public var incrementalEpochs: Int = 5
     /// Every Nth run is a full retrain; 0 = only when needed. Key `train.full_every`.
     public var fullEvery: Int = 0
-    /// Above `train.cross_validation_below`, a run is full when the examples grew by
-    /// this share since the last full run (below it every run is full). Key `train.full_growth`.
+    /// From `train.refit_below` and `train.cross_validation_below` up, a run is full when the
+    /// examples grew by this share since the last full run (below them every run is full). Key `train.full_growth`.
     public var fullGrowth: Double = 0.1
     /// Least time between two runs (daemon). Key `train.min_interval_seconds`.
     public var minIntervalSeconds: Double = 600

@@ -117,9 +117,11 @@ struct Promotion {
 
     /// The serving model's accuracy measured like the new one's: on today's
     /// validation rows after a hold-out run, or its own cross-validated figure
-    /// after a cross-validated one (scoring it on rows it trained on would flatter it).
+    /// after a cross-validated one, or its own hold-out figure when it trained
+    /// on the validation rows too (scoring it on rows it trained on would flatter it).
     private func servingAccuracy(_ current: ModelFile, fitted: FittedModel, data: TrainingData) -> Double? {
-        if fitted.crossValidated { return current.metrics[MetricName.crossValidatedAccuracy] }
+        if fitted.method == .crossValidated { return current.metrics[MetricName.crossValidatedAccuracy] }
+        if let own = current.metrics[MetricName.holdOutAccuracy] { return own }
         guard data.validation.count > 0 else { return nil }
         let predicted = MultiClassNetwork(weights: current.weights).predict(data.validation.rows)
         return Double(zip(predicted, data.validation.labels).filter { $0 == Int($1) }.count) / Double(data.validation.count)

@@ -110,11 +110,16 @@ struct TrainingStage: Sendable {
                 scheme: c.training.initialization, generator: &generator)
         }
         let mode: RunMode = full ? .full : .incremental
-        // Cross-validated: every example trains the served model and is scored out of fold.
-        let method: ValidationMethod = full && c.recipe.crossValidates(rows: examples) ? .crossValidated : .holdOut
+        // Cross-validated, or judged on the hold-out and trained again: every example trains the served model.
+        let method: ValidationMethod =
+            full ? .forFullRun(examples: examples, validation: data.validation.count, recipe: c.recipe) : .holdOut
         let samples: (train: Int, validation: Int) =
-            method == .crossValidated ? (train: examples, validation: examples) : (data.train.count, data.validation.count)
-        if full { options = c.recipe.sized(c.training, rows: method == .crossValidated ? examples : data.train.count) }
+            switch method {
+            case .crossValidated: (examples, examples)
+            case .holdOutThenAll: (examples, data.validation.count)
+            case .holdOut: (data.train.count, data.validation.count)
+            }
+        if full { options = c.recipe.sized(c.training, rows: samples.train) }
         let run = try store.startRun(
             mode: mode, lastExampleId: data.lastExampleId, trainSamples: samples.train, validationSamples: samples.validation)
         outbox.emit(.runStarted) { line in
@@ -137,7 +142,9 @@ struct TrainingStage: Sendable {
                 if shouldStop() { throw Interrupted() }
             }
             if full {
-                fitted = try fitFull(data: data, onEpoch: onEpoch)
+                fitted = try fitFull(
+                    data: data, method: method, onEpoch: onEpoch,
+                    onJudgingEpoch: { _ in if shouldStop() { throw Interrupted() } })
             } else {
                 let validation = data.validation.count > 0 ? (data.validation.rows, data.validation.labels) : nil
                 let result = try Trainer(options: options).train(
@@ -215,8 +222,8 @@ struct TrainingStage: Sendable {
             line.add("loss", final.loss)
             line.add("val_loss", final.validationLoss)
             line.add("val_accuracy", fitted.validationAccuracy)
-            // The whole run: a cross-validated one's fold runs too.
-            line.add("seconds", result.reports.reduce(fitted.crossValidationSeconds) { $0 + $1.seconds })
+            // The whole run: the fold runs or the hold-out run before the served model's too.
+            line.add("seconds", result.reports.reduce(fitted.judgingSeconds) { $0 + $1.seconds })
             if let v = summary.modelVersion { line.add("model_version", v) }
         }
         return summary
@@ -236,10 +243,11 @@ struct TrainingStage: Sendable {
         ]
         if let v = final.validationLoss { metrics["val_loss"] = v }
         if let v = fitted.validationAccuracy { metrics["val_accuracy"] = v }
-        if fitted.crossValidated, let v = fitted.validationAccuracy, let k = fitted.folds {
+        if fitted.method == .crossValidated, let v = fitted.validationAccuracy, let k = fitted.folds {
             metrics[MetricName.crossValidatedAccuracy] = v
             metrics[MetricName.folds] = Double(k)
         }
+        if fitted.method == .holdOutThenAll, let v = fitted.validationAccuracy { metrics[MetricName.holdOutAccuracy] = v }
         return ModelFile(
             version: try store.nextModelVersion(), labels: data.labels, input: input, options: fitted.options,
             metrics: metrics, created: Timestamp.now(), weights: result.weights,

@@ -34,7 +34,7 @@ struct Root {
         let once = try await MCND.run(
             [
                 "--root", root.path, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=3", "--set", "train.min_steps=0",
-                "--set", "train.cross_validation_below=0",
+                "--set", "train.cross_validation_below=0", "--set", "train.refit_below=0",
             ],
             scratch: scratch.url)
         guard once.succeeded, once.stdout.contains("promoted model") else {

@@ -24,7 +24,7 @@ final class ReportRoot: @unchecked Sendable {
         let once = try MCND.run(
             [
                 "--root", root, "--once", "--set", "settle_seconds=0", "--set", "train.epochs=8", "--set", "train.min_steps=0", "--set",
-                "train.cross_validation_below=0",
+                "train.cross_validation_below=0", "--set", "train.refit_below=0",
             ], scratch: scratch.url)
         guard once.succeeded, once.stdout.contains("promoted model 1") else {
             throw Files.Failure("mcnd --once did not promote a model: \(once)")

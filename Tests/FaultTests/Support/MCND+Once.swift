@@ -9,6 +9,7 @@ extension MCND {
             [
                 "--root", root, "--once", "--set", "settle_seconds=0", "--set", "incomplete_grace_seconds=0",
                 "--set", "train.epochs=2", "--set", "train.min_steps=0", "--set", "train.cross_validation_below=0", "--set",
+                "train.refit_below=0", "--set",
                 "train.units=16",
             ]
                 + settings.flatMap { ["--set", $0] }, scratch: scratch, asUser: asUser, timeout: 180)
