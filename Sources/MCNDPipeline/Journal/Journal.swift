@@ -47,24 +47,15 @@ final class Journal {
         guard !outcomes.isEmpty || !examples.isEmpty else { return }
         // Every outbox held from choosing the offsets until the lines are written, so the offsets stay true.
         let journal = try outbox.whileAppending { () throws(PipelineError) -> [JournalRecord] in
+            // Each outbox file's end: the commit places the lines from there. One row per input: the
+            // commit leaves out an input that has one (it waits to be moved), which is not decided again.
             var ends: [OutboxName: Int] = [:]
-            var entries: [JournalRecord] = []
-            // One row per input: an input that has one (it waits to be moved) is not decided again.
-            let journaled = try store.journaled(outcomes.map(\.source))
-            for var entry in outcomes where !journaled.contains(entry.source) {
-                if let name = entry.outbox, let line = entry.line {
-                    var offset = ends[name] ?? -1
-                    if offset < 0 { offset = try outbox.file(name).size() }
-                    entry.offset = offset
-                    ends[name] = offset + line.bytes.count
-                } else {
-                    (entry.outbox, entry.line) = (nil, nil)
-                }
-                entries.append(entry)
+            for case (let name?, _?) in outcomes.lazy.map({ ($0.outbox, $0.line) }) where ends[name] == nil {
+                ends[name] = try outbox.file(name).size()
             }
             let journal = try store.commit(
-                examples: examples, journal: entries, reviews: entries.compactMap(\.review),
-                validationFraction: validationFraction, clearing: moved)
+                examples: examples, journal: outcomes, reviews: [], validationFraction: validationFraction, clearing: moved,
+                appendingAt: ends)
             moved = []
             unfinished = true
             try writeLines(journal, verify: false)

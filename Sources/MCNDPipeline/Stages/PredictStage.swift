@@ -71,7 +71,7 @@ struct PredictStage {
                     continue
                 }
                 let d = batch.decisions[row]
-                let line = PredictionLine.make(
+                let line = PredictionLine.bytes(
                     file: entry.relative, sha256: sha, probabilities: d.assessment.probabilities[...], model: model, time: time
                 ) { router.addMarks(d, to: &$0) }
                 // Review files wait for a person whatever `consumed` says.
@@ -81,7 +81,7 @@ struct PredictStage {
                     : configuration.consumed == .delete ? nil : namer.unannounced(d.folder, entry.relative, planned: &planned)
                 var outcome = JournalRecord(
                     source: RootLayout.Folder.inbox.name + entry.relative, sha256: sha, outcome: .predicted,
-                    outbox: .predictions, line: OutboxLine(line), destination: destination, identity: identity)
+                    outbox: .predictions, line: OutboxLine(bytes: line), destination: destination, identity: identity)
                 if d.review, let destination {
                     outcome.review = .queued(router.item(d, sha256: sha, file: entry.relative, path: destination, identity: identity))
                     summary.count(d)

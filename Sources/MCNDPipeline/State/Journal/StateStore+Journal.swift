@@ -16,13 +16,18 @@ extension StateStore {
     /// … and the review queue's changes of the batch (StateStore+Review.swift),
     /// and the rows `clearing` of an earlier batch whose inputs have moved: one
     /// transaction (and one WAL sync) fewer per batch than clearing them apart.
+    /// `appendingAt`: the records are planned (no offsets yet) and each outbox
+    /// file's end is given; a record's line is placed where the last one
+    /// written ends, and only once its row is in — an input that has a row
+    /// already (it waits to be moved) is left out and takes no room, without a
+    /// query to find such inputs first. Its review change is then left out too.
     func commit(
         examples: [NewExample], journal: [JournalRecord], reviews: [ReviewChange],
-        validationFraction: Double, clearing: [Int64] = []
+        validationFraction: Double, clearing: [Int64] = [], appendingAt ends: [OutboxName: Int]? = nil
     ) throws(PipelineError) -> [JournalRecord] {
         let now = Timestamp.now()
         return try write { db in
-            if !clearing.isEmpty { _ = try JournalRecord.deleteAll(db, keys: clearing) }
+            try Self.deleteJournal(clearing, db)
             // Statements compiled once per connection (cachedStatement), not once per row.
             let insertLabel = try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO labels (idx, name, created) VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM labels), ?, ?)")
@@ -46,17 +51,23 @@ extension StateStore {
                 ])
             }
             var out: [JournalRecord] = []
+            var ends = ends
             for var entry in journal {
+                let name = entry.line == nil ? nil : entry.outbox
+                if ends != nil {
+                    if let name { entry.offset = ends?[name] } else { (entry.outbox, entry.line) = (nil, nil) }
+                }
                 try insertJournal.execute(arguments: [
                     entry.source, entry.sha256, entry.outcome, entry.outbox, entry.offset,
                     entry.line, entry.destination, entry.identity, now,
                 ])
                 guard db.changesCount > 0 else { continue }
+                if let name, let offset = entry.offset, let line = entry.line, ends != nil { ends?[name] = offset + line.bytes.count }
                 entry.id = db.lastInsertedRowID
                 out.append(entry)
             }
-            try OutcomeCounter.add(journal, in: db)
-            try Self.apply(reviews, db, now: now)
+            try OutcomeCounter.add(ends == nil ? journal : out, in: db)
+            try Self.apply(ends == nil ? reviews : out.compactMap(\.review), db, now: now)
             return out
         }
     }
@@ -80,7 +91,26 @@ extension StateStore {
 
     public func clearJournal(_ ids: [Int64]) throws(PipelineError) {
         guard !ids.isEmpty else { return }
-        try write { db in _ = try JournalRecord.deleteAll(db, keys: ids) }
+        try write { db in try Self.deleteJournal(ids, db) }
+    }
+
+    /// Deletes the rows `ids`, one statement per run of consecutive ids (a
+    /// batch's rows mostly are one): one compiled statement, not a query built
+    /// for every batch's list of keys.
+    static func deleteJournal(_ ids: [Int64], _ db: Database) throws {
+        guard !ids.isEmpty else { return }
+        let delete = try db.cachedStatement(sql: "DELETE FROM journal WHERE id BETWEEN ? AND ?")
+        let sorted = Array(Set(ids)).sorted()
+        var first = sorted[0], last = sorted[0]
+        for id in sorted.dropFirst() {
+            if id == last + 1 {
+                last = id
+                continue
+            }
+            try delete.execute(arguments: [first, last])
+            (first, last) = (id, id)
+        }
+        try delete.execute(arguments: [first, last])
     }
 }
 
@@ -94,18 +124,6 @@ extension StateStore {
         try write { db in
             let update = try db.cachedStatement(sql: "UPDATE journal SET waiting = COALESCE(waiting, ?), identity = ? WHERE id = ?")
             for row in ids { try update.execute(arguments: [now, row.identity, row.id]) }
-        }
-    }
-
-    /// Of `sources`, those that have a journal row already (one row per input).
-    func journaled(_ sources: [RawPath]) throws(PipelineError) -> Set<RawPath> {
-        guard !sources.isEmpty else { return [] }
-        return try readOnWriter { db in
-            var out: Set<RawPath> = []
-            for part in Self.parts(sources) {
-                out.formUnion(try RawPath.fetchAll(db, SQLRequest<RawPath>(literal: "SELECT source FROM journal WHERE source IN \(part)")))
-            }
-            return out
         }
     }
 

@@ -40,5 +40,15 @@ public struct ReviewItem: Sendable, Equatable {
     public struct Alternative: Sendable, Equatable, Codable {
         public var label: String
         public var confidence: Double
+
+        public init(label: String, confidence: Double) {
+            self.label = label
+            self.confidence = confidence
+        }
+
+        /// The keys of the `alternatives` column's JSON (ReviewAlternativesColumn writes them by hand).
+        enum CodingKeys: String, CodingKey {
+            case label, confidence
+        }
     }
 }

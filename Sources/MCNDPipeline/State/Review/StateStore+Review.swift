@@ -19,7 +19,7 @@ extension StateStore {
                     arguments: [
                         item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
                         item.audit, item.unfamiliar, item.identity, item.status.rawValue, now, item.unfamiliarReason?.rawValue,
-                        Self.encodeAlternatives(item.alternatives),
+                        ReviewAlternativesColumn.encode(item.alternatives),
                     ])
             case .resolved(let id, let status, let label):
                 try db.cachedStatement(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?").execute(
@@ -39,18 +39,7 @@ extension StateStore {
             audit: row["audit"], unfamiliar: row["unfamiliar"],
             unfamiliarReason: (row["unfamiliar_reason"] as String?).flatMap(UnfamiliarReason.init(rawValue:)), identity: row["identity"],
             status: ReviewItem.Status(rawValue: row["status"]) ?? .waiting,
-            alternatives: Self.decodeAlternatives(row["alternatives"]))
-    }
-
-    static func encodeAlternatives(_ alternatives: [ReviewItem.Alternative]) -> String? {
-        guard !alternatives.isEmpty, let data = try? JSONEncoder().encode(alternatives) else { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Rows queued before the column existed (or a database not migrated yet, read by `status`) have none.
-    static func decodeAlternatives(_ text: String?) -> [ReviewItem.Alternative] {
-        guard let text, let decoded = try? JSONDecoder().decode([ReviewItem.Alternative].self, from: Data(text.utf8)) else { return [] }
-        return decoded
+            alternatives: ReviewAlternativesColumn.decode(row["alternatives"]))
     }
 
     /// The waiting items with any of these contents, by content, oldest first:
