@@ -135,9 +135,6 @@ public final class Directory: @unchecked Sendable {
         let parent = path.parent
         let fd = parent.isEmpty ? descriptor : try openBeneath(parent, O_RDONLY | O_DIRECTORY)
         defer { if fd != descriptor { close(fd) } }
-        let leaf = RawPath(path.lastComponent)
-        // withCString only rethrows untyped errors: carry the typed one out in a Result.
-        let result: Result<T, FileSystemError> = leaf.withCString { name in Result { () throws(FileSystemError) in try body(fd, name) } }
-        return try result.get()
+        return try RawPath.withCString(path.lastComponentSlice) { (name) throws(FileSystemError) in try body(fd, name) }
     }
 }

@@ -25,13 +25,8 @@ public struct RawPath: Sendable, Hashable {
     public var isValidUTF8: Bool { String(validating: bytes, as: UTF8.self) != nil }
 
     public var components: [[UInt8]] { bytes.split(separator: UInt8(ascii: "/")).map(Array.init) }
-    public var lastComponent: [UInt8] {
-        // Without splitting the whole path: this is asked for every file of a batch.
-        var end = bytes.endIndex
-        while end > bytes.startIndex, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
-        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex
-        return Array(bytes[start..<end])
-    }
+    /// Without splitting the whole path: this is asked for every file of a batch.
+    public var lastComponent: [UInt8] { Array(lastComponentSlice) }
     /// The folder holding this name; empty for a single component.
     public var parent: RawPath {
         guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return RawPath([]) }
@@ -55,7 +50,30 @@ public struct RawPath: Sendable, Hashable {
         return true
     }
 
-    public func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
-        try (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { try body($0.baseAddress!) }
+    public func withCString<T, E: Error>(_ body: (UnsafePointer<CChar>) throws(E) -> T) throws(E) -> T {
+        try Self.withCString(bytes[...], body)
+    }
+
+    /// `bytes` NUL-terminated in a temporary buffer (on the stack for a
+    /// name's length): every call on every file passes a name or two, and a
+    /// heap copy each time showed in the profile.
+    static func withCString<T, E: Error>(_ bytes: ArraySlice<UInt8>, _ body: (UnsafePointer<CChar>) throws(E) -> T) throws(E) -> T {
+        let count = bytes.count
+        let result: Result<T, E> = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
+            bytes.withUnsafeBytes { source in
+                if count > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source.baseAddress!, byteCount: count) }
+            }
+            buffer[count] = 0
+            return Result { () throws(E) in try body(buffer.baseAddress!) }
+        }
+        return try result.get()
+    }
+
+    /// The last component's bytes, without a copy (see `lastComponent`).
+    var lastComponentSlice: ArraySlice<UInt8> {
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex
+        return bytes[start..<end]
     }
 }
