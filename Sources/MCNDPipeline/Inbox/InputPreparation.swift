@@ -52,14 +52,31 @@ public struct InputPreparation: Sendable {
     /// (a symlink, a bad label name) are not opened; their result is
     /// `.notRegular` and the stages do not look at it.
     public func prepare(_ entries: some Collection<InboxEntry>) -> [Prepared] {
-        ParallelParts.map(Array(entries), workers: workers, prepare)
+        let entries = Array(entries)
+        // The batch's folders (inbox/, its label folders) opened once, beneath the
+        // root like every name: each file is then one name looked up in its
+        // folder, not a walk from the root. A folder that does not open (gone,
+        // swapped for a symlink) leaves its files to the walk from the root,
+        // which tells what happened to them.
+        var folders: [RawPath: Directory] = [:]
+        var tried: Set<RawPath> = []
+        for entry in entries where entry.problem == nil {
+            let parent = entry.relative.parent
+            if tried.insert(parent).inserted, let open = try? root.openDirectory(folder + parent) { folders[parent] = open }
+        }
+        return ParallelParts.map(entries, workers: workers) { [folders] entry in prepare(entry, folders: folders) }
     }
 
-    @Sendable private func prepare(_ entry: InboxEntry) -> Prepared {
+    private func prepare(_ entry: InboxEntry, folders: [RawPath: Directory]) -> Prepared {
         guard entry.problem == nil else { return Prepared(entry: entry, read: .failure(.notRegular("not opened"))) }
-        let path = folder + entry.relative
         do {
-            let (bytes, identity) = try InputReader(root: root).read(path, limit: limit, seen: entry.seen)
+            let (bytes, identity): ([UInt8], FileIdentity)
+            if let parent = folders[entry.relative.parent] {
+                (bytes, identity) = try InputReader(root: parent).read(
+                    RawPath(entry.relative.lastComponent), limit: limit, seen: entry.seen)
+            } else {
+                (bytes, identity) = try InputReader(root: root).read(folder + entry.relative, limit: limit, seen: entry.seen)
+            }
             let normalized = Result { () throws(ImageRejection) in try normalizer.normalizeKeepingSource(png: bytes) }
             let read = Read(
                 sha256: ContentHash.hex(bytes), identity: identity, pixels: normalized.map { $0.pixels },
