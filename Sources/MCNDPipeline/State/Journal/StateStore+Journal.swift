@@ -57,10 +57,17 @@ extension StateStore {
                 if ends != nil {
                     if let name { entry.offset = ends?[name] } else { (entry.outbox, entry.line) = (nil, nil) }
                 }
-                try insertJournal.execute(arguments: [
-                    entry.source, entry.sha256, entry.outcome, entry.outbox, entry.offset,
-                    entry.line, entry.destination, entry.identity, now,
-                ])
+                var row = RowBinding(insertJournal, parameters: 9)
+                try row.bind(Data(entry.source.bytes))
+                try row.bind(entry.sha256)
+                try row.bind(entry.outcome.rawValue)
+                try row.bind(entry.outbox?.rawValue)
+                try row.bind(entry.offset)
+                try row.bind(entry.line.map { Data($0.bytes) })
+                try row.bind(entry.destination.map { Data($0.bytes) })
+                try row.bind(entry.identity?.text)
+                try row.bind(now)
+                try row.execute()
                 guard db.changesCount > 0 else { continue }
                 if let name, let offset = entry.offset, let line = entry.line, ends != nil { ends?[name] = offset + line.bytes.count }
                 entry.id = db.lastInsertedRowID

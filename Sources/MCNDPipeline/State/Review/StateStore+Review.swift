@@ -9,18 +9,28 @@ extension StateStore {
             switch change {
             case .queued(let item):
                 // Cached: a prediction batch queues hundreds, and compiling the statement each time cost more than running it.
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued,
-                            unfamiliar_reason, alternatives)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(
-                    arguments: [
-                        item.sha256, Data(item.path), item.file, item.folder, item.label, item.confidence, item.modelVersion,
-                        item.audit, item.unfamiliar, item.identity, item.status.rawValue, now, item.unfamiliarReason?.rawValue,
-                        ReviewAlternativesColumn.encode(item.alternatives),
-                    ])
+                var row = RowBinding(
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO review (sha256, path, file, folder, label, confidence, model_version, audit, unfamiliar, identity, status, queued,
+                                unfamiliar_reason, alternatives)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """), parameters: 14)
+                try row.bind(item.sha256)
+                try row.bind(Data(item.path))
+                try row.bind(item.file)
+                try row.bind(item.folder)
+                try row.bind(item.label)
+                try row.bind(item.confidence)
+                try row.bind(item.modelVersion)
+                try row.bind(item.audit)
+                try row.bind(item.unfamiliar)
+                try row.bind(item.identity)
+                try row.bind(item.status.rawValue)
+                try row.bind(now)
+                try row.bind(item.unfamiliarReason?.rawValue)
+                try row.bind(ReviewAlternativesColumn.encode(item.alternatives))
+                try row.execute()
             case .resolved(let id, let status, let label):
                 try db.cachedStatement(sql: "UPDATE review SET status = ?, resolved = ?, resolved_label = ? WHERE id = ?").execute(
                     arguments: [status.rawValue, now, label, id])
