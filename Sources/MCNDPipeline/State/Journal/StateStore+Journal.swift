@@ -46,9 +46,18 @@ extension StateStore {
             for e in examples where named.insert(e.label).inserted { try insertLabel.execute(arguments: [e.label, now]) }
             for e in examples {
                 let split = ValidationSplit.isValidation(sha256: e.sha256, fraction: validationFraction) ? "validation" : "train"
-                try insertExample.execute(arguments: [
-                    e.sha256, e.label, split, e.width, e.height, e.channels, Data(e.pixels), e.originalName, now, e.source?.key,
-                ])
+                var row = RowBinding(insertExample, parameters: 10)
+                try row.bind(e.sha256)
+                try row.bind(e.label)
+                try row.bind(split)
+                try row.bind(e.width)
+                try row.bind(e.height)
+                try row.bind(e.channels)
+                try row.bind(Data(e.pixels))
+                try row.bind(e.originalName)
+                try row.bind(now)
+                try row.bind(e.source?.key)
+                try row.execute()
             }
             var out: [JournalRecord] = []
             var ends = ends
