@@ -26,7 +26,10 @@ extension StateStore {
                     sql: "SELECT last_example_id FROM runs WHERE finished IS NOT NULL AND outcome != ? ORDER BY id DESC LIMIT 1",
                     arguments: [RunOutcome.interrupted]) : nil
             let after = max(running ?? 0, completed ?? 0)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples WHERE id > ?", arguments: [after]) ?? 0
+            // Counted in the label index, which holds every row's id: the table's
+            // pages carry the pixels, 60,000 examples some 15,000 pages read per pass.
+            let count =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples INDEXED BY examples_label WHERE id > ?", arguments: [after]) ?? 0
             let oldest = try String.fetchOne(db, sql: "SELECT added FROM examples WHERE id > ? ORDER BY id LIMIT 1", arguments: [after])
             return TrainingBacklog(examples: count, oldest: oldest)
         }

@@ -49,7 +49,13 @@ extension StateStore {
         try read { db in
             try Int.fetchOne(
                 db,
-                sql: "SELECT COUNT(DISTINCT label_idx) FROM examples WHERE split = 'train' AND width = ? AND height = ? AND channels = ?",
+                // Per label, the first such row (examples_label_split) rather than a
+                // scan of the whole table and its pixels. Every label_idx is a label (foreign key).
+                sql: """
+                    SELECT COUNT(*) FROM labels l WHERE EXISTS (
+                        SELECT 1 FROM examples e
+                        WHERE e.label_idx = l.idx AND e.split = 'train' AND e.width = ? AND e.height = ? AND e.channels = ?)
+                    """,
                 arguments: [width, height, channels]) ?? 0
         }
     }
