@@ -97,10 +97,12 @@ extension StateStore {
         try read { db in
             let features = width * height * channels
             var pixels: [UInt8] = [], labels: [Int32] = [], ids: [Int64] = []
+            // An upper bound (every shape), counted in the (label, split) index.
             let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples WHERE split = 'validation'") ?? 0
             pixels.reserveCapacity(n * features)
             labels.reserveCapacity(n)
             ids.reserveCapacity(n)
+            // Columns by position and the pixels read in place, as trainingData does.
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -108,11 +110,14 @@ extension StateStore {
                     WHERE split = 'validation' AND width = ? AND height = ? AND channels = ? ORDER BY id
                     """, arguments: [width, height, channels])
             while let row = try rows.next() {
-                let data: Data = row["pixels"]
-                guard data.count == features else { continue }
-                pixels.append(contentsOf: data)
-                labels.append(Int32(row["label_idx"] as Int))
-                ids.append(row["id"])
+                let stored = try row.withUnsafeData(atIndex: 2) { (data: Data?) -> Bool in
+                    guard let data, data.count == features else { return false }
+                    data.withUnsafeBytes { pixels.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+                    return true
+                }
+                guard stored else { continue }
+                labels.append(Int32(row[1] as Int))
+                ids.append(row[0])
             }
             return ValidationRows(rows: LabeledRows(rows: FeatureRows(pixels: pixels, width: features), labels: labels), ids: ids)
         }
