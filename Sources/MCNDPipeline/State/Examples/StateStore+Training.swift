@@ -15,6 +15,8 @@ public struct TrainingData: Sendable {
     /// choice), for cross-validation folds that stay put as the set grows.
     public var trainKeys: [UInt64] = []
     public var validationKeys: [UInt64] = []
+    /// The validation rows' example ids (the report names its mistakes by them).
+    public var validationIds: [Int64] = []
     /// The rows' source formats (nil when some example's was not recorded: stored before formats were).
     public var formats: TrainingFormats?
 
@@ -139,7 +141,7 @@ extension StateStore {
             let features = width * height * channels
             var train: [UInt8] = [], validation: [UInt8] = []
             var trainLabels: [Int32] = [], validationLabels: [Int32] = []
-            var trainKeys: [UInt64] = [], validationKeys: [UInt64] = []
+            var trainKeys: [UInt64] = [], validationKeys: [UInt64] = [], validationIds: [Int64] = []
             // Reserved up front: growing by doubling would briefly hold the old and the new
             // buffer (≈ 1.7× the pixels at 60,000 examples) and set the process's peak RSS.
             // The counts of every shape, from the (label, split) index: an upper bound
@@ -187,7 +189,8 @@ extension StateStore {
                     return true
                 }
                 guard stored else { continue }
-                last = max(last, row[0])
+                let id: Int64 = row[0]
+                last = max(last, id)
                 let formatKey: String? = row[5]
                 if formatKey != run.key || run.rows == 0 {
                     if run.rows > 0 { formatRows[run.key, default: 0] += run.rows }
@@ -199,6 +202,7 @@ extension StateStore {
                 if isValidation {
                     validationLabels.append(label)
                     validationKeys.append(fold)
+                    validationIds.append(id)
                 } else {
                     trainLabels.append(label)
                     trainKeys.append(fold)
@@ -217,7 +221,8 @@ extension StateStore {
                 train: LabeledRows(rows: FeatureRows(pixels: train, width: features), labels: trainLabels),
                 validation: LabeledRows(rows: FeatureRows(pixels: validation, width: features), labels: validationLabels),
                 labels: labels, lastExampleId: last, otherShape: total - trainLabels.count - validationLabels.count,
-                trainKeys: trainKeys, validationKeys: validationKeys, formats: unknownFormat ? nil : TrainingFormats(formats))
+                trainKeys: trainKeys, validationKeys: validationKeys, validationIds: validationIds,
+                formats: unknownFormat ? nil : TrainingFormats(formats))
         }
     }
 

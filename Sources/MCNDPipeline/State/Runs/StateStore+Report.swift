@@ -43,6 +43,11 @@ public struct ModelHistoryRow: Sendable, Codable, Equatable {
 public struct ValidationRows: Sendable {
     public var rows: LabeledRows
     public var ids: [Int64]
+    /// The shape the rows were stored at: width, height, channels.
+    public var shape: [Int]
+
+    /// Rows of a model of this input shape.
+    func fit(_ input: InputSpec) -> Bool { shape == [input.width, input.height, input.channels] }
 }
 
 extension StateStore {
@@ -119,7 +124,9 @@ extension StateStore {
                 labels.append(Int32(row[1] as Int))
                 ids.append(row[0])
             }
-            return ValidationRows(rows: LabeledRows(rows: FeatureRows(pixels: pixels, width: features), labels: labels), ids: ids)
+            return ValidationRows(
+                rows: LabeledRows(rows: FeatureRows(pixels: pixels, width: features), labels: labels), ids: ids,
+                shape: [width, height, channels])
         }
     }
 
