@@ -63,8 +63,8 @@ public struct ReviewCalibration: Sendable, Codable, Equatable {
         guard validation.count > 0 else { return nil }
         let k = network.classes, q = checkQuantile
         // At most `maximumFittingRows` rows of each part.
-        let train = fittingSample(train.count).map(train.subset) ?? train
-        let validation = fittingSample(validation.count).map(validation.subset) ?? validation
+        let train = fittingSample(train.count).map(train.sample) ?? train
+        let validation = fittingSample(validation.count).map(validation.sample) ?? validation
         // The training rows' a1 in one pass, a block at a time (never the whole set's).
         let statistics = ClassStatistics(rows: HiddenRows(network: network, rows: train.rows), labels: train.labels, classes: k)
         let means = FamiliarityCheck.means(statistics)
