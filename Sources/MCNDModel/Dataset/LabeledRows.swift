@@ -15,6 +15,11 @@ public struct LabeledRows: Sendable {
         LabeledRows(rows: rows.subset(indices), labels: indices.map { labels[$0] })
     }
 
+    /// The same rows read in place (`FeatureRows.sample`), their labels copied.
+    func sample(_ indices: [Int]) -> LabeledRows {
+        LabeledRows(rows: rows.sample(indices), labels: indices.map { labels[$0] })
+    }
+
     /// A stratified split, as scikit-learn's `train_test_split(stratify=y)`:
     /// each class contributes `round(validationFraction · its count)` rows to
     /// validation, chosen by a seeded shuffle; both parts keep the shuffled order.

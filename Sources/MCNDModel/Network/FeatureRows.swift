@@ -11,13 +11,17 @@ public struct FeatureRows: Sendable {
 
     public let count: Int
     public let width: Int
+    /// The rows' values; of a `sample`, those of the whole set it was drawn from.
     public let storage: Storage
+    /// Row `r` of a `sample` is row `rowMap[r]` of `storage`; nil: row `r`.
+    private let rowMap: [Int]?
 
     public init(pixels: [UInt8], width: Int) {
         precondition(width > 0 && pixels.count % width == 0, "pixel count is not a multiple of the row width")
         self.count = pixels.count / width
         self.width = width
         self.storage = .pixels(pixels)
+        rowMap = nil
     }
 
     public init(values: [Float], width: Int) {
@@ -25,10 +29,26 @@ public struct FeatureRows: Sendable {
         self.count = values.count / width
         self.width = width
         self.storage = .values(values)
+        rowMap = nil
     }
+
+    private init(_ base: FeatureRows, rows: [Int]) {
+        count = rows.count
+        width = base.width
+        storage = base.storage
+        rowMap = base.rowMap.map { map in rows.map { map[$0] } } ?? rows
+    }
+
+    /// The rows at `indices` read in place, without a copy of their values:
+    /// a calibration's 60,000 rows of a million examples (47 MB at 28×28) cost
+    /// nothing beyond the set they come from. Only the reads of this type
+    /// (`copyRows`, `gather`, `subset`) see it; `storage` keeps every row, so
+    /// this stays inside the module, with the code that reads rows that way.
+    func sample(_ indices: [Int]) -> FeatureRows { FeatureRows(self, rows: indices) }
 
     /// The rows at `indices`, in that order, as a new set (used for splits).
     public func subset(_ indices: some Sequence<Int>) -> FeatureRows {
+        let indices = rowMap.map { map in indices.map { map[$0] } } ?? Array(indices)
         switch storage {
         case .pixels(let p):
             var out: [UInt8] = []
@@ -46,12 +66,13 @@ public struct FeatureRows: Sendable {
     /// this one is converted.
     func gather(_ indices: UnsafeBufferPointer<Int>, into destination: UnsafeMutableRawPointer, element: DNNL.Element) {
         let ahead = 4
+        let stored = { (i: Int) in self.rowMap?[i] ?? i }
         withRawBytes { base, rowBytes in
-            for r in 0..<min(ahead, indices.count) { DNNL.prefetch(base + indices[r] * rowBytes, bytes: rowBytes) }
+            for r in 0..<min(ahead, indices.count) { DNNL.prefetch(base + stored(indices[r]) * rowBytes, bytes: rowBytes) }
         }
         for (r, i) in indices.enumerated() {
             if r + ahead < indices.count {
-                withRawBytes { base, rowBytes in DNNL.prefetch(base + indices[r + ahead] * rowBytes, bytes: rowBytes) }
+                withRawBytes { base, rowBytes in DNNL.prefetch(base + stored(indices[r + ahead]) * rowBytes, bytes: rowBytes) }
             }
             copyRows(from: i, count: 1, into: destination, at: r, element: element)
         }
@@ -70,6 +91,17 @@ public struct FeatureRows: Sendable {
     func copyRows(
         from start: Int, count n: Int, into destination: UnsafeMutableRawPointer, at row: Int = 0,
         element: DNNL.Element = .f32
+    ) {
+        if let rowMap {
+            for r in 0..<n { copyStoredRows(from: rowMap[start + r], count: 1, into: destination, at: row + r, element: element) }
+        } else {
+            copyStoredRows(from: start, count: n, into: destination, at: row, element: element)
+        }
+    }
+
+    /// `copyRows` of the rows as `storage` holds them.
+    private func copyStoredRows(
+        from start: Int, count n: Int, into destination: UnsafeMutableRawPointer, at row: Int, element: DNNL.Element
     ) {
         let w = width, count = n * w
         switch (storage, element) {

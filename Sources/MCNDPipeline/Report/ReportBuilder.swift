@@ -17,11 +17,15 @@ public struct ReportBuilder: Sendable {
     let store: StateStore
     let serving: ModelFile?
     let review: ReviewSnapshot?
+    /// The validation rows when the caller has them (a run that just read
+    /// them): a million examples' table is then not read again.
+    let validation: ValidationRows?
 
-    public init(store: StateStore, serving: ModelFile?, review: ReviewSnapshot? = nil) {
+    public init(store: StateStore, serving: ModelFile?, review: ReviewSnapshot? = nil, validation: ValidationRows? = nil) {
         self.store = store
         self.serving = serving
         self.review = review
+        self.validation = validation
     }
 
     public func build() throws(PipelineError) -> Built {
@@ -71,7 +75,12 @@ public struct ReportBuilder: Sendable {
         -> (ReportData.Evaluation?, [ReportData.Mistake], [Int64: String])
     {
         let input = model.input
-        let validation = try store.validationRows(width: input.width, height: input.height, channels: input.channels)
+        let validation: ValidationRows
+        if let given = self.validation, given.fit(input) {
+            validation = given
+        } else {
+            validation = try store.validationRows(width: input.width, height: input.height, channels: input.channels)
+        }
         guard validation.rows.count > 0, validation.rows.rows.width == model.weights.inputs else { return (nil, [], [:]) }
         let labels = try store.labels()
         let k = model.weights.classes

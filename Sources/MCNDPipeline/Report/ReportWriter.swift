@@ -10,9 +10,11 @@ public struct ReportWriter: Sendable {
     let root: Directory
     let builder: ReportBuilder
 
-    public init(root: Directory, store: StateStore, serving: ModelFile?, review: ReviewSnapshot? = nil) {
+    public init(
+        root: Directory, store: StateStore, serving: ModelFile?, review: ReviewSnapshot? = nil, validation: ValidationRows? = nil
+    ) {
         self.root = root
-        builder = ReportBuilder(store: store, serving: serving, review: review)
+        builder = ReportBuilder(store: store, serving: serving, review: review, validation: validation)
     }
 
     public static func encoder() -> JSONEncoder {

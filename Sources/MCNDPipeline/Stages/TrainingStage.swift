@@ -47,27 +47,28 @@ struct TrainingStage: Sendable {
     func run(
         _ request: Pipeline.TrainRequest, shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws(PipelineError) -> TrainingSummary {
-        // The examples are released before the report reads the validation rows again.
-        let (summary, concluded) = try trainAndConclude(request, shouldStop: shouldStop)
-        if concluded {
+        // The training rows are released before the report; it evaluates on the run's validation rows.
+        let (summary, validation) = try trainAndConclude(request, shouldStop: shouldStop)
+        if let validation {
             // report.html, report.json and losses.svg show this run and the model now serving.
             ReportWriter(
-                root: root, store: store, serving: serving.current, review: try? store.reviewSnapshot(serving: serving.current)
+                root: root, store: store, serving: serving.current, review: try? store.reviewSnapshot(serving: serving.current),
+                validation: validation
             ).writeLogging(logger)
         }
         return summary
     }
 
-    /// The run, and whether it was concluded (a model judged, promoted or not).
+    /// The run, and when it was concluded (a model judged, promoted or not) its validation rows.
     private func trainAndConclude(
         _ request: Pipeline.TrainRequest, shouldStop: @escaping @Sendable () -> Bool
-    ) throws(PipelineError) -> (TrainingSummary, concluded: Bool) {
-        guard request != .never else { return (TrainingSummary(reason: "training not requested"), false) }
+    ) throws(PipelineError) -> (TrainingSummary, validation: ValidationRows?) {
+        guard request != .never else { return (TrainingSummary(reason: "training not requested"), nil) }
         let c = configuration
         let newest = try store.newestExampleId()
         let last = try store.lastRun()
         if request == .ifDue, let last, last.lastExampleId >= newest, serving.current != nil {
-            return (TrainingSummary(reason: "no new examples since run \(last.id)"), false)
+            return (TrainingSummary(reason: "no new examples since run \(last.id)"), nil)
         }
         // Count before loading the pixels: an ingest-only pass stays small.
         let labelsWithTrainingRows = try store.trainingLabelCount(
@@ -77,7 +78,7 @@ struct TrainingStage: Sendable {
                 TrainingSummary(
                     reason:
                         "training examples in \(labelsWithTrainingRows) labels; training needs examples of at least \(c.schedule.minLabels) labels"
-                ), false
+                ), nil
             )
         }
         let data = try store.trainingData(width: c.input.width, height: c.input.height, channels: c.input.channels.count)
@@ -87,7 +88,7 @@ struct TrainingStage: Sendable {
                 TrainingSummary(
                     reason:
                         "\(data.train.count) training examples in \(present) labels; training needs examples of at least \(c.schedule.minLabels) labels"
-                ), false
+                ), nil
             )
         }
         let input = InputSpec(c.input)
@@ -161,7 +162,7 @@ struct TrainingStage: Sendable {
                 line.add("mode", mode.rawValue)
                 line.add("outcome", RunOutcome.interrupted.rawValue)
             }
-            return (TrainingSummary(outcome: .interrupted, run: run, mode: mode, reason: reason), false)
+            return (TrainingSummary(outcome: .interrupted, run: run, mode: mode, reason: reason), nil)
         } catch let error as PipelineError {
             _ = try? store.finishRun(run, outcome: .failed, reason: error.description, model: nil, promote: false)
             throw error
@@ -172,7 +173,11 @@ struct TrainingStage: Sendable {
         let summary = try conclude(
             run: run, mode: mode, fitted: fitted, data: data, input: input, samples: samples,
             trainedEpochs: trainedEpochs + fitted.result.reports.count)
-        return (summary, true)
+        return (
+            summary,
+            ValidationRows(
+                rows: data.validation, ids: data.validationIds, shape: [c.input.width, c.input.height, c.input.channels.count])
+        )
     }
 
     private func writeLossLine(

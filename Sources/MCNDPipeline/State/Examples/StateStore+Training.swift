@@ -15,6 +15,8 @@ public struct TrainingData: Sendable {
     /// choice), for cross-validation folds that stay put as the set grows.
     public var trainKeys: [UInt64] = []
     public var validationKeys: [UInt64] = []
+    /// The validation rows' example ids (the report names its mistakes by them).
+    public var validationIds: [Int64] = []
     /// The rows' source formats (nil when some example's was not recorded: stored before formats were).
     public var formats: TrainingFormats?
 
@@ -37,6 +39,27 @@ public struct TrainingData: Sendable {
     static func foldKey(sha256: String) -> UInt64 {
         UInt64(sha256.dropFirst(8).prefix(16), radix: 16) ?? 0
     }
+
+    /// The same from those 16 digits as bytes; 0 (like `foldKey(sha256:)`) when they are not 16 hex digits.
+    static func foldKey(hexDigits: Data?) -> UInt64 {
+        guard let hexDigits, hexDigits.count == 16 else { return 0 }
+        return hexDigits.withUnsafeBytes { foldKey(hexDigits: $0) }
+    }
+
+    private static func foldKey(hexDigits: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for byte in hexDigits {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return 0
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
+    }
 }
 
 extension StateStore {
@@ -44,17 +67,16 @@ extension StateStore {
         try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM examples") ?? 0 }
     }
 
-    /// Distinct labels among the training rows at an input shape (without loading pixels).
+    /// Distinct labels among the training rows at an input shape (without loading pixels):
+    /// per label, the first such row through the (label, split) index, not a
+    /// scan of every row (a second at a million examples).
     public func trainingLabelCount(width: Int, height: Int, channels: Int) throws(PipelineError) -> Int {
         try read { db in
             try Int.fetchOne(
                 db,
-                // Per label, the first such row (examples_label_split) rather than a
-                // scan of the whole table and its pixels. Every label_idx is a label (foreign key).
                 sql: """
-                    SELECT COUNT(*) FROM labels l WHERE EXISTS (
-                        SELECT 1 FROM examples e
-                        WHERE e.label_idx = l.idx AND e.split = 'train' AND e.width = ? AND e.height = ? AND e.channels = ?)
+                    SELECT COUNT(*) FROM labels l WHERE EXISTS (SELECT 1 FROM examples e WHERE e.label_idx = l.idx
+                    AND e.split = 'train' AND e.width = ? AND e.height = ? AND e.channels = ?)
                     """,
                 arguments: [width, height, channels]) ?? 0
         }
@@ -119,17 +141,22 @@ extension StateStore {
             let features = width * height * channels
             var train: [UInt8] = [], validation: [UInt8] = []
             var trainLabels: [Int32] = [], validationLabels: [Int32] = []
-            var trainKeys: [UInt64] = [], validationKeys: [UInt64] = []
+            var trainKeys: [UInt64] = [], validationKeys: [UInt64] = [], validationIds: [Int64] = []
             // Reserved up front: growing by doubling would briefly hold the old and the new
             // buffer (≈ 1.7× the pixels at 60,000 examples) and set the process's peak RSS.
+            // The counts of every shape, from the (label, split) index: an upper bound
+            // read without touching the pixel rows, and the total the answer reports.
+            var total = 0
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT split, COUNT(*) AS n FROM examples WHERE width = ? AND height = ? AND channels = ? GROUP BY split
-                    """, arguments: [width, height, channels])
+                    SELECT split = 'validation', SUM(n) FROM (SELECT label_idx, split, COUNT(*) AS n FROM examples
+                    GROUP BY label_idx, split) GROUP BY split
+                    """)
             {
-                let n: Int = row["n"]
-                if (row["split"] as String) == "validation" {
+                let n: Int = row[1]
+                total += n
+                if row[0] as Bool {
                     validation.reserveCapacity(n * features)
                     validationLabels.reserveCapacity(n)
                 } else {
@@ -139,38 +166,63 @@ extension StateStore {
             }
             var last: Int64 = 0
             // Counted while the rows are read anyway: no second pass over the table.
-            var formats: [SourceFormat: Int] = [:], unknownFormat = false
+            // By key, a run of equal keys at a time (rows come in runs of one
+            // format), each distinct key parsed once after the loop.
+            var formatRows: [String?: Int] = [:], run: (key: String?, rows: Int) = (nil, 0)
+            // Columns by position, the pixels and hash digits read in place:
+            // a million rows pay no column-name lookups and no copies per row.
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, label_idx, split, sha256, pixels, source_format FROM examples
+                    SELECT id, label_idx, split = 'validation', substr(sha256, 9, 16), pixels, source_format FROM examples
                     WHERE width = ? AND height = ? AND channels = ? ORDER BY id
                     """, arguments: [width, height, channels])
             while let row = try rows.next() {
-                let pixels: Data = row["pixels"]
-                guard pixels.count == features else { continue }
-                last = max(last, row["id"])
-                if let format = (row["source_format"] as String?).flatMap(SourceFormat.init(key:)) {
-                    formats[format, default: 0] += 1
-                } else {
-                    unknownFormat = true
+                let isValidation: Bool = row[2]
+                let stored = try row.withUnsafeData(atIndex: 4) { (pixels: Data?) -> Bool in
+                    guard let pixels, pixels.count == features else { return false }
+                    // As a buffer, so the append is one copy rather than a walk over the bytes.
+                    pixels.withUnsafeBytes { bytes in
+                        let buffer = bytes.assumingMemoryBound(to: UInt8.self)
+                        if isValidation { validation.append(contentsOf: buffer) } else { train.append(contentsOf: buffer) }
+                    }
+                    return true
                 }
-                if (row["split"] as String) == "validation" {
-                    validation.append(contentsOf: pixels)
-                    validationLabels.append(Int32(row["label_idx"] as Int))
-                    validationKeys.append(TrainingData.foldKey(sha256: row["sha256"]))
+                guard stored else { continue }
+                let id: Int64 = row[0]
+                last = max(last, id)
+                let formatKey: String? = row[5]
+                if formatKey != run.key || run.rows == 0 {
+                    if run.rows > 0 { formatRows[run.key, default: 0] += run.rows }
+                    run = (formatKey, 0)
+                }
+                run.rows += 1
+                let label = Int32(row[1] as Int)
+                let fold = try row.withUnsafeData(atIndex: 3) { TrainingData.foldKey(hexDigits: $0) }
+                if isValidation {
+                    validationLabels.append(label)
+                    validationKeys.append(fold)
+                    validationIds.append(id)
                 } else {
-                    train.append(contentsOf: pixels)
-                    trainLabels.append(Int32(row["label_idx"] as Int))
-                    trainKeys.append(TrainingData.foldKey(sha256: row["sha256"]))
+                    trainLabels.append(label)
+                    trainKeys.append(fold)
                 }
             }
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples") ?? 0
+            if run.rows > 0 { formatRows[run.key, default: 0] += run.rows }
+            var formats: [SourceFormat: Int] = [:], unknownFormat = false
+            for (key, rows) in formatRows {
+                guard let format = key.flatMap(SourceFormat.init(key:)) else {
+                    unknownFormat = true
+                    continue
+                }
+                formats[format, default: 0] += rows
+            }
             return TrainingData(
                 train: LabeledRows(rows: FeatureRows(pixels: train, width: features), labels: trainLabels),
                 validation: LabeledRows(rows: FeatureRows(pixels: validation, width: features), labels: validationLabels),
                 labels: labels, lastExampleId: last, otherShape: total - trainLabels.count - validationLabels.count,
-                trainKeys: trainKeys, validationKeys: validationKeys, formats: unknownFormat ? nil : TrainingFormats(formats))
+                trainKeys: trainKeys, validationKeys: validationKeys, validationIds: validationIds,
+                formats: unknownFormat ? nil : TrainingFormats(formats))
         }
     }
 

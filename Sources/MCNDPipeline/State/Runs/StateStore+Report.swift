@@ -43,6 +43,11 @@ public struct ModelHistoryRow: Sendable, Codable, Equatable {
 public struct ValidationRows: Sendable {
     public var rows: LabeledRows
     public var ids: [Int64]
+    /// The shape the rows were stored at: width, height, channels.
+    public var shape: [Int]
+
+    /// Rows of a model of this input shape.
+    func fit(_ input: InputSpec) -> Bool { shape == [input.width, input.height, input.channels] }
 }
 
 extension StateStore {
@@ -97,10 +102,12 @@ extension StateStore {
         try read { db in
             let features = width * height * channels
             var pixels: [UInt8] = [], labels: [Int32] = [], ids: [Int64] = []
+            // An upper bound (every shape), counted in the (label, split) index.
             let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM examples WHERE split = 'validation'") ?? 0
             pixels.reserveCapacity(n * features)
             labels.reserveCapacity(n)
             ids.reserveCapacity(n)
+            // Columns by position and the pixels read in place, as trainingData does.
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -108,13 +115,18 @@ extension StateStore {
                     WHERE split = 'validation' AND width = ? AND height = ? AND channels = ? ORDER BY id
                     """, arguments: [width, height, channels])
             while let row = try rows.next() {
-                let data: Data = row["pixels"]
-                guard data.count == features else { continue }
-                pixels.append(contentsOf: data)
-                labels.append(Int32(row["label_idx"] as Int))
-                ids.append(row["id"])
+                let stored = try row.withUnsafeData(atIndex: 2) { (data: Data?) -> Bool in
+                    guard let data, data.count == features else { return false }
+                    data.withUnsafeBytes { pixels.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+                    return true
+                }
+                guard stored else { continue }
+                labels.append(Int32(row[1] as Int))
+                ids.append(row[0])
             }
-            return ValidationRows(rows: LabeledRows(rows: FeatureRows(pixels: pixels, width: features), labels: labels), ids: ids)
+            return ValidationRows(
+                rows: LabeledRows(rows: FeatureRows(pixels: pixels, width: features), labels: labels), ids: ids,
+                shape: [width, height, channels])
         }
     }
 
