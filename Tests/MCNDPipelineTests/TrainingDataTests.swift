@@ -15,18 +15,25 @@ struct TrainingDataTests {
             channels: 1, originalName: "\(i).png", source: format)
     }
 
+    static let gray = SourceFormat(width: 2, height: 2, kind: .gray, bitDepth: 8, transparent: false)
+
+    /// A fresh root's pipeline with `examples` stored (30 % validation).
+    static func pipeline(storing examples: [NewExample], _ name: String) throws -> (TemporaryRoot, Pipeline) {
+        let root = try TemporaryRoot(name)
+        let pipeline = try root.pipeline()
+        _ = try pipeline.store.commit(examples: examples, journal: [], validationFraction: 0.3)
+        return (root, pipeline)
+    }
+
     @Test("the rows at a shape come in id order with their fold keys, formats, and the other shapes counted")
     func rowsKeysAndFormats() throws {
-        let root = try TemporaryRoot("training-data")
-        let pipeline = try root.pipeline()
-        defer { pipeline.close() }
-        let gray = SourceFormat(width: 2, height: 2, kind: .gray, bitDepth: 8, transparent: false)
-        let rgb = SourceFormat(width: 3, height: 2, kind: .rgb, bitDepth: 8, transparent: false)
+        let gray = Self.gray, rgb = SourceFormat(width: 3, height: 2, kind: .rgb, bitDepth: 8, transparent: false)
         // Formats in runs (gray, rgb, gray), and one example at another shape whose label has no other.
         let examples =
             (0..<30).map { Self.example($0, label: ["a", "b"][$0 % 2], format: $0 < 10 || $0 >= 25 ? gray : rgb) }
             + [Self.example(30, label: "c", side: 3, format: gray)]
-        _ = try pipeline.store.commit(examples: examples, journal: [], validationFraction: 0.3)
+        let (root, pipeline) = try Self.pipeline(storing: examples, "training-data")
+        defer { withExtendedLifetime(root) { pipeline.close() } }
         let data = try pipeline.store.trainingData(width: 2, height: 2, channels: 1)
         #expect(data.train.count + data.validation.count == 30)
         #expect(data.train.count > 0 && data.validation.count > 0)
@@ -49,12 +56,9 @@ struct TrainingDataTests {
 
     @Test("an example stored without its format leaves the formats unknown")
     func unknownFormat() throws {
-        let root = try TemporaryRoot("training-data-unknown")
-        let pipeline = try root.pipeline()
-        defer { pipeline.close() }
-        let gray = SourceFormat(width: 2, height: 2, kind: .gray, bitDepth: 8, transparent: false)
-        let examples = (0..<6).map { Self.example($0, label: "a", format: $0 == 3 ? nil : gray) }
-        _ = try pipeline.store.commit(examples: examples, journal: [], validationFraction: 0.3)
+        let examples = (0..<6).map { Self.example($0, label: "a", format: $0 == 3 ? nil : Self.gray) }
+        let (root, pipeline) = try Self.pipeline(storing: examples, "training-data-unknown")
+        defer { withExtendedLifetime(root) { pipeline.close() } }
         let data = try pipeline.store.trainingData(width: 2, height: 2, channels: 1)
         #expect(data.train.count + data.validation.count == 6)
         #expect(data.formats == nil)

@@ -35,18 +35,10 @@ public struct TrainingData: Sendable {
         )
     }
 
-    /// Hex digits 9–24 of the SHA-256 (the hold-out reads 1–8).
-    static func foldKey(sha256: String) -> UInt64 {
-        UInt64(sha256.dropFirst(8).prefix(16), radix: 16) ?? 0
-    }
-
-    /// The same from those 16 digits as bytes; 0 (like `foldKey(sha256:)`) when they are not 16 hex digits.
+    /// Hex digits 9–24 of the SHA-256 (the hold-out reads 1–8), given as those
+    /// 16 bytes; 0 when they are not 16 hex digits.
     static func foldKey(hexDigits: Data?) -> UInt64 {
         guard let hexDigits, hexDigits.count == 16 else { return 0 }
-        return hexDigits.withUnsafeBytes { foldKey(hexDigits: $0) }
-    }
-
-    private static func foldKey(hexDigits: UnsafeRawBufferPointer) -> UInt64 {
         var value: UInt64 = 0
         for byte in hexDigits {
             let digit: UInt8
@@ -59,6 +51,19 @@ public struct TrainingData: Sendable {
             value = value << 4 | UInt64(digit)
         }
         return value
+    }
+}
+
+extension Row {
+    /// Appends the blob in column `index` to `pixels`, read in place, when it
+    /// holds `bytes` bytes; false (nothing appended) otherwise.
+    func appendPixels(atIndex index: Int, bytes: Int, to pixels: inout [UInt8]) throws -> Bool {
+        try withUnsafeData(atIndex: index) { data in
+            guard let data, data.count == bytes else { return false }
+            // As a buffer, so the append is one copy rather than a walk over the bytes.
+            data.withUnsafeBytes { pixels.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+            return true
+        }
     }
 }
 
@@ -179,15 +184,10 @@ extension StateStore {
                     """, arguments: [width, height, channels])
             while let row = try rows.next() {
                 let isValidation: Bool = row[2]
-                let stored = try row.withUnsafeData(atIndex: 4) { (pixels: Data?) -> Bool in
-                    guard let pixels, pixels.count == features else { return false }
-                    // As a buffer, so the append is one copy rather than a walk over the bytes.
-                    pixels.withUnsafeBytes { bytes in
-                        let buffer = bytes.assumingMemoryBound(to: UInt8.self)
-                        if isValidation { validation.append(contentsOf: buffer) } else { train.append(contentsOf: buffer) }
-                    }
-                    return true
-                }
+                let stored =
+                    isValidation
+                    ? try row.appendPixels(atIndex: 4, bytes: features, to: &validation)
+                    : try row.appendPixels(atIndex: 4, bytes: features, to: &train)
                 guard stored else { continue }
                 let id: Int64 = row[0]
                 last = max(last, id)

@@ -115,12 +115,7 @@ extension StateStore {
                     WHERE split = 'validation' AND width = ? AND height = ? AND channels = ? ORDER BY id
                     """, arguments: [width, height, channels])
             while let row = try rows.next() {
-                let stored = try row.withUnsafeData(atIndex: 2) { (data: Data?) -> Bool in
-                    guard let data, data.count == features else { return false }
-                    data.withUnsafeBytes { pixels.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
-                    return true
-                }
-                guard stored else { continue }
+                guard try row.appendPixels(atIndex: 2, bytes: features, to: &pixels) else { continue }
                 labels.append(Int32(row[1] as Int))
                 ids.append(row[0])
             }
